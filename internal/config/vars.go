@@ -1,0 +1,50 @@
+package config
+
+// Var describes one environment variable that rolebot reads, for the help
+// subcommand and the documentation.
+type Var struct {
+	// Name is the variable's name, such as SLACK_APP_TOKEN.
+	Name string
+	// Default is the value used when the variable is unset or empty; empty
+	// when there is none.
+	Default string
+	// Example is a typical value.
+	Example string
+	// ServeOnly is true for the variables only serve reads (the tokens).
+	ServeOnly bool
+	// Doc says what the variable is for, in one line of French.
+	Doc string
+}
+
+// Vars lists every variable of Config, in the order of its fields. A test
+// keeps it in step with the struct tags.
+func Vars() []Var {
+	return []Var{
+		{Name: "SLACK_APP_TOKEN", Example: "xapp-1-…", ServeOnly: true,
+			Doc: "Jeton d'application Slack (xapp-…, portée connections:write) qui ouvre la connexion Socket Mode ; requis par serve."},
+		{Name: "SLACK_APP_TOKEN_FILE", Example: "/var/run/secrets/rolebot/app-token", ServeOnly: true,
+			Doc: "Fichier qui contient SLACK_APP_TOKEN (secret monté) ; à la place de SLACK_APP_TOKEN, pas en plus."},
+		{Name: "SLACK_BOT_TOKEN", Example: "xoxb-…", ServeOnly: true,
+			Doc: "Jeton de bot Slack (xoxb-…) qui appelle l'API Web ; requis par serve."},
+		{Name: "SLACK_BOT_TOKEN_FILE", Example: "/var/run/secrets/rolebot/bot-token", ServeOnly: true,
+			Doc: "Fichier qui contient SLACK_BOT_TOKEN (secret monté) ; à la place de SLACK_BOT_TOKEN, pas en plus."},
+		{Name: "SLACK_API_URL", Default: "https://slack.com/api/", Example: "https://slack.com/api/",
+			Doc: "Adresse de base de l'API Web de Slack ; un / final est ajouté s'il manque."},
+		{Name: "CONTENT_DIR", Example: "/content",
+			Doc: "Dossier de contenu (pages GitBook) lu et surveillé ; vide : le contenu intégré au binaire."},
+		{Name: "CONTENT_BASE_URL", Example: "https://equipe.gitbook.io/produit/",
+			Doc: "Adresse http(s) du GitBook publié, pour lier chaque fiche à sa page ; vide : pas de lien."},
+		{Name: "HTTP_ADDR", Default: ":8080", Example: "127.0.0.1:8080",
+			Doc: "Adresse d'écoute du serveur de santé et de métriques (/healthz, /readyz, /metrics)."},
+		{Name: "LOG_LEVEL", Default: "info", Example: "debug",
+			Doc: "Niveau des journaux : debug, info, warn ou error."},
+		{Name: "LOG_FORMAT", Default: "json", Example: "text",
+			Doc: "Format des journaux : json ou text."},
+		{Name: "ROLEBOT_COMMAND", Default: "/role", Example: "/qui",
+			Doc: "Commande slash à laquelle rolebot répond ; la même que dans le manifeste de l'app Slack."},
+		{Name: "WORKERS", Default: "8", Example: "16",
+			Doc: "Nombre de questions traitées en même temps (au moins 1)."},
+		{Name: "SHUTDOWN_TIMEOUT", Default: "10s", Example: "30s",
+			Doc: "Délai laissé aux réponses en cours après SIGTERM, avant l'arrêt."},
+	}
+}
