@@ -1,0 +1,190 @@
+// Package answer defines what rolebot says back: one Answer per question, the
+// contract shared by the terminal, the JSON output and the Slack cards.
+//
+// The search package decides which Answer fits a question; the reply package
+// renders it. Both meet here, so neither depends on the other.
+package answer
+
+import (
+	"strings"
+
+	"github.com/rolebot/rolebot/internal/team"
+)
+
+// Intent is what a question asks for.
+type Intent string
+
+// The intents rolebot understands.
+const (
+	IntentRole      Intent = "role"       // a role's card
+	IntentTask      Intent = "task"       // who owns a task
+	IntentListRoles Intent = "list_roles" // every role
+	IntentListTasks Intent = "list_tasks" // the whole matrix
+	IntentHelp      Intent = "help"       // how to ask
+	IntentNone      Intent = "none"       // nothing in the content answers it
+)
+
+// Answer is rolebot's answer to one question.
+type Answer struct {
+	Query  string `json:"query"`
+	Intent Intent `json:"intent"`
+	Role   *Role  `json:"role,omitempty"`
+	Task   *Task  `json:"task,omitempty"`
+	Roles  []Role `json:"roles,omitempty"`
+	Tasks  []Task `json:"tasks,omitempty"`
+	// Alternatives are other readings close to the chosen one.
+	Alternatives []Ref `json:"alternatives,omitempty"`
+	// Suggestions are the nearest roles or tasks when nothing matched.
+	Suggestions []Ref `json:"suggestions,omitempty"`
+}
+
+// Ref points to another answer: a role or a task by id.
+type Ref struct {
+	Intent Intent `json:"intent"`
+	ID     string `json:"id"`
+	Title  string `json:"title"`
+}
+
+// Role is a role's card.
+type Role struct {
+	ID      string   `json:"id"`
+	Title   string   `json:"title"`
+	Summary string   `json:"summary"`
+	Source  string   `json:"source"`
+	Aliases []string `json:"aliases,omitempty"`
+	Core    bool     `json:"core"`
+	Expert  bool     `json:"expert"`
+	// Responsibilities are the main items of the page's mission or daily work.
+	Responsibilities []string `json:"responsibilities,omitempty"`
+	// Tasks are the role's rows of the matrix, most accountable first.
+	Tasks []RoleTask `json:"tasks"`
+}
+
+// RoleTask is one matrix row seen from a role.
+type RoleTask struct {
+	ID     string     `json:"id"`
+	Title  string     `json:"title"`
+	Level  team.Level `json:"level"`
+	Note   string     `json:"note,omitempty"`
+	Locked bool       `json:"locked,omitempty"`
+}
+
+// Task is a task and every one of its owners.
+type Task struct {
+	ID      string      `json:"id"`
+	Title   string      `json:"title"`
+	Details string      `json:"details,omitempty"`
+	Origin  team.Origin `json:"origin"`
+	Source  string      `json:"source"`
+	Owners  []Owner     `json:"owners"`
+}
+
+// Owner is a role's part in a task.
+type Owner struct {
+	Role  string     `json:"role"`
+	Title string     `json:"title"`
+	Level team.Level `json:"level"`
+	Note  string     `json:"note,omitempty"`
+	// Locked means the responsibility cannot be delegated.
+	Locked bool `json:"locked,omitempty"`
+}
+
+// maxResponsibilities keeps a card short enough to read at a glance.
+const maxResponsibilities = 6
+
+// NewRole builds a role's card from the model.
+func NewRole(t *team.Team, r *team.Role) *Role {
+	out := &Role{
+		ID:               r.ID,
+		Title:            r.Title,
+		Summary:          r.Summary,
+		Source:           r.Source,
+		Aliases:          r.Aliases,
+		Core:             r.Core,
+		Expert:           r.Expert,
+		Responsibilities: responsibilities(r),
+		Tasks:            []RoleTask{},
+	}
+	for _, rt := range t.TasksOf(r.ID) {
+		out.Tasks = append(out.Tasks, RoleTask{
+			ID:     rt.Task.ID,
+			Title:  rt.Task.Title,
+			Level:  rt.Assignment.Level,
+			Note:   rt.Assignment.Note,
+			Locked: rt.Assignment.Locked,
+		})
+	}
+	return out
+}
+
+// NewTask builds a task's answer from the model, owners in matrix order.
+func NewTask(t *team.Team, k *team.Task) *Task {
+	out := &Task{
+		ID:      k.ID,
+		Title:   k.Title,
+		Details: k.Details,
+		Origin:  k.Origin,
+		Source:  k.Source,
+		Owners:  []Owner{},
+	}
+	for _, a := range k.Owners {
+		title := a.Role
+		if r, ok := t.Role(a.Role); ok {
+			title = r.Title
+		}
+		out.Owners = append(out.Owners, Owner{Role: a.Role, Title: title, Level: a.Level, Note: a.Note, Locked: a.Locked})
+	}
+	return out
+}
+
+// ListRoles lists every role, core roles first, in page order.
+func ListRoles(t *team.Team) []Role {
+	var core, other []Role
+	for i := range t.Roles {
+		r := &t.Roles[i]
+		card := Role{ID: r.ID, Title: r.Title, Summary: r.Summary, Source: r.Source, Core: r.Core, Expert: r.Expert, Tasks: []RoleTask{}}
+		if r.Core {
+			core = append(core, card)
+		} else {
+			other = append(other, card)
+		}
+	}
+	return append(core, other...)
+}
+
+// ListTasks lists every task with its owners: the matrix, then the others.
+func ListTasks(t *team.Team) []Task {
+	out := make([]Task, 0, len(t.Tasks))
+	for i := range t.Tasks {
+		out = append(out, *NewTask(t, &t.Tasks[i]))
+	}
+	return out
+}
+
+// responsibilities picks the items that best say what a role does: those of
+// its mission or daily-work section, else of its first section with a list.
+func responsibilities(r *team.Role) []string {
+	var best []string
+	for _, s := range r.Sections {
+		if len(s.Items) == 0 {
+			continue
+		}
+		title := strings.ToLower(team.Fold(s.Title))
+		for _, key := range []string{"quotidien", "mission", "responsabilit", "tache", "fait"} {
+			if strings.Contains(title, key) {
+				return clip(s.Items)
+			}
+		}
+		if best == nil {
+			best = s.Items
+		}
+	}
+	return clip(best)
+}
+
+func clip(items []string) []string {
+	if len(items) > maxResponsibilities {
+		return items[:maxResponsibilities]
+	}
+	return items
+}

@@ -1,0 +1,616 @@
+package search
+
+import (
+	"context"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"github.com/rolebot/rolebot/internal/answer"
+)
+
+// Limits that keep one question cheap whatever is sent.
+const (
+	maxQuestionRunes = 500
+	maxConcepts      = 12
+	candidates       = 30
+)
+
+// Thresholds of the decision, as shares of a question's weight.
+const (
+	minCoverage    = 0.5  // share of a question's weight a hit must match
+	alternativeMin = 0.6  // an alternative scores at least this share of the answer
+	fuzzyQuality   = 0.8  // a typo-tolerant match counts less than an exact one
+	weakWeight     = 0.3  // "responsable", "owns": they say a task is asked for, not which
+	headBonus      = 1.15 // a bare phrase whose first or last word names the task
+)
+
+// fieldWeight says how much a match in a field tells: a task's own title
+// says more than a sentence deep in a role page.
+var fieldWeight = map[string]map[string]float64{
+	"role": {fieldName: 1.0, fieldSummary: 0.75, fieldBody: 0.5},
+	"task": {fieldName: 1.0, fieldDetails: 0.9, fieldNotes: 0.5},
+}
+
+// Ask answers one question. It never fails: a question it cannot answer gets
+// intent none with suggestions.
+func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
+	q := clean(question)
+	a := answer.Answer{Query: question, Intent: answer.IntentNone}
+	ws := words(q)
+	if in, ok := special(ws); ok {
+		a.Intent = in
+		switch in {
+		case answer.IntentListRoles:
+			a.Roles = answer.ListRoles(ix.team)
+		case answer.IntentListTasks:
+			a.Tasks = answer.ListTasks(ix.team)
+		}
+		return a
+	}
+	p := ix.parse(ws)
+	if len(p.concepts) == 0 {
+		if p.who {
+			a.Intent = answer.IntentHelp
+		}
+		return a
+	}
+	hits, err := ix.search(ctx, p)
+	if err != nil || len(hits) == 0 {
+		return a
+	}
+	ix.decide(p, hits, &a)
+	return a
+}
+
+// slackMarkup matches Slack's mentions, channel links and URLs as they arrive
+// in a message: <@U123>, <!here>, <#C1|général>, <https://x|label>.
+var slackMarkup = regexp.MustCompile(`<([@#!][^>|]*)(\|[^>]*)?>|<(https?://[^>|]*)(\|([^>]*))?>`)
+
+// clean strips what is not the question: Slack markup, surplus length.
+func clean(q string) string {
+	if !utf8.ValidString(q) {
+		q = strings.ToValidUTF8(q, " ")
+	}
+	q = slackMarkup.ReplaceAllStringFunc(q, func(m string) string {
+		sub := slackMarkup.FindStringSubmatch(m)
+		switch {
+		case strings.HasPrefix(sub[1], "#") && sub[2] != "":
+			return " " + sub[2][1:] + " "
+		case sub[5] != "":
+			return " " + sub[5] + " "
+		}
+		return " "
+	})
+	if utf8.RuneCountInString(q) > maxQuestionRunes {
+		q = string([]rune(q)[:maxQuestionRunes])
+	}
+	return q
+}
+
+// Vocabularies of the special intents, in folded words.
+var (
+	helpWords = set("aide", "aider", "help", "usage", "bonjour", "salut", "hello", "hi", "hey", "merci", "thanks",
+		"menu", "commandes", "commande", "exemples", "exemple", "moi", "me", "svp", "stp", "please", "ca", "marche",
+		"utiliser", "use", "how", "to", "comment", "rolebot", "bot", "quoi", "faire", "peux", "tu", "can", "you", "do", "what", "que", "fonctionne", "fais")
+	helpKeys  = set("aide", "aider", "help", "usage", "bonjour", "salut", "hello", "hi", "hey", "menu", "commandes", "commande", "exemples", "exemple", "fonctionne")
+	listWords = set("liste", "lister", "list", "les", "des", "de", "du", "d", "tous", "toutes", "tout", "all", "the", "quels", "quelles",
+		"sont", "what", "are", "which", "l", "la", "le", "show", "montre", "montrer", "affiche", "afficher", "voir", "me", "moi", "donne",
+		"of", "in", "dans", "notre", "nos", "votre", "vos", "our", "your", "entiere", "complete", "whole", "full", "each", "chaque", "ya", "y", "a", "il", "existe")
+	roleListKeys = set("liste", "list", "roles", "role", "equipe", "team", "membres", "members", "profils", "composition", "postes", "metiers")
+	taskListKeys = set("matrice", "matrix", "taches", "tache", "tasks", "responsabilites", "responsibilities", "raci", "repartition", "tableau")
+	whoWords     = set("qui", "who", "whom", "whose", "quel", "quelle", "which")
+	// structural words frame a question and say nothing of its subject.
+	structural = set("qui", "que", "quoi", "quel", "quelle", "quels", "quelles", "who", "what", "which", "whom", "whose",
+		"how", "comment", "est", "sont", "c", "cest", "ce", "fait", "fais", "font", "faire", "does", "do", "did", "doing",
+		"role", "roles", "poste", "postes", "job", "jobs", "s", "t", "il", "elle", "ils", "elles", "on", "y", "en",
+		"moi", "me", "dis", "dit", "dire", "explique", "expliquer", "tell", "about", "rolebot", "svp", "stp", "please",
+		"chez", "nous", "equipe", "team", "in", "our", "notre", "the", "is", "are", "a", "an", "of", "le", "la", "les", "l", "d", "du", "de", "des")
+	// weak words say that an owner is asked for, not what is owned.
+	weak = set("responsable", "responsables", "responsible", "accountable", "owner", "owners", "owns", "own", "owned",
+		"charge", "porte", "portent", "porter", "carry", "carries", "occupe", "occupent", "occuper", "gere", "gerent",
+		"gerer", "handle", "handles", "manage", "manages", "assure", "assurent", "assurer", "decide", "decides", "decider",
+		"in", "someone", "quelqu", "un", "personne")
+)
+
+func set(ws ...string) map[string]bool {
+	m := make(map[string]bool, len(ws))
+	for _, w := range ws {
+		m[w] = true
+	}
+	return m
+}
+
+// special recognises help and the two lists, which need no search.
+func special(ws []string) (answer.Intent, bool) {
+	if len(ws) == 0 {
+		return answer.IntentHelp, true
+	}
+	if all(ws, helpWords) && anyOf(ws, helpKeys) {
+		return answer.IntentHelp, true
+	}
+	joined := " " + strings.Join(ws, " ") + " "
+	if strings.Contains(joined, " qui fait quoi ") || strings.Contains(joined, " who does what ") {
+		return answer.IntentListTasks, true
+	}
+	if all(ws, listWords, taskListKeys, roleListKeys) && anyOf(ws, taskListKeys) {
+		return answer.IntentListTasks, true
+	}
+	if all(ws, listWords, roleListKeys) && anyOf(ws, roleListKeys) {
+		return answer.IntentListRoles, true
+	}
+	return "", false
+}
+
+func all(ws []string, sets ...map[string]bool) bool {
+	for _, w := range ws {
+		found := false
+		for _, s := range sets {
+			if s[w] {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+func anyOf(ws []string, s map[string]bool) bool {
+	return slices.ContainsFunc(ws, func(w string) bool { return s[w] })
+}
+
+// concept is one thing a question names: a word, or a phrase the synonyms
+// know, with every way the pages may say it.
+type concept struct {
+	words  []string
+	alts   [][]string // analysed terms: alts[0] as typed, then synonyms
+	weight float64
+}
+
+// parsed is a question reduced to what search needs.
+type parsed struct {
+	concepts []concept
+	who      bool // asks for a person: "qui", "who"
+	weak     bool // asks for an owner: "responsable de", "owns"
+	bare     bool // a noun phrase with no question word
+}
+
+// parse turns a question's words into concepts.
+func (ix *Index) parse(ws []string) parsed {
+	var p parsed
+	p.bare = true
+	var kept []string
+	var isWeak []bool
+	for _, w := range ws {
+		switch {
+		case whoWords[w]:
+			p.who = true
+			p.bare = false
+		case weak[w]:
+			p.weak = true
+			p.bare = false
+			kept, isWeak = append(kept, w), append(isWeak, true)
+		case structural[w]:
+			p.bare = false
+		default:
+			kept, isWeak = append(kept, w), append(isWeak, false)
+		}
+	}
+	for i := 0; i < len(kept) && len(p.concepts) < maxConcepts; {
+		n, adds := ix.synonyms.match(kept, i)
+		if n == 0 {
+			n = 1
+		}
+		c := concept{words: kept[i : i+n]}
+		if t := ix.terms(strings.Join(c.words, " ")); len(t) > 0 {
+			c.alts = append(c.alts, t)
+		}
+		for _, add := range adds {
+			if t := ix.terms(add); len(t) > 0 {
+				c.alts = append(c.alts, t)
+			}
+		}
+		if len(c.alts) > 0 {
+			for _, t := range c.alts[0] {
+				c.weight = max(c.weight, ix.idf(t))
+			}
+			if c.weight == 0 { // only synonyms analysed to terms
+				c.weight = ix.idf(c.alts[len(c.alts)-1][0])
+			}
+			if n == 1 && isWeak[i] {
+				c.weight *= weakWeight
+			}
+			p.concepts = append(p.concepts, c)
+		}
+		i += n
+	}
+	return p
+}
+
+// fuzziness is how many edits a term may be off: none for short words,
+// where one edit makes another word.
+func fuzziness(term string) int {
+	switch n := utf8.RuneCountInString(term); {
+	case n >= 8:
+		return 2
+	case n >= 5:
+		return 1
+	}
+	return 0
+}
+
+// hit is a candidate document and how well it matches.
+type hit struct {
+	kind     string // "role" or "task"
+	id       string
+	score    float64 // weighted by fields
+	coverage float64 // share of the question's weight it matches
+	matched  int     // concepts matched
+	strong   bool    // matched in a role's name or summary, or a task's title or details
+	head     bool    // matches the first or the last concept in its title
+	name     int     // for roles: terms of the longest name the question holds
+	consumed []bool  // concepts that name belongs to
+}
+
+// search runs one bleve query over every concept and field, then reranks the
+// candidates by what they matched.
+func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
+	var clauses []query.Query
+	seen := map[string]bool{}
+	for _, c := range p.concepts {
+		for _, alt := range c.alts {
+			for _, t := range alt {
+				if seen[t] {
+					continue
+				}
+				seen[t] = true
+				for _, f := range textFields {
+					tq := bleve.NewTermQuery(t)
+					tq.SetField(f)
+					clauses = append(clauses, tq)
+					if fz := fuzziness(t); fz > 0 {
+						fq := bleve.NewFuzzyQuery(t)
+						fq.SetField(f)
+						// bleve counts a transposition as two edits; the rerank
+						// below measures with transpositions as one.
+						fq.SetFuzziness(2)
+						fq.SetPrefix(1) // typos rarely hit the first letter; this keeps the automaton small
+						clauses = append(clauses, fq)
+					}
+				}
+			}
+		}
+	}
+	req := bleve.NewSearchRequestOptions(query.NewDisjunctionQuery(clauses), candidates, 0, false)
+	req.IncludeLocations = true
+	res, err := ix.bleve.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	total := 0.0
+	for _, c := range p.concepts {
+		total += c.weight
+	}
+	var hits []hit
+	for _, dm := range res.Hits {
+		kind, id, _ := strings.Cut(dm.ID, ":")
+		h := hit{kind: kind, id: id}
+		fw := fieldWeight[kind]
+		for ci, c := range p.concepts {
+			best, bestAny := 0.0, 0.0
+			for f, w := range fw {
+				q := altQuality(c, dm.Locations[f])
+				best = max(best, w*q)
+				bestAny = max(bestAny, q)
+				if q > 0 && (f == fieldName || f == fieldSummary || f == fieldDetails) && c.weight > 0 {
+					if p.concepts[ci].weight >= ix.minStrongWeight(p) {
+						h.strong = true
+					}
+				}
+				if q > 0 && f == fieldName && kind == "task" && (ci == 0 || ci == len(p.concepts)-1) {
+					h.head = true
+				}
+			}
+			h.score += c.weight * best
+			h.coverage += c.weight * bestAny
+			if bestAny > 0 {
+				h.matched++
+			}
+		}
+		if total > 0 {
+			h.coverage /= total
+		}
+		if kind == "role" {
+			h.name, h.consumed = ix.nameMatch(id, p)
+		}
+		hits = append(hits, h)
+	}
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].score > hits[j].score })
+	return hits, nil
+}
+
+// minStrongWeight keeps weak words ("responsable") from making a match
+// strong by themselves.
+func (ix *Index) minStrongWeight(p parsed) float64 {
+	lo := 0.0
+	for _, c := range p.concepts {
+		if lo == 0 || c.weight < lo {
+			lo = c.weight
+		}
+	}
+	if p.weak {
+		return lo * 1.01
+	}
+	return 0
+}
+
+// altQuality is how well a concept matches the terms a field matched: the
+// best of its forms, each the mean of its terms' matches.
+func altQuality(c concept, found bsearch.TermLocationMap) float64 {
+	if len(found) == 0 {
+		return 0
+	}
+	best := 0.0
+	for _, alt := range c.alts {
+		sum := 0.0
+		for _, t := range alt {
+			sum += termQuality(t, found)
+		}
+		best = max(best, sum/float64(len(alt)))
+	}
+	return best
+}
+
+func termQuality(t string, found bsearch.TermLocationMap) float64 {
+	if _, ok := found[t]; ok {
+		return 1
+	}
+	fz := fuzziness(t)
+	if fz == 0 {
+		return 0
+	}
+	for m := range found {
+		if distance(t, m) <= fz {
+			return fuzzyQuality
+		}
+	}
+	return 0
+}
+
+// nameMatch finds the longest of a role's names that the question holds, as
+// consecutive concepts or as one concept's synonym, and which concepts it
+// uses.
+func (ix *Index) nameMatch(roleID string, p parsed) (int, []bool) {
+	best, used := 0, []bool(nil)
+	for _, name := range ix.names[roleID] {
+		if len(name) <= best {
+			continue
+		}
+		for i, c := range p.concepts {
+			// One concept whose form is the whole name: "po", "ux designer".
+			for _, alt := range c.alts {
+				if sameTerms(alt, name) {
+					best, used = len(name), mark(len(p.concepts), i, 1)
+				}
+			}
+			if len(name) <= best {
+				continue
+			}
+			// The name spread over consecutive concepts: "responsable" "produit".
+			j, k := i, 0
+			for k < len(name) && j < len(p.concepts) {
+				if !slices.ContainsFunc(p.concepts[j].alts, func(alt []string) bool {
+					return len(alt) == 1 && sameTerm(alt[0], name[k])
+				}) {
+					break
+				}
+				j, k = j+1, k+1
+			}
+			if k == len(name) {
+				best, used = len(name), mark(len(p.concepts), i, j-i)
+			}
+		}
+	}
+	return best, used
+}
+
+func mark(n, from, count int) []bool {
+	m := make([]bool, n)
+	for i := from; i < from+count; i++ {
+		m[i] = true
+	}
+	return m
+}
+
+func sameTerms(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !sameTerm(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func sameTerm(a, b string) bool {
+	return a == b || distance(a, b) <= min(fuzziness(a), fuzziness(b))
+}
+
+// decide picks the answer from the reranked hits.
+func (ix *Index) decide(p parsed, hits []hit, a *answer.Answer) {
+	var role, task *hit
+	var named *hit
+	for i := range hits {
+		h := &hits[i]
+		switch h.kind {
+		case "role":
+			if role == nil {
+				role = h
+			}
+			if h.name > 0 && (named == nil || h.name > named.name || (h.name == named.name && h.score > named.score)) {
+				named = h
+			}
+		case "task":
+			if task == nil || ix.taskBetter(p, h, task) {
+				task = h
+			}
+		}
+	}
+	var chosen *hit
+	switch {
+	case named != nil && !ix.taskOverName(p, named, task):
+		chosen = named
+	case task != nil && task.coverage >= minCoverage && task.strong &&
+		(role == nil || ix.taskScore(p, task) >= role.score):
+		chosen = task
+	case role != nil && role.coverage >= minCoverage && (p.who || role.strong || role.matched >= 2):
+		chosen = role
+	case task != nil && task.coverage >= minCoverage && task.strong:
+		chosen = task
+	}
+	if chosen == nil {
+		a.Intent = answer.IntentNone
+		for i := range hits {
+			if len(a.Suggestions) == 3 {
+				break
+			}
+			if hits[i].matched > 0 {
+				a.Suggestions = append(a.Suggestions, ix.ref(&hits[i]))
+			}
+		}
+		return
+	}
+	ix.fill(chosen, a)
+	for i := range hits {
+		h := &hits[i]
+		if h == chosen || len(a.Alternatives) == 3 {
+			continue
+		}
+		if h.coverage >= minCoverage && h.score >= alternativeMin*chosen.score && (h.strong || h.name > 0) {
+			a.Alternatives = append(a.Alternatives, ix.ref(h))
+		}
+	}
+}
+
+// taskScore favours a task named by the head of a bare phrase: in "rituels
+// agiles" the rituals are asked for, not the page that says "agile" most.
+func (ix *Index) taskScore(p parsed, h *hit) float64 {
+	if p.bare && h.head {
+		return h.score * headBonus
+	}
+	return h.score
+}
+
+func (ix *Index) taskBetter(p parsed, a, b *hit) bool {
+	return ix.taskScore(p, a) > ix.taskScore(p, b)
+}
+
+// taskOverName decides "qui est responsable du design ?": a one-word role
+// name ("design") asked about with an ownership word, which a task's title
+// or details also hold, is the task.
+func (ix *Index) taskOverName(p parsed, named, task *hit) bool {
+	if task == nil || !p.weak || named.name > 1 || !task.strong || task.coverage < minCoverage {
+		return false
+	}
+	return ix.taskScore(p, task) >= named.score
+}
+
+func (ix *Index) ref(h *hit) answer.Ref {
+	switch h.kind {
+	case "role":
+		if r, ok := ix.team.Role(h.id); ok {
+			return answer.Ref{Intent: answer.IntentRole, ID: r.ID, Title: r.Title}
+		}
+	case "task":
+		if t, ok := ix.team.Task(h.id); ok {
+			return answer.Ref{Intent: answer.IntentTask, ID: t.ID, Title: t.Title}
+		}
+	}
+	return answer.Ref{ID: h.id, Title: h.id}
+}
+
+func (ix *Index) fill(h *hit, a *answer.Answer) {
+	switch h.kind {
+	case "role":
+		if r, ok := ix.team.Role(h.id); ok {
+			a.Intent = answer.IntentRole
+			a.Role = answer.NewRole(ix.team, r)
+		}
+	case "task":
+		if t, ok := ix.team.Task(h.id); ok {
+			a.Intent = answer.IntentTask
+			a.Task = answer.NewTask(ix.team, t)
+		}
+	}
+}
+
+// Answer looks a role or a task up by id, for the buttons of a card.
+func (ix *Index) Answer(ref answer.Ref) (answer.Answer, bool) {
+	a := answer.Answer{Query: ref.Title}
+	switch ref.Intent {
+	case answer.IntentRole:
+		if r, ok := ix.team.Role(ref.ID); ok {
+			a.Intent, a.Role = answer.IntentRole, answer.NewRole(ix.team, r)
+			return a, true
+		}
+	case answer.IntentTask:
+		if t, ok := ix.team.Task(ref.ID); ok {
+			a.Intent, a.Task = answer.IntentTask, answer.NewTask(ix.team, t)
+			return a, true
+		}
+	case answer.IntentListRoles:
+		a.Intent, a.Roles = answer.IntentListRoles, answer.ListRoles(ix.team)
+		return a, true
+	case answer.IntentListTasks:
+		a.Intent, a.Tasks = answer.IntentListTasks, answer.ListTasks(ix.team)
+		return a, true
+	case answer.IntentHelp:
+		a.Intent = answer.IntentHelp
+		return a, true
+	}
+	return a, false
+}
+
+// distance is the optimal string alignment distance (Levenshtein with
+// transpositions): "desinger" is one edit from "designer".
+func distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) > 64 || len(rb) > 64 {
+		if a == b {
+			return 0
+		}
+		return 64
+	}
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(rb)]
+}

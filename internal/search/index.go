@@ -1,0 +1,212 @@
+// Package search understands questions about a team: it indexes the roles
+// and tasks of a team.Team with bleve and turns a question, in French or
+// English, into an answer.Answer.
+package search
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strings"
+	"unicode"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+
+	"github.com/rolebot/rolebot/internal/team"
+)
+
+// Fields of an indexed document. Roles fill name (title, aliases and id),
+// summary and body; tasks fill name (title), details and notes (the cells'
+// words).
+const (
+	fieldKind    = "kind"
+	fieldName    = "name"
+	fieldSummary = "summary"
+	fieldBody    = "body"
+	fieldDetails = "details"
+	fieldNotes   = "notes"
+)
+
+// textFields are searched for every question.
+var textFields = []string{fieldName, fieldSummary, fieldBody, fieldDetails, fieldNotes}
+
+// doc is what bleve indexes for a role or a task.
+type doc struct {
+	Kind    string `json:"kind"`
+	Name    string `json:"name"`
+	Summary string `json:"summary,omitempty"`
+	Body    string `json:"body,omitempty"`
+	Details string `json:"details,omitempty"`
+	Notes   string `json:"notes,omitempty"`
+}
+
+// Index answers questions about one team. It is safe for concurrent use and
+// never changes once built: a new content version gets a new Index.
+type Index struct {
+	team     *team.Team
+	bleve    bleve.Index
+	analyzer analysis.Analyzer
+	synonyms *Synonyms
+	df       map[string]int        // term → number of documents holding it
+	docs     int                   // number of documents
+	names    map[string][][]string // role id → its names, analysed
+}
+
+// Options tunes an Index.
+type Options struct {
+	// Synonyms are added to the built-in list (a content folder's own).
+	Synonyms *Synonyms
+}
+
+// Build indexes a team in memory.
+func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
+	m, err := newMapping()
+	if err != nil {
+		return nil, err
+	}
+	// An empty path keeps scorch in memory; unlike NewMemOnly it supports
+	// every query and is several times faster.
+	bi, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("create index: %w", err)
+	}
+	an := m.AnalyzerNamed(analyzerName)
+	if an == nil {
+		return nil, fmt.Errorf("analyzer %s is not registered", analyzerName)
+	}
+	syn := BuiltinSynonyms()
+	syn.Merge(opts.Synonyms)
+	ix := &Index{team: t, bleve: bi, analyzer: an, synonyms: syn, df: map[string]int{}, names: map[string][][]string{}}
+
+	batch := bi.NewBatch()
+	add := func(id string, d doc) error {
+		ix.count(d)
+		if err := batch.Index(id, d); err != nil {
+			return fmt.Errorf("index %s: %w", id, err)
+		}
+		if batch.Size() >= 500 {
+			if err := bi.Batch(batch); err != nil {
+				return fmt.Errorf("index batch: %w", err)
+			}
+			batch.Reset()
+		}
+		return nil
+	}
+	for i := range t.Roles {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		r := &t.Roles[i]
+		names := append([]string{r.Title, strings.ReplaceAll(r.ID, "-", " ")}, r.Aliases...)
+		for _, n := range names {
+			if terms := ix.terms(n); len(terms) > 0 {
+				ix.names[r.ID] = append(ix.names[r.ID], terms)
+			}
+		}
+		if err := add(roleKey(r.ID), doc{Kind: "role", Name: strings.Join(names, " ; "), Summary: r.Summary, Body: body(r)}); err != nil {
+			return nil, err
+		}
+	}
+	for i := range t.Tasks {
+		k := &t.Tasks[i]
+		var notes []string
+		for _, a := range k.Owners {
+			notes = append(notes, a.Note)
+		}
+		if err := add(taskKey(k.ID), doc{Kind: "task", Name: k.Title, Details: k.Details, Notes: strings.Join(notes, " ; ")}); err != nil {
+			return nil, err
+		}
+	}
+	if err := bi.Batch(batch); err != nil {
+		return nil, fmt.Errorf("index batch: %w", err)
+	}
+	return ix, nil
+}
+
+// Close releases the index.
+func (ix *Index) Close() error { return ix.bleve.Close() }
+
+// Team is the team this index answers about.
+func (ix *Index) Team() *team.Team { return ix.team }
+
+func newMapping() (*mapping.IndexMappingImpl, error) {
+	m := bleve.NewIndexMapping()
+	if err := addAnalyzer(m); err != nil {
+		return nil, err
+	}
+	m.DefaultAnalyzer = analyzerName
+	dm := bleve.NewDocumentStaticMapping()
+	for _, f := range textFields {
+		fm := bleve.NewTextFieldMapping()
+		fm.Analyzer = analyzerName
+		fm.Store = false
+		fm.IncludeInAll = false
+		fm.IncludeTermVectors = true // term locations say which words matched
+		dm.AddFieldMappingsAt(f, fm)
+	}
+	kind := bleve.NewKeywordFieldMapping()
+	kind.Store = false
+	kind.IncludeInAll = false
+	dm.AddFieldMappingsAt(fieldKind, kind)
+	m.DefaultMapping = dm
+	return m, nil
+}
+
+func roleKey(id string) string { return "role:" + id }
+func taskKey(id string) string { return "task:" + id }
+
+// body is a role page's sections as one text.
+func body(r *team.Role) string {
+	var b strings.Builder
+	for _, s := range r.Sections {
+		b.WriteString(s.Title)
+		b.WriteString(". ")
+		b.WriteString(s.Text)
+		for _, it := range s.Items {
+			b.WriteString(". ")
+			b.WriteString(it)
+		}
+		b.WriteString(".\n")
+	}
+	return b.String()
+}
+
+// count adds a document's distinct terms to the document frequencies, which
+// weigh the words of a question: a word few pages use says more.
+func (ix *Index) count(d doc) {
+	ix.docs++
+	seen := map[string]bool{}
+	for _, text := range []string{d.Name, d.Summary, d.Body, d.Details, d.Notes} {
+		for _, t := range ix.terms(text) {
+			if !seen[t] {
+				seen[t] = true
+				ix.df[t]++
+			}
+		}
+	}
+}
+
+// idf is the weight of a term: rare terms weigh more.
+func (ix *Index) idf(term string) float64 {
+	return math.Log(1 + float64(ix.docs+1)/float64(ix.df[term]+1))
+}
+
+// terms analyses text with the index's chain.
+func (ix *Index) terms(text string) []string {
+	var out []string
+	for _, tok := range ix.analyzer.Analyze([]byte(text)) {
+		out = append(out, string(tok.Term))
+	}
+	return out
+}
+
+// words splits text into accent-folded, lower-case words of letters and
+// digits: the form synonyms and intent words are compared in.
+func words(text string) []string {
+	return strings.FieldsFunc(strings.ToLower(team.Fold(text)), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
+	})
+}

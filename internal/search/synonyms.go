@@ -1,0 +1,130 @@
+package search
+
+import (
+	"bufio"
+	_ "embed"
+	"fmt"
+	"io"
+	"strings"
+)
+
+//go:embed synonyms.txt
+var builtinSynonyms string
+
+// Synonyms maps the words people type to the words the pages use. Each rule
+// reads a phrase of folded, lower-case words and adds other phrases to the
+// question: "kpi => indicateurs", or "a, b, c" where each stands for all.
+type Synonyms struct {
+	rules map[string][]string // first word → phrases starting with it
+	adds  map[string][]string // phrase → phrases it adds
+	max   int                 // longest phrase, in words
+}
+
+// BuiltinSynonyms returns the list compiled into rolebot: the team's jargon
+// and English equivalents.
+func BuiltinSynonyms() *Synonyms {
+	s, err := ParseSynonyms(strings.NewReader(builtinSynonyms), "synonyms.txt")
+	if err != nil {
+		// The list is compiled in and covered by tests: this is a build bug.
+		panic(err)
+	}
+	return s
+}
+
+// ParseSynonyms reads a list in the same format as the built-in one: one rule
+// a line, "#" starts a comment, "left, … => right, …" adds the right-hand
+// phrases to a question holding a left-hand one, and "a, b, c" makes each an
+// equivalent of the others. name is used in error messages.
+func ParseSynonyms(r io.Reader, name string) (*Synonyms, error) {
+	s := &Synonyms{rules: map[string][]string{}, adds: map[string][]string{}}
+	sc := bufio.NewScanner(r)
+	for n := 1; sc.Scan(); n++ {
+		line := sc.Text()
+		if i := strings.Index(line, "#"); i >= 0 {
+			line = line[:i]
+		}
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		left, right, oneWay := strings.Cut(line, "=>")
+		from := phrases(left)
+		to := from
+		if oneWay {
+			to = phrases(right)
+		}
+		if len(from) == 0 || len(to) == 0 || (!oneWay && len(from) < 2) {
+			return nil, fmt.Errorf("%s:%d: règle de synonymes illisible : %q", name, n, sc.Text())
+		}
+		for _, f := range from {
+			for _, t := range to {
+				if t != f {
+					s.add(f, t)
+				}
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", name, err)
+	}
+	return s, nil
+}
+
+// Merge adds other's rules to s.
+func (s *Synonyms) Merge(other *Synonyms) {
+	if other == nil {
+		return
+	}
+	for from, tos := range other.adds {
+		for _, t := range tos {
+			s.add(from, t)
+		}
+	}
+}
+
+func (s *Synonyms) add(from, to string) {
+	for _, t := range s.adds[from] {
+		if t == to {
+			return
+		}
+	}
+	if _, ok := s.adds[from]; !ok {
+		words := strings.Fields(from)
+		s.rules[words[0]] = append(s.rules[words[0]], from)
+		s.max = max(s.max, len(words))
+	}
+	s.adds[from] = append(s.adds[from], to)
+}
+
+// phrases splits a comma-separated list into normalised phrases.
+func phrases(list string) []string {
+	var out []string
+	for _, p := range strings.Split(list, ",") {
+		if w := words(p); len(w) > 0 {
+			out = append(out, strings.Join(w, " "))
+		}
+	}
+	return out
+}
+
+// match finds the longest phrase starting at words[i] and returns its length
+// in words and the phrases it adds.
+func (s *Synonyms) match(ws []string, i int) (int, []string) {
+	best, adds := 0, []string(nil)
+	for _, p := range s.rules[ws[i]] {
+		pw := strings.Fields(p)
+		if len(pw) <= best || i+len(pw) > len(ws) {
+			continue
+		}
+		ok := true
+		for j, w := range pw {
+			if ws[i+j] != w {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			best, adds = len(pw), s.adds[p]
+		}
+	}
+	return best, adds
+}
