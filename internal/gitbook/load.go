@@ -1,0 +1,401 @@
+package gitbook
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/rolebot/rolebot/internal/team"
+	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
+)
+
+// minWords is the body size under which a role page is reported as (almost)
+// empty: below it, the bot has nothing to say about the role but its name.
+const minWords = 40
+
+// loader holds the state of one Load call.
+type loader struct {
+	ctx    context.Context
+	fsys   fs.FS
+	diags  diags
+	files  int
+	exists map[string]bool // every file and folder, for the link checks
+}
+
+// teamPage is what the team page holds, before roles are known.
+type teamPage struct {
+	src        *source
+	title      string
+	intro      string // the first paragraph under the title
+	cardTables []cardTable
+	tables     []*east.Table
+	other      *ast.List
+}
+
+// roleState is a role page with what the team page adds to it.
+type roleState struct {
+	*rolePage
+	core, expert bool
+	cards        []card   // the cards that open this page
+	labels       []string // card labels that agree with the page
+}
+
+func (l *loader) load() (*team.Team, error) {
+	paths, err := l.walk()
+	if err != nil {
+		return nil, err
+	}
+	md := newMarkdown()
+	var tp *teamPage
+	teamSeen := false
+	byPath := map[string]*roleState{}
+	byID := map[string]*roleState{}
+	var pageOrder []*roleState
+	for _, p := range paths {
+		if err := l.ctx.Err(); err != nil {
+			return nil, err
+		}
+		l.files++
+		isTeam := strings.EqualFold(p, "README.md")
+		var rs *roleState
+		if isTeam {
+			teamSeen = true
+		} else {
+			id := pageID(p)
+			if id == "" {
+				l.diags.warnf(p, 0, "nom de fichier sans lettres ni chiffres : la page ne peut pas devenir un rôle et est ignorée")
+				continue
+			}
+			if first, dup := byID[id]; dup {
+				l.diags.errorf(p, 0, "deux pages pour le même rôle « %s » : %s et %s ; renommez ou supprimez l'une des deux", id, first.src.path, p)
+				byPath[p] = first
+			} else {
+				rs = &roleState{rolePage: &rolePage{src: &source{path: p}, id: id, broken: true}}
+				byID[id], byPath[p] = rs, rs
+				pageOrder = append(pageOrder, rs)
+			}
+		}
+		raw, err := fs.ReadFile(l.fsys, p)
+		if err != nil {
+			l.diags.errorf(p, 0, "fichier illisible : %v", unwrapPath(err))
+			continue
+		}
+		if !checkEncoding(p, raw, &l.diags) {
+			continue
+		}
+		src := newSource(p, raw, &l.diags)
+		doc := src.parse(md)
+		src.lintDrafts(&l.diags)
+		src.lintLinks(doc, l.exist, &l.diags)
+		switch {
+		case isTeam:
+			tp = src.readTeam(doc)
+		case rs != nil:
+			rs.rolePage = src.readRole(rs.id, doc)
+		}
+	}
+	if !teamSeen {
+		l.diags.errorf("README.md", 0, "page d'équipe introuvable : le dossier doit avoir un README.md à sa racine, avec les cartes des rôles et la matrice de responsabilités")
+	}
+
+	ordered := l.applyCards(tp, byPath, pageOrder)
+	roles := make([]team.Role, 0, len(ordered))
+	for _, rs := range ordered {
+		l.checkRole(rs)
+		roles = append(roles, rs.role())
+	}
+	t := &team.Team{Roles: roles}
+	if tp == nil {
+		return t, nil
+	}
+	t.Title, t.Source = tp.title, tp.src.path
+	t.Summary = tp.src.fm.description
+	if t.Summary == "" {
+		t.Summary = tp.intro
+	}
+	if t.Title == "" {
+		l.diags.warnf(tp.src.path, 0, "la page d'équipe n'a pas de titre « # … »")
+	}
+	idx := newRoleIndex(ordered)
+	t.Tasks = append(l.matrixTasks(tp, idx), l.otherTasks(tp)...)
+	l.uniqueTaskIDs(tp.src.path, t.Tasks)
+	return t, nil
+}
+
+// walk lists the Markdown pages of the folder, shallowest first so that
+// when two pages claim one role id the one nearer the root wins. Hidden
+// folders (.gitbook, .git) and SUMMARY.md, GitBook's table of contents, are
+// not pages.
+func (l *loader) walk() ([]string, error) {
+	l.exists = map[string]bool{}
+	var pages []string
+	err := fs.WalkDir(l.fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if ctxErr := l.ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		if err != nil {
+			if p == "." {
+				return fmt.Errorf("read content folder: %w", err)
+			}
+			l.diags.errorf(p, 0, "dossier illisible : %v", unwrapPath(err))
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if p != "." && strings.HasPrefix(d.Name(), ".") {
+			if d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		l.exists[p] = true
+		if !d.IsDir() && strings.EqualFold(path.Ext(p), ".md") && !strings.EqualFold(d.Name(), "SUMMARY.md") {
+			pages = append(pages, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(pages, func(a, b string) int {
+		if c := cmp.Compare(strings.Count(a, "/"), strings.Count(b, "/")); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	return pages, nil
+}
+
+func (l *loader) exist(p string) bool { return l.exists[p] }
+
+// unwrapPath drops the *fs.PathError wrapper, whose path the diagnostic
+// already shows.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// pageID is a page's role id: its file name's slug, or its folder's for a
+// GitBook group page (sub/README.md).
+func pageID(p string) string {
+	base := path.Base(p)
+	name := strings.TrimSuffix(base, path.Ext(base))
+	if strings.EqualFold(name, "README") && path.Dir(p) != "." {
+		name = path.Base(path.Dir(p))
+	}
+	return team.Slug(name)
+}
+
+// readTeam reads the parts of the team page the model uses.
+func (s *source) readTeam(doc ast.Node) *teamPage {
+	tp := &teamPage{src: s}
+	heading := ""
+	headings := 0
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		switch n := n.(type) {
+		case *ast.Heading:
+			text := s.inline(n)
+			if n.Level == 1 && tp.title == "" {
+				tp.title = stripLeadingSymbols(text)
+			}
+			heading = text
+			headings++
+			if isOtherTasks(text) {
+				tp.other = nextList(n)
+			}
+		case *ast.Paragraph:
+			text := s.inline(n)
+			if tp.intro == "" && headings <= 1 && text != "" {
+				tp.intro = text
+			}
+			if isOtherTasks(text) {
+				tp.other = nextList(n)
+			}
+		case *ast.HTMLBlock:
+			raw, off := s.blockRaw(n)
+			if isCardTable(raw) {
+				tp.cardTables = append(tp.cardTables, cardTable{heading: heading, expert: expertHeading(heading), cards: s.parseCards(raw, off)})
+			}
+		case *east.Table:
+			tp.tables = append(tp.tables, n)
+		}
+	}
+	return tp
+}
+
+// isOtherTasks recognises the lead-in of the list of tasks with no owner,
+// "Autres tâches liées à la réussite du produit :".
+func isOtherTasks(text string) bool {
+	return strings.HasPrefix(strings.ToLower(team.Fold(text)), "autres taches")
+}
+
+func nextList(n ast.Node) *ast.List {
+	l, _ := n.NextSibling().(*ast.List)
+	return l
+}
+
+// applyCards marks roles core or expert from the card tables and reports
+// cards that lead nowhere. It returns the roles in the team page's order,
+// then the pages no card opens, in path order.
+func (l *loader) applyCards(tp *teamPage, byPath map[string]*roleState, pages []*roleState) []*roleState {
+	var ordered []*roleState
+	seen := map[*roleState]bool{}
+	if tp != nil {
+		file := tp.src.path
+		for _, ct := range tp.cardTables {
+			for _, c := range ct.cards {
+				if c.href == "" {
+					l.diags.warnf(file, c.line, "la carte « %s » ne renvoie vers aucune page : elle n'ajoute aucun rôle", c.label)
+					continue
+				}
+				if hasScheme(c.href) {
+					continue // a card opening a web site is not a role
+				}
+				p, ok := resolveLink(file, c.href)
+				if !ok {
+					l.diags.warnf(file, c.line, "la carte « %s » renvoie hors du dossier (« %s ») : elle n'ajoute aucun rôle", cardName(c), c.href)
+					continue
+				}
+				rs := byPath[p]
+				if rs == nil {
+					rs = byPath[path.Join(p, "README.md")]
+				}
+				if rs == nil {
+					l.diags.warnf(file, c.line, "la carte « %s » renvoie vers « %s », qui n'existe pas dans le dossier : créez la page ou corrigez le lien", cardName(c), c.href)
+					continue
+				}
+				if ct.expert {
+					rs.expert = true
+				} else {
+					rs.core = true
+				}
+				rs.cards = append(rs.cards, c)
+				if !seen[rs] {
+					seen[rs] = true
+					ordered = append(ordered, rs)
+				}
+			}
+		}
+	}
+	for _, rs := range pages {
+		if !seen[rs] {
+			ordered = append(ordered, rs)
+		}
+	}
+	// Titles first: label checks compare with them.
+	for _, rs := range ordered {
+		if rs.title != "" {
+			continue
+		}
+		if !rs.broken && rs.words > 0 {
+			l.diags.warnf(rs.src.path, 1, "la page n'a pas de titre « # … » : le rôle prend le nom de sa carte ou de son fichier")
+		}
+		for _, c := range rs.cards {
+			if c.label != "" && !c.labelHidden {
+				rs.title = c.label
+				break
+			}
+		}
+		if rs.title == "" {
+			rs.title = humanize(rs.id)
+		}
+	}
+	if tp != nil {
+		for _, rs := range ordered {
+			for _, c := range rs.cards {
+				if c.label == "" {
+					continue
+				}
+				if rs.named(c.label) {
+					rs.labels = append(rs.labels, c.label)
+					continue
+				}
+				hint := ""
+				for _, other := range ordered {
+					if other != rs && other.named(c.label) {
+						hint = fmt.Sprintf(" (il désigne plutôt %s)", other.src.path)
+						break
+					}
+				}
+				hidden := ""
+				if c.labelHidden {
+					hidden = " masqué"
+				}
+				l.diags.warnf(tp.src.path, c.line, "le libellé%s « %s » de la carte vers %s ne correspond pas au titre de la page, « %s »%s : corrigez le libellé ou le lien", hidden, c.label, rs.src.path, rs.title, hint)
+			}
+		}
+	}
+	return ordered
+}
+
+func cardName(c card) string {
+	if c.label != "" {
+		return c.label
+	}
+	return c.href
+}
+
+// humanize makes a title from a role id: "responsable-data" gives
+// "Responsable data". Accents are lost; a "# Title" avoids that.
+func humanize(id string) string {
+	s := strings.ReplaceAll(id, "-", " ")
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// named reports whether a name designates this role: its title, id or an
+// alias, compared without case, accents or small words, or as a part of one
+// another ("Designer" for "Designer UX").
+func (rs *roleState) named(name string) bool {
+	names := append([]string{rs.title, rs.id}, rs.src.fm.aliases...)
+	for _, n := range names {
+		if sameName(name, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkRole reports a page too thin to answer questions about its role.
+func (l *loader) checkRole(rs *roleState) {
+	if rs.broken || rs.words >= minWords {
+		return
+	}
+	line := max(rs.titleLine, 1)
+	if rs.words == 0 {
+		l.diags.warnf(rs.src.path, line, "page vide : le rôle « %s » n'a que son titre ; ajoutez une introduction et des sections (Mission, Au quotidien, Livrables…)", rs.title)
+		return
+	}
+	l.diags.warnf(rs.src.path, line, "page presque vide (%s) : le rôle « %s » mérite au moins une introduction et quelques sections (Mission, Au quotidien, Livrables…)", plural(rs.words, "mot", "mots"), rs.title)
+}
+
+// role builds the model's role.
+func (rs *roleState) role() team.Role {
+	r := team.Role{
+		ID:       rs.id,
+		Title:    rs.title,
+		Summary:  rs.src.fm.description,
+		Aliases:  slices.Clone(rs.src.fm.aliases),
+		Sections: rs.sections,
+		Source:   rs.src.path,
+		Line:     rs.titleLine,
+		Core:     rs.core,
+		Expert:   rs.expert,
+	}
+	if r.Summary == "" {
+		r.Summary = rs.firstPara
+	}
+	return r
+}
