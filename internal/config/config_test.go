@@ -606,3 +606,16 @@ func TestVarsMatchConfig(t *testing.T) {
 		}
 	}
 }
+
+func TestEnviron(t *testing.T) {
+	src := environ("SLACK_APP_TOKEN="+appTok, "SLACK_BOT_TOKEN_FILE=/f", "LOG_LEVEL=", "HOME=/root")
+	got := Environ(func(k string) string { return src[k] })
+	want := environ("SLACK_APP_TOKEN="+appTok, "SLACK_BOT_TOKEN_FILE=/f")
+	if !maps.Equal(got, want) {
+		t.Errorf("Environ = %v, want %v", got, want)
+	}
+	c, err := Load(Environ(func(k string) string { return withTokens("WORKERS=3")[k] }), noFiles(t))
+	if err != nil || c.Workers != 3 {
+		t.Errorf("Load(Environ(…)) = %+v, %v", c, err)
+	}
+}

@@ -48,3 +48,18 @@ func Vars() []Var {
 			Doc: "Délai laissé aux réponses en cours après SIGTERM, avant l'arrêt."},
 	}
 }
+
+// Environ builds the environment Load and LoadContentOnly read from a
+// lookup function such as os.Getenv: it holds the variables of Vars that
+// getenv gives a non-empty value (an empty variable is thus reported as
+// missing, not empty). With the whole process environment at hand,
+// env.ToMap(os.Environ()) does as well.
+func Environ(getenv func(string) string) map[string]string {
+	m := map[string]string{}
+	for _, v := range Vars() {
+		if s := getenv(v.Name); s != "" {
+			m[v.Name] = s
+		}
+	}
+	return m
+}
