@@ -223,9 +223,9 @@ func checkEncoding(file string, src []byte, d *diags) bool {
 		col := off - (bytes.LastIndexByte(src[:off], '\n') + 1) + 1
 		guess := ""
 		if r, k := decode1252(src[off]); k && unicode.IsLetter(r) {
-			guess = fmt.Sprintf(" : « %c » ?", r)
+			guess = fmt.Sprintf(", sans doute « %c »", r)
 		}
-		d.errorf(file, line, "encodage invalide : l'octet 0x%02X (colonne %d) n'est pas de l'UTF-8, le fichier a sans doute été enregistré en Latin-1 ou Windows-1252%s ; réenregistrez-le en UTF-8", src[off], col, guess)
+		d.errorf(file, line, "encodage invalide : l'octet 0x%02X (colonne %d%s) n'est pas de l'UTF-8, le fichier a été enregistré en Latin-1 ou Windows-1252 ? Réenregistrez-le en UTF-8", src[off], col, guess)
 		return false
 	}
 	var first mojibakeHit

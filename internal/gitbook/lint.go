@@ -80,8 +80,8 @@ func (s *source) lintLinks(doc ast.Node, exists func(string) bool, d *diags) {
 				// Cards are checked with their labels, in cards.go.
 				return ast.WalkSkipChildren, nil
 			}
-			for _, m := range htmlLinkRe.FindAllStringSubmatchIndex(raw, -1) {
-				check(raw[m[2]:m[3]]+raw[m[4]:m[5]], s.line(off+m[0]))
+			for _, m := range htmlLinkRe.FindAllStringSubmatch(raw, -1) {
+				check(m[1]+m[2], s.line(off+strings.Index(raw, m[0])))
 			}
 		}
 		return ast.WalkContinue, nil

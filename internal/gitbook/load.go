@@ -26,6 +26,9 @@ type loader struct {
 	diags  diags
 	files  int
 	exists map[string]bool // every file and folder, for the link checks
+	// readable is false when the folder itself could not be listed: then
+	// nothing else about it is worth reporting.
+	readable bool
 }
 
 // teamPage is what the team page holds, before roles are known.
@@ -100,7 +103,7 @@ func (l *loader) load() (*team.Team, error) {
 			rs.rolePage = src.readRole(rs.id, doc)
 		}
 	}
-	if !teamSeen {
+	if !teamSeen && l.readable {
 		l.diags.errorf("README.md", 0, "page d'équipe introuvable : le dossier doit avoir un README.md à sa racine, avec les cartes des rôles et la matrice de responsabilités")
 	}
 
@@ -134,6 +137,7 @@ func (l *loader) load() (*team.Team, error) {
 // not pages.
 func (l *loader) walk() ([]string, error) {
 	l.exists = map[string]bool{}
+	l.readable = true
 	var pages []string
 	err := fs.WalkDir(l.fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if ctxErr := l.ctx.Err(); ctxErr != nil {
@@ -141,7 +145,10 @@ func (l *loader) walk() ([]string, error) {
 		}
 		if err != nil {
 			if p == "." {
-				return fmt.Errorf("read content folder: %w", err)
+				// Reported, not returned: `rolebot check` must fail on it.
+				l.diags.errorf("", 0, "dossier de contenu illisible : %v", unwrapPath(err))
+				l.readable = false
+				return fs.SkipAll
 			}
 			l.diags.errorf(p, 0, "dossier illisible : %v", unwrapPath(err))
 			if d != nil && d.IsDir() {

@@ -93,7 +93,8 @@ func parseLevel(cell string) (a team.Assignment, questions []string, empty, ok b
 	case w == "":
 		// No level: an empty cell, unless it holds a lock or a note, which
 		// only make sense with a level.
-		return a, questions, !a.Locked && a.Note == "" && len(questions) == 0, a.Locked || a.Note != "" || len(questions) > 0
+		bare := !a.Locked && a.Note == "" && len(questions) == 0
+		return a, questions, bare, bare
 	default:
 		lvl, known := levelWords[strings.ReplaceAll(w, " ", "")]
 		if !known {
