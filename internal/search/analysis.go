@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/char/asciifolding"
 	regexpchar "github.com/blevesearch/bleve/v2/analysis/char/regexp"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
@@ -51,7 +52,7 @@ func addAnalyzer(m *mapping.IndexMappingImpl) error {
 			"type": stop.Name, "stop_token_map": "rolebot_stop_words",
 		}},
 		{"analyzer", analyzerName, m.AddCustomAnalyzer, map[string]interface{}{
-			"type":          "custom",
+			"type":          custom.Name,
 			"char_filters":  []interface{}{"rolebot_inclusive", asciifolding.Name},
 			"tokenizer":     unicode.Name,
 			"token_filters": []interface{}{lowercase.Name, fr.ElisionName, "rolebot_stop", fr.SnowballStemmerName},
@@ -69,7 +70,8 @@ func addAnalyzer(m *mapping.IndexMappingImpl) error {
 // filters), and the English list, since people ask in both languages.
 func stopWords() []interface{} {
 	seen := map[string]bool{}
-	var out []interface{}
+	// "co" is what is left of "co-responsable" or "co-conception" once split.
+	out := []interface{}{"co"}
 	for _, list := range [][]byte{fr.FrenchStopWords, en.EnglishStopWords} {
 		tm := analysis.NewTokenMap()
 		if err := tm.LoadBytes(list); err != nil {

@@ -28,7 +28,9 @@ const (
 	alternativeMin = 0.6  // an alternative scores at least this share of the answer
 	fuzzyQuality   = 0.8  // a typo-tolerant match counts less than an exact one
 	weakWeight     = 0.3  // "responsable", "owns": they say a task is asked for, not which
-	headBonus      = 1.15 // a bare phrase whose first or last word names the task
+	roleLead       = 1.2  // a role found by its page's text alone must lead the next one by this much
+	taskSlack      = 0.25 // a task still wins when a role page covers this much more of the question
+	minPrefix      = 5    // shorter terms are not matched as prefixes: "budget" finds "budgetaire"
 )
 
 // fieldWeight says how much a match in a field tells: a task's own title
@@ -105,7 +107,9 @@ var (
 		"of", "in", "dans", "notre", "nos", "votre", "vos", "our", "your", "entiere", "complete", "whole", "full", "each", "chaque", "ya", "y", "a", "il", "existe")
 	roleListKeys = set("liste", "list", "roles", "role", "equipe", "team", "membres", "members", "profils", "composition", "postes", "metiers")
 	taskListKeys = set("matrice", "matrix", "taches", "tache", "tasks", "responsabilites", "responsibilities", "raci", "repartition", "tableau")
-	whoWords     = set("qui", "who", "whom", "whose", "quel", "quelle", "which")
+	whoWords     = set("qui", "who", "whom", "whose")
+	whichWords   = set("quel", "quelle", "quels", "quelles", "which", "what")
+	personWords  = set("role", "roles", "poste", "postes", "personne", "personnes", "profil", "profils", "person", "people", "membre", "membres", "member", "members", "metier", "job")
 	// structural words frame a question and say nothing of its subject.
 	structural = set("qui", "que", "quoi", "quel", "quelle", "quels", "quelles", "who", "what", "which", "whom", "whose",
 		"how", "comment", "est", "sont", "c", "cest", "ce", "fait", "fais", "font", "faire", "does", "do", "did", "doing",
@@ -116,7 +120,8 @@ var (
 	weak = set("responsable", "responsables", "responsible", "accountable", "owner", "owners", "owns", "own", "owned",
 		"charge", "porte", "portent", "porter", "carry", "carries", "occupe", "occupent", "occuper", "gere", "gerent",
 		"gerer", "handle", "handles", "manage", "manages", "assure", "assurent", "assurer", "decide", "decides", "decider",
-		"in", "someone", "quelqu", "un", "personne")
+		"garant", "garante", "garants", "choisit", "choisir", "choisissent", "choose", "chooses", "valide", "valider",
+		"arbitre", "arbitrer", "in", "someone", "quelqu", "un", "personne", "principal", "principale", "main")
 )
 
 func set(ws ...string) map[string]bool {
@@ -190,9 +195,9 @@ func (ix *Index) parse(ws []string) parsed {
 	p.bare = true
 	var kept []string
 	var isWeak []bool
-	for _, w := range ws {
+	for i, w := range ws {
 		switch {
-		case whoWords[w]:
+		case whoWords[w], whichWords[w] && i+1 < len(ws) && personWords[ws[i+1]]:
 			p.who = true
 			p.bare = false
 		case weak[w]:
@@ -202,7 +207,7 @@ func (ix *Index) parse(ws []string) parsed {
 		case structural[w]:
 			p.bare = false
 		default:
-			kept, isWeak = append(kept, w), append(isWeak, false)
+			kept, isWeak = append(kept, ix.correct(w)), append(isWeak, false)
 		}
 	}
 	for i := 0; i < len(kept) && len(p.concepts) < maxConcepts; {
@@ -256,7 +261,7 @@ type hit struct {
 	coverage float64 // share of the question's weight it matches
 	matched  int     // concepts matched
 	strong   bool    // matched in a role's name or summary, or a task's title or details
-	head     bool    // matches the first or the last concept in its title
+	head     bool    // a task whose title holds the question's first concept
 	name     int     // for roles: terms of the longest name the question holds
 	consumed []bool  // concepts that name belongs to
 }
@@ -277,6 +282,11 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 					tq := bleve.NewTermQuery(t)
 					tq.SetField(f)
 					clauses = append(clauses, tq)
+					if utf8.RuneCountInString(t) >= minPrefix {
+						pq := bleve.NewPrefixQuery(t)
+						pq.SetField(f)
+						clauses = append(clauses, pq)
+					}
 					if fz := fuzziness(t); fz > 0 {
 						fq := bleve.NewFuzzyQuery(t)
 						fq.SetField(f)
@@ -316,7 +326,7 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 						h.strong = true
 					}
 				}
-				if q > 0 && f == fieldName && kind == "task" && (ci == 0 || ci == len(p.concepts)-1) {
+				if q > 0 && f == fieldName && kind == "task" && ci == 0 {
 					h.head = true
 				}
 			}
@@ -375,11 +385,9 @@ func termQuality(t string, found bsearch.TermLocationMap) float64 {
 		return 1
 	}
 	fz := fuzziness(t)
-	if fz == 0 {
-		return 0
-	}
+	prefix := utf8.RuneCountInString(t) >= minPrefix
 	for m := range found {
-		if distance(t, m) <= fz {
+		if (fz > 0 && distance(t, m) <= fz) || (prefix && strings.HasPrefix(m, t)) {
 			return fuzzyQuality
 		}
 	}
@@ -448,35 +456,45 @@ func sameTerm(a, b string) bool {
 }
 
 // decide picks the answer from the reranked hits.
+//
+// The matrix is the one source of who owns what, so a question whose
+// subject is a task's title or details gets that task, even when a role page
+// speaks of it too. A role page's text wins only where it covers clearly
+// more of the question ("qui automatise les déploiements ?"), and a role
+// named in the question is that role's card.
 func (ix *Index) decide(p parsed, hits []hit, a *answer.Answer) {
-	var role, task *hit
-	var named *hit
+	var role, role2, task, named *hit
 	for i := range hits {
 		h := &hits[i]
 		switch h.kind {
 		case "role":
 			if role == nil {
 				role = h
+			} else if role2 == nil {
+				role2 = h
 			}
 			if h.name > 0 && (named == nil || h.name > named.name || (h.name == named.name && h.score > named.score)) {
 				named = h
 			}
 		case "task":
-			if task == nil || ix.taskBetter(p, h, task) {
+			if h.strong && h.coverage >= minCoverage/2 && (task == nil || h.score > task.score) {
 				task = h
 			}
 		}
 	}
 	var chosen *hit
+	taskOK := task != nil && task.coverage >= minCoverage
 	switch {
-	case named != nil && !ix.taskOverName(p, named, task):
+	case named != nil && !taskOverName(p, named, task):
 		chosen = named
-	case task != nil && task.coverage >= minCoverage && task.strong &&
-		(role == nil || ix.taskScore(p, task) >= role.score):
+	case taskOK && (role == nil || task.coverage >= role.coverage-taskSlack):
 		chosen = task
-	case role != nil && role.coverage >= minCoverage && (p.who || role.strong || role.matched >= 2):
+	case task != nil && p.bare && task.head:
+		chosen = task
+	case role != nil && role.coverage >= minCoverage && (p.who || role.strong || role.matched >= 2) &&
+		(role.strong || role2 == nil || role.score >= roleLead*role2.score):
 		chosen = role
-	case task != nil && task.coverage >= minCoverage && task.strong:
+	case taskOK:
 		chosen = task
 	}
 	if chosen == nil {
@@ -503,27 +521,14 @@ func (ix *Index) decide(p parsed, hits []hit, a *answer.Answer) {
 	}
 }
 
-// taskScore favours a task named by the head of a bare phrase: in "rituels
-// agiles" the rituals are asked for, not the page that says "agile" most.
-func (ix *Index) taskScore(p parsed, h *hit) float64 {
-	if p.bare && h.head {
-		return h.score * headBonus
-	}
-	return h.score
-}
-
-func (ix *Index) taskBetter(p parsed, a, b *hit) bool {
-	return ix.taskScore(p, a) > ix.taskScore(p, b)
-}
-
 // taskOverName decides "qui est responsable du design ?": a one-word role
 // name ("design") asked about with an ownership word, which a task's title
 // or details also hold, is the task.
-func (ix *Index) taskOverName(p parsed, named, task *hit) bool {
-	if task == nil || !p.weak || named.name > 1 || !task.strong || task.coverage < minCoverage {
+func taskOverName(p parsed, named, task *hit) bool {
+	if task == nil || !p.weak || named.name > 1 || task.coverage < minCoverage {
 		return false
 	}
-	return ix.taskScore(p, task) >= named.score
+	return task.score >= named.score
 }
 
 func (ix *Index) ref(h *hit) answer.Ref {

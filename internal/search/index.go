@@ -9,6 +9,7 @@ import (
 	"math"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -53,6 +54,8 @@ type Index struct {
 	df       map[string]int        // term → number of documents holding it
 	docs     int                   // number of documents
 	names    map[string][][]string // role id → its names, analysed
+	vocab    map[string]int        // folded word → occurrences, for typos
+	byFirst  map[rune][]string     // vocabulary by first letter
 }
 
 // Options tunes an Index.
@@ -79,7 +82,8 @@ func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
 	}
 	syn := BuiltinSynonyms()
 	syn.Merge(opts.Synonyms)
-	ix := &Index{team: t, bleve: bi, analyzer: an, synonyms: syn, df: map[string]int{}, names: map[string][][]string{}}
+	ix := &Index{team: t, bleve: bi, analyzer: an, synonyms: syn, df: map[string]int{}, names: map[string][][]string{},
+		vocab: map[string]int{}, byFirst: map[rune][]string{}}
 
 	batch := bi.NewBatch()
 	add := func(id string, d doc) error {
@@ -180,6 +184,7 @@ func (ix *Index) count(d doc) {
 	ix.docs++
 	seen := map[string]bool{}
 	for _, text := range []string{d.Name, d.Summary, d.Body, d.Details, d.Notes} {
+		ix.learn(text)
 		for _, t := range ix.terms(text) {
 			if !seen[t] {
 				seen[t] = true
@@ -209,4 +214,46 @@ func words(text string) []string {
 	return strings.FieldsFunc(strings.ToLower(team.Fold(text)), func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
+}
+
+// correct replaces a word the pages never use by the nearest one they do
+// ("respnsable" → "responsable"), before stemming makes the typo worse. Words
+// the synonyms know are left alone: they are not typos.
+func (ix *Index) correct(w string) string {
+	n := utf8.RuneCountInString(w)
+	if n < 5 || ix.vocab[w] > 0 || ix.synonyms.rules[w] != nil {
+		return w
+	}
+	if t := ix.terms(w); len(t) == 0 || ix.df[t[0]] > 0 {
+		return w
+	}
+	limit := 1
+	if n >= 8 {
+		limit = 2
+	}
+	first, _ := utf8.DecodeRuneInString(w)
+	best, bestD, bestN := w, limit+1, 0
+	for _, c := range ix.byFirst[first] {
+		if d := utf8.RuneCountInString(c) - n; d > limit || -d > limit {
+			continue
+		}
+		if d := distance(w, c); d < bestD || (d == bestD && ix.vocab[c] > bestN) {
+			best, bestD, bestN = c, d, ix.vocab[c]
+		}
+	}
+	return best
+}
+
+// learn adds a text's words to the vocabulary typos are corrected against.
+func (ix *Index) learn(text string) {
+	for _, w := range words(text) {
+		if utf8.RuneCountInString(w) < 4 {
+			continue
+		}
+		if ix.vocab[w] == 0 {
+			first, _ := utf8.DecodeRuneInString(w)
+			ix.byFirst[first] = append(ix.byFirst[first], w)
+		}
+		ix.vocab[w]++
+	}
 }

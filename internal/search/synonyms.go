@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -17,7 +18,6 @@ var builtinSynonyms string
 type Synonyms struct {
 	rules map[string][]string // first word → phrases starting with it
 	adds  map[string][]string // phrase → phrases it adds
-	max   int                 // longest phrase, in words
 }
 
 // BuiltinSynonyms returns the list compiled into rolebot: the team's jargon
@@ -56,6 +56,7 @@ func ParseSynonyms(r io.Reader, name string) (*Synonyms, error) {
 			return nil, fmt.Errorf("%s:%d: règle de synonymes illisible : %q", name, n, sc.Text())
 		}
 		for _, f := range from {
+			s.phrase(f)
 			for _, t := range to {
 				if t != f {
 					s.add(f, t)
@@ -82,17 +83,21 @@ func (s *Synonyms) Merge(other *Synonyms) {
 }
 
 func (s *Synonyms) add(from, to string) {
-	for _, t := range s.adds[from] {
-		if t == to {
-			return
-		}
+	s.phrase(from)
+	if !slices.Contains(s.adds[from], to) {
+		s.adds[from] = append(s.adds[from], to)
 	}
-	if _, ok := s.adds[from]; !ok {
-		words := strings.Fields(from)
-		s.rules[words[0]] = append(s.rules[words[0]], from)
-		s.max = max(s.max, len(words))
+}
+
+// phrase registers a phrase, so that its words are read together even when
+// it adds nothing: "co-conception" is one thing, not "co" and "conception".
+func (s *Synonyms) phrase(p string) {
+	if _, ok := s.adds[p]; ok {
+		return
 	}
-	s.adds[from] = append(s.adds[from], to)
+	s.adds[p] = nil
+	first := strings.Fields(p)[0]
+	s.rules[first] = append(s.rules[first], p)
 }
 
 // phrases splits a comma-separated list into normalised phrases.
