@@ -121,7 +121,12 @@ var (
 		"charge", "porte", "portent", "porter", "carry", "carries", "occupe", "occupent", "occuper", "gere", "gerent",
 		"gerer", "handle", "handles", "manage", "manages", "assure", "assurent", "assurer", "decide", "decides", "decider",
 		"garant", "garante", "garants", "choisit", "choisir", "choisissent", "choose", "chooses", "valide", "valider",
-		"arbitre", "arbitrer", "in", "someone", "quelqu", "un", "personne", "principal", "principale", "main")
+		"arbitre", "arbitrer", "in", "someone", "quelqu", "un", "personne", "principal", "principale", "main",
+		"organise", "organisent", "organiser", "organize", "organizes", "organises", "prend", "prennent", "prendre",
+		"takes", "take", "ecrit", "ecrivent", "ecrire", "redige", "redigent", "rediger", "write", "writes", "works", "travaille")
+	// interrogative words make a question of a phrase.
+	interrogative = set("qui", "que", "quoi", "quel", "quelle", "quels", "quelles", "who", "what", "which", "whom", "whose",
+		"how", "comment", "pourquoi", "why", "ou", "where", "quand", "when", "fait", "fais", "font", "faire", "does", "do", "did")
 )
 
 func set(ws ...string) map[string]bool {
@@ -187,6 +192,7 @@ type parsed struct {
 	who      bool // asks for a person: "qui", "who"
 	weak     bool // asks for an owner: "responsable de", "owns"
 	bare     bool // a noun phrase with no question word
+	unknown  int  // concepts no page uses in any form: "tarte tatin"
 }
 
 // parse turns a question's words into concepts.
@@ -205,7 +211,9 @@ func (ix *Index) parse(ws []string) parsed {
 			p.bare = false
 			kept, isWeak = append(kept, w), append(isWeak, true)
 		case structural[w]:
-			p.bare = false
+			if interrogative[w] {
+				p.bare = false
+			}
 		default:
 			kept, isWeak = append(kept, ix.correct(w)), append(isWeak, false)
 		}
@@ -234,11 +242,26 @@ func (ix *Index) parse(ws []string) parsed {
 			if n == 1 && isWeak[i] {
 				c.weight *= weakWeight
 			}
+			if !ix.known(c) {
+				p.unknown++
+			}
 			p.concepts = append(p.concepts, c)
 		}
 		i += n
 	}
 	return p
+}
+
+// known says whether any page uses the concept in any of its forms.
+func (ix *Index) known(c concept) bool {
+	for _, alt := range c.alts {
+		for _, t := range alt {
+			if ix.df[t] > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // fuzziness is how many edits a term may be off: none for short words,
@@ -261,7 +284,7 @@ type hit struct {
 	coverage float64 // share of the question's weight it matches
 	matched  int     // concepts matched
 	strong   bool    // matched in a role's name or summary, or a task's title or details
-	head     bool    // a task whose title holds the question's first concept
+	head     bool    // a task whose title or details hold the question's first concept
 	name     int     // for roles: terms of the longest name the question holds
 	consumed []bool  // concepts that name belongs to
 }
@@ -326,7 +349,7 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 						h.strong = true
 					}
 				}
-				if q > 0 && f == fieldName && kind == "task" && ci == 0 {
+				if q > 0 && (f == fieldName || f == fieldDetails) && kind == "task" && ci == 0 {
 					h.head = true
 				}
 			}
@@ -489,7 +512,7 @@ func (ix *Index) decide(p parsed, hits []hit, a *answer.Answer) {
 		chosen = named
 	case taskOK && (role == nil || task.coverage >= role.coverage-taskSlack):
 		chosen = task
-	case task != nil && p.bare && task.head:
+	case task != nil && p.bare && task.head && p.unknown == 0:
 		chosen = task
 	case role != nil && role.coverage >= minCoverage && (p.who || role.strong || role.matched >= 2) &&
 		(role.strong || role2 == nil || role.score >= roleLead*role2.score):

@@ -237,7 +237,7 @@ func (ix *Index) correct(w string) string {
 		if d := utf8.RuneCountInString(c) - n; d > limit || -d > limit {
 			continue
 		}
-		if d := distance(w, c); d < bestD || (d == bestD && ix.vocab[c] > bestN) {
+		if d := distance(w, c); d <= limit && (d < bestD || (d == bestD && ix.vocab[c] > bestN)) {
 			best, bestD, bestN = c, d, ix.vocab[c]
 		}
 	}
