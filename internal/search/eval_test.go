@@ -12,6 +12,7 @@ import (
 	"github.com/rolebot/rolebot/internal/answer"
 	"github.com/rolebot/rolebot/internal/gitbook"
 	"github.com/rolebot/rolebot/internal/search"
+	"io/fs"
 )
 
 // evalCase is one line of an evaluation set, in the format of
@@ -129,3 +130,5 @@ func TestEvaluation(t *testing.T) {
 		})
 	}
 }
+
+func contentFS() fs.FS { return content.FS }

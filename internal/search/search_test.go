@@ -1,0 +1,210 @@
+package search_test
+
+import (
+	"context"
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/rolebot/rolebot/internal/answer"
+	"github.com/rolebot/rolebot/internal/gitbook"
+	"github.com/rolebot/rolebot/internal/reply"
+	"github.com/rolebot/rolebot/internal/search"
+	"github.com/rolebot/rolebot/internal/team"
+	"testing/fstest"
+)
+
+func TestAskShapes(t *testing.T) {
+	ix := buildShipped(t)
+	tests := []struct {
+		q      string
+		intent answer.Intent
+		check  func(t *testing.T, a answer.Answer)
+	}{
+		{"qui porte la vision ?", answer.IntentTask, func(t *testing.T, a answer.Answer) {
+			if a.Task.ID != "incarner-la-vision" || len(a.Task.Owners) != 2 || !a.Task.Owners[0].Locked {
+				t.Errorf("vision task = %+v", a.Task)
+			}
+			if a.Task.Owners[0].Note != "porte la politique publique" {
+				t.Errorf("note = %q", a.Task.Owners[0].Note)
+			}
+		}},
+		{"qui suit le budget ?", answer.IntentTask, func(t *testing.T, a answer.Answer) {
+			if a.Task.Origin != team.FromOther || a.Task.Owners == nil || len(a.Task.Owners) != 0 {
+				t.Errorf("budget task = %+v, want no owner", a.Task)
+			}
+		}},
+		{"de quoi est responsable le responsable métier ?", answer.IntentRole, func(t *testing.T, a answer.Answer) {
+			if a.Role.ID != "responsable-metier" || len(a.Role.Tasks) != 7 {
+				t.Errorf("role = %s with %d matrix rows, want responsable-metier with 7", a.Role.ID, len(a.Role.Tasks))
+			}
+			if a.Role.Tasks[0].Level != team.Responsable {
+				t.Errorf("first row level = %s, want responsable first", a.Role.Tasks[0].Level)
+			}
+		}},
+		{"liste des rôles", answer.IntentListRoles, func(t *testing.T, a answer.Answer) {
+			if len(a.Roles) != 9 {
+				t.Errorf("%d roles, want 9", len(a.Roles))
+			}
+		}},
+		{"qui fait quoi ?", answer.IntentListTasks, func(t *testing.T, a answer.Answer) {
+			if len(a.Tasks) != 11 {
+				t.Errorf("%d tasks, want 11", len(a.Tasks))
+			}
+		}},
+		{"recette de la tarte tatin", answer.IntentNone, nil},
+		{"quelle heure est-il ?", answer.IntentNone, nil},
+		{"   ", answer.IntentHelp, nil},
+		{"desinger", answer.IntentRole, func(t *testing.T, a answer.Answer) {
+			if a.Role.ID != "designer" {
+				t.Errorf("role %s", a.Role.ID)
+			}
+		}},
+		{"rgpd designer", answer.IntentRole, nil},
+		{`field:"x" +y -z /.*/ ~ ^ (`, answer.IntentNone, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			a := ix.Ask(context.Background(), tt.q)
+			if a.Intent != tt.intent {
+				t.Fatalf("intent %s, want %s (%+v)", a.Intent, tt.intent, a)
+			}
+			if tt.check != nil {
+				tt.check(t, a)
+			}
+		})
+	}
+}
+
+func TestAnswerByRef(t *testing.T) {
+	ix := buildShipped(t)
+	for _, ref := range []answer.Ref{
+		{Intent: answer.IntentRole, ID: "designer"},
+		{Intent: answer.IntentTask, ID: "piloter-le-delivery"},
+		{Intent: answer.IntentListRoles},
+		{Intent: answer.IntentListTasks},
+	} {
+		a, ok := ix.Answer(ref)
+		if !ok || a.Intent != ref.Intent {
+			t.Errorf("Answer(%+v) = %v, %v", ref, a.Intent, ok)
+		}
+	}
+	if _, ok := ix.Answer(answer.Ref{Intent: answer.IntentRole, ID: "nope"}); ok {
+		t.Error("unknown role id answered")
+	}
+}
+
+// A plain GitBook folder: no front matter, no aliases, another team's roles
+// and column names, an empty role page. Task questions must work as well.
+func TestPlainGitBookFolder(t *testing.T) {
+	fsys := fstest.MapFS{
+		"README.md": {Data: []byte(`# Notre équipe
+
+<table data-view="cards"><thead><tr><th></th><th data-hidden data-card-target data-type="content-ref"></th></tr></thead><tbody>
+<tr><td>Cheffe de projet</td><td><a href="cheffe-de-projet.md">cheffe-de-projet.md</a></td></tr>
+<tr><td>Intégrateur</td><td><a href="integrateur.md">integrateur.md</a></td></tr>
+<tr><td>Juriste</td><td><a href="juriste.md">juriste.md</a></td></tr>
+</tbody></table>
+
+### Qui fait quoi
+
+|  | Cheffe de projet | Intégrateur | Juriste |
+| --- | --- | --- | --- |
+| Tenir le planning (jalons, livraisons) | Responsable | Participe | |
+| Rédiger les contrats | Participe | | Responsable |
+| Mettre en ligne le site | Participe | Responsable | |
+
+Autres tâches liées à la réussite du produit :
+
+* Organiser le pot de fin de projet
+`)},
+		"cheffe-de-projet.md": {Data: []byte("# Cheffe de projet\n\nElle coordonne l'équipe, anime les réunions de suivi et tient le calendrier du projet avec les partenaires.\n\n## Au quotidien\n\n* animer les points d'avancement\n* arbitrer les priorités\n")},
+		"integrateur.md":      {Data: []byte("# Intégrateur\n\nIl assemble les pages du site, intègre les maquettes en HTML et CSS et met les versions en ligne sur le serveur.\n")},
+		"juriste.md":          {Data: []byte("# Juriste\n")},
+	}
+	ctx := context.Background()
+	tm, rep, err := gitbook.Load(ctx, fsys)
+	if err != nil {
+		t.Fatalf("load: %v\n%v", err, rep.Diagnostics)
+	}
+	ix, err := search.Build(ctx, tm, search.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	tests := []struct {
+		q, task string
+		owners  map[string]string
+	}{
+		{"qui tient le planning ?", "planning", map[string]string{"cheffe-de-projet": "responsable", "integrateur": "participe"}},
+		{"qui rédige les contrats ?", "contrats", map[string]string{"juriste": "responsable", "cheffe-de-projet": "participe"}},
+		{"qui est responsable de la mise en ligne ?", "ligne", map[string]string{"integrateur": "responsable", "cheffe-de-projet": "participe"}},
+		{"who owns the contracts?", "contrats", map[string]string{"juriste": "responsable", "cheffe-de-projet": "participe"}},
+		{"pot de fin de projet", "pot", map[string]string{}},
+	}
+	for _, tt := range tests {
+		a := ix.Ask(ctx, tt.q)
+		c := evalCase{Q: tt.q, Intent: answer.IntentTask, Task: tt.task, Owners: tt.owners}
+		if why := check(c, a); why != "" {
+			t.Errorf("%q: %s", tt.q, why)
+		}
+	}
+	if a := ix.Ask(ctx, "juriste"); a.Intent != answer.IntentRole || a.Role.ID != "juriste" {
+		t.Errorf("juriste: %s", a.Intent)
+	}
+}
+
+var slackPing = regexp.MustCompile(`<!channel>|<!here>|<!everyone>|<@[UW]`)
+
+// FuzzAsk feeds arbitrary questions: never a panic, always valid JSON, and no
+// Slack ping from the question in the text.
+func FuzzAsk(f *testing.F) {
+	for _, s := range []string{"qui porte la vision ?", "<!channel> designer", "<@U123> qui fait quoi", "", "?", "\xff\xfe", "responsable " + strings.Repeat("a", 600), "a11y RGPD PO", "`*_~&<>"} {
+		f.Add(s)
+	}
+	ix := buildShipped(f)
+	f.Fuzz(func(t *testing.T, q string) {
+		a := ix.Ask(context.Background(), q)
+		b, err := json.Marshal(a)
+		if err != nil || !json.Valid(b) {
+			t.Fatalf("invalid JSON for %q: %v", q, err)
+		}
+		if txt := reply.Text(a); slackPing.MatchString(txt) {
+			t.Fatalf("unescaped ping in text for %q:\n%s", q, txt)
+		}
+	})
+}
+
+func BenchmarkBuild(b *testing.B) {
+	ctx := context.Background()
+	tm, _, err := gitbook.Load(ctx, contentFS())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		ix, err := search.Build(ctx, tm, search.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ix.Close()
+	}
+}
+
+func BenchmarkAsk(b *testing.B) {
+	ix := buildShipped(b)
+	for _, q := range []struct{ intent, q string }{
+		{"task", "qui priorise le backlog ?"},
+		{"role", "que fait le designer ?"},
+		{"role_text", "qui fait les revues de code ?"},
+		{"typo", "desinger"},
+		{"list_tasks", "qui fait quoi ?"},
+		{"none", "recette de la tarte tatin"},
+	} {
+		b.Run(q.intent, func(b *testing.B) {
+			for b.Loop() {
+				ix.Ask(context.Background(), q.q)
+			}
+		})
+	}
+}
