@@ -185,7 +185,7 @@ func roleCard(c *composer, a answer.Answer, o CardOptions) {
 	for _, t := range r.Tasks {
 		rows = append(rows, "• *"+esc(titleOr(t.Title, t.ID))+"* : "+levelWords(t.Level, t.Note, t.Locked))
 	}
-	c.list(slotBody2, blockMatrix, "*Dans la matrice de responsabilités*", rows, "\n", 2, moreRows)
+	c.list(slotBody2, blockMatrix, "*Dans la matrice de responsabilités*", rows, "\n", 1, moreRows)
 
 	daily := make([]string, 0, len(r.Responsibilities))
 	for _, it := range r.Responsibilities {
