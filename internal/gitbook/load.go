@@ -132,8 +132,8 @@ func (l *loader) load() (*team.Team, error) {
 }
 
 // walk lists the Markdown pages of the folder, shallowest first so that
-// when two pages claim one role id the one nearer the root wins. Hidden
-// folders (.gitbook, .git) and SUMMARY.md, GitBook's table of contents, are
+// when two pages claim one role id the one nearer the root wins. Files in
+// hidden folders (.gitbook) and SUMMARY.md, GitBook's table of contents, are
 // not pages.
 func (l *loader) walk() ([]string, error) {
 	l.exists = map[string]bool{}
@@ -156,14 +156,13 @@ func (l *loader) walk() ([]string, error) {
 			}
 			return nil
 		}
-		if p != "." && strings.HasPrefix(d.Name(), ".") {
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
+		if d.IsDir() && d.Name() == ".git" {
+			return fs.SkipDir
 		}
+		// Hidden folders hold no pages, but .gitbook/assets holds the
+		// images pages link to, so they are listed for the link check.
 		l.exists[p] = true
-		if !d.IsDir() && strings.EqualFold(path.Ext(p), ".md") && !strings.EqualFold(d.Name(), "SUMMARY.md") {
+		if !d.IsDir() && !hiddenPath(p) && strings.EqualFold(path.Ext(p), ".md") && !strings.EqualFold(d.Name(), "SUMMARY.md") {
 			pages = append(pages, p)
 		}
 		return nil
@@ -181,6 +180,11 @@ func (l *loader) walk() ([]string, error) {
 }
 
 func (l *loader) exist(p string) bool { return l.exists[p] }
+
+// hiddenPath reports whether a path is in or is a dot-file or dot-folder.
+func hiddenPath(p string) bool {
+	return strings.HasPrefix(p, ".") || strings.Contains(p, "/.")
+}
 
 // unwrapPath drops the *fs.PathError wrapper, whose path the diagnostic
 // already shows.

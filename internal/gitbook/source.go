@@ -203,6 +203,16 @@ func (s *source) gitbookTags() {
 		return
 	}
 	tags := gitbookTag.FindAllSubmatchIndex(s.md, -1)
+	// nextEnd[i] is the first {% endcontent-ref %} after tag i, found in one
+	// backward pass so that many unclosed tags stay linear.
+	nextEnd := make([]int, len(tags)+1)
+	nextEnd[len(tags)] = -1
+	for i := len(tags) - 1; i >= 0; i-- {
+		nextEnd[i] = nextEnd[i+1]
+		if u := tags[i]; u[2] >= 0 && string(s.md[u[4]:u[5]]) == "content-ref" {
+			nextEnd[i] = i
+		}
+	}
 	for i := 0; i < len(tags); i++ {
 		t := tags[i]
 		closing := t[2] >= 0
@@ -217,12 +227,8 @@ func (s *source) gitbookTags() {
 			continue
 		}
 		end := t[1]
-		for j := i + 1; j < len(tags); j++ {
-			u := tags[j]
-			if u[2] >= 0 && string(s.md[u[4]:u[5]]) == "content-ref" {
-				end, i = u[1], j
-				break
-			}
+		if j := nextEnd[i+1]; j >= 0 {
+			end, i = tags[j][1], j
 		}
 		blank(s.md, t[0], end)
 	}

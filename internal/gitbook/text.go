@@ -134,7 +134,7 @@ func isASCIIPunct(c byte) bool {
 // Editors' marks removed from the text given to the model; draftMarks (in
 // lint.go) reports them.
 var (
-	bracketMark = regexp.MustCompile(`\\?\[(?:ENRICHIR|COMMENT|COMMENTAIRE|TODO|FIXME|À COMPLÉTER|A COMPLETER|À VALIDER|A VALIDER)\b[^\]]*\\?\]`)
+	bracketMark = regexp.MustCompile(`\\?\[(?:ENRICHIR|COMMENT|COMMENTAIRE|TODO|FIXME|À COMPLÉTER|A COMPLETER|À VALIDER|A VALIDER)(?:[^\]\p{L}][^\]]*)?\\?\]`)
 	atMention   = regexp.MustCompile(`(^|[\s(\[])@[\p{L}\d][\p{L}\d._-]*`)
 	noteParen   = regexp.MustCompile(`(?i)\(\s*(?:on va le faire ensemble|à compléter|a completer|à enrichir|a enrichir|à revoir|a revoir)\s*\)`)
 	todoWord    = regexp.MustCompile(`\b(?:TODO|FIXME)\b:?`)
@@ -146,12 +146,24 @@ var (
 // cleanText turns extracted text into plain prose: no editors' marks, no
 // GitBook leftovers, single spaces.
 func cleanText(s string) string {
-	if strings.ContainsAny(s, `[@({\T`) {
+	// Each regexp runs only when its first character is there: this runs
+	// on every paragraph.
+	if strings.Contains(s, "[") {
 		s = bracketMark.ReplaceAllString(s, " ")
+	}
+	if strings.Contains(s, "@") {
 		s = atMention.ReplaceAllString(s, "$1")
+	}
+	if strings.Contains(s, "(") {
 		s = noteParen.ReplaceAllString(s, " ")
+	}
+	if strings.Contains(s, "TODO") || strings.Contains(s, "FIXME") {
 		s = todoWord.ReplaceAllString(s, " ")
+	}
+	if strings.Contains(s, "{%") {
 		s = leftTag.ReplaceAllString(s, " ")
+	}
+	if strings.Contains(s, "\\") {
 		s = loneSlash.ReplaceAllString(s, " ")
 	}
 	s = collapseSpace(s)
