@@ -228,7 +228,9 @@ func listRolesCard(c *composer, a answer.Answer, o CardOptions) {
 		c.fitSection(slotBody1, blockCore, "Les pages de l'équipe ne décrivent aucun rôle.", maxSectionText)
 	}
 	core, experts := roleItems(a.Roles)
+	forExperts := c.hold(c.bytes/3, 1)
 	c.list(slotBody1, blockCore, headCore, core, "\n", 2, moreRoles)
+	forExperts()
 	c.list(slotBody2, blockExperts, headExperts, experts, "\n", 2, moreRoles)
 	c.alternatives(a.Alternatives)
 
@@ -257,7 +259,9 @@ func listTasksCard(c *composer, a answer.Answer, o CardOptions) {
 	if len(a.Tasks) == 0 {
 		c.fitSection(slotBody1, blockTasks, "Les pages de l'équipe ne décrivent aucune tâche.", maxSectionText)
 	}
+	forUnowned := c.hold(c.bytes/4, 1)
 	c.list(slotBody1, blockTasks, "", owned, "\n\n", 8, moreTasks)
+	forUnowned()
 	c.list(slotBody2, blockUnowned, headUnowned, unowned, "\n", 2, moreTasks)
 	c.alternatives(a.Alternatives)
 }
@@ -723,6 +727,18 @@ func (c *composer) put(slot int, blks ...slack.Block) bool {
 	c.blocks -= len(blks)
 	c.bytes -= n
 	return true
+}
+
+// hold sets aside part of what is left for parts placed later, so that a
+// long list cannot crowd them out; calling the returned func gives it back.
+func (c *composer) hold(bytes, blocks int) (release func()) {
+	bytes, blocks = min(bytes, c.bytes), min(blocks, c.blocks)
+	c.bytes -= bytes
+	c.blocks -= blocks
+	return func() {
+		c.bytes += bytes
+		c.blocks += blocks
+	}
 }
 
 // actionID gives each button of a kind an action id unique in the message.

@@ -63,13 +63,22 @@ func Home(roles []answer.Role, tasks []answer.Task, o CardOptions) slack.HomeTab
 	if len(roles) == 0 {
 		c.fitSection(homeCore, "rolebot_home_no_roles", "Les pages de l'équipe ne décrivent aucun rôle.", maxSectionText)
 	}
+	// Each part keeps room when the pages are huge: half for the matrix, a
+	// share of the roles' half for the expert supports, and of the matrix's
+	// for the tasks without owner.
+	forMatrix := c.hold(c.bytes/2, c.blocks/2)
+	forExperts := c.hold(c.bytes/3, c.blocks/3)
 	c.roleSections(homeCore, "rolebot_home_core", headCore, core, o)
+	forExperts()
 	c.roleSections(homeExperts, "rolebot_home_experts", headExperts, experts, o)
+	forMatrix()
 
 	if len(tasks) == 0 {
 		c.fitSection(homeOwned, "rolebot_home_no_tasks", "Les pages de l'équipe ne décrivent aucune tâche.", maxSectionText)
 	}
+	forUnowned := c.hold(c.bytes/4, 2)
 	c.list(homeOwned, "rolebot_home_tasks", "", owned, "\n\n", 40, moreTasks)
+	forUnowned()
 	c.list(homeUnowned, "rolebot_home_unowned", headUnowned, unowned, "\n", 4, moreTasks)
 
 	return slack.HomeTabViewRequest{
