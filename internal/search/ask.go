@@ -292,36 +292,30 @@ type hit struct {
 // search runs one bleve query over every concept and field, then reranks the
 // candidates by what they matched.
 func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
+	// Each term is expanded once against the index's own dictionary (typos,
+	// longer forms), then looked up exactly: far cheaper than bleve's fuzzy
+	// and prefix queries over every field.
+	exp := map[string]map[string]float64{}
 	var clauses []query.Query
-	seen := map[string]bool{}
 	for _, c := range p.concepts {
 		for _, alt := range c.alts {
 			for _, t := range alt {
-				if seen[t] {
+				if _, done := exp[t]; done {
 					continue
 				}
-				seen[t] = true
-				for _, f := range textFields {
-					tq := bleve.NewTermQuery(t)
-					tq.SetField(f)
-					clauses = append(clauses, tq)
-					if utf8.RuneCountInString(t) >= minPrefix {
-						pq := bleve.NewPrefixQuery(t)
-						pq.SetField(f)
-						clauses = append(clauses, pq)
-					}
-					if fz := fuzziness(t); fz > 0 {
-						fq := bleve.NewFuzzyQuery(t)
-						fq.SetField(f)
-						// bleve counts a transposition as two edits; the rerank
-						// below measures with transpositions as one.
-						fq.SetFuzziness(2)
-						fq.SetPrefix(1) // typos rarely hit the first letter; this keeps the automaton small
-						clauses = append(clauses, fq)
+				exp[t] = ix.expand(t)
+				for m := range exp[t] {
+					for _, f := range textFields {
+						tq := bleve.NewTermQuery(m)
+						tq.SetField(f)
+						clauses = append(clauses, tq)
 					}
 				}
 			}
 		}
+	}
+	if len(clauses) == 0 {
+		return nil, nil
 	}
 	req := bleve.NewSearchRequestOptions(query.NewDisjunctionQuery(clauses), candidates, 0, false)
 	req.IncludeLocations = true
@@ -341,7 +335,7 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 		for ci, c := range p.concepts {
 			best, bestAny := 0.0, 0.0
 			for f, w := range fw {
-				q := altQuality(c, dm.Locations[f])
+				q := altQuality(c, dm.Locations[f], exp)
 				best = max(best, w*q)
 				bestAny = max(bestAny, q)
 				if q > 0 && (f == fieldName || f == fieldSummary || f == fieldDetails) && c.weight > 0 {
@@ -388,7 +382,7 @@ func (ix *Index) minStrongWeight(p parsed) float64 {
 
 // altQuality is how well a concept matches the terms a field matched: the
 // best of its forms, each the mean of its terms' matches.
-func altQuality(c concept, found bsearch.TermLocationMap) float64 {
+func altQuality(c concept, found bsearch.TermLocationMap, exp map[string]map[string]float64) float64 {
 	if len(found) == 0 {
 		return 0
 	}
@@ -396,25 +390,44 @@ func altQuality(c concept, found bsearch.TermLocationMap) float64 {
 	for _, alt := range c.alts {
 		sum := 0.0
 		for _, t := range alt {
-			sum += termQuality(t, found)
+			q := 0.0
+			for m := range found {
+				q = max(q, exp[t][m])
+			}
+			sum += q
 		}
 		best = max(best, sum/float64(len(alt)))
 	}
 	return best
 }
 
-func termQuality(t string, found bsearch.TermLocationMap) float64 {
-	if _, ok := found[t]; ok {
-		return 1
+// expand lists the indexed terms a query term may stand for, with how much
+// each counts: itself, the same word with a typo, and longer forms of it
+// ("budget" for "budgetaire").
+func (ix *Index) expand(t string) map[string]float64 {
+	out := map[string]float64{}
+	if ix.df[t] > 0 {
+		out[t] = 1
 	}
+	n := utf8.RuneCountInString(t)
 	fz := fuzziness(t)
-	prefix := utf8.RuneCountInString(t) >= minPrefix
-	for m := range found {
-		if (fz > 0 && distance(t, m) <= fz) || (prefix && strings.HasPrefix(m, t)) {
-			return fuzzyQuality
+	if fz == 0 && n < minPrefix {
+		return out
+	}
+	first, _ := utf8.DecodeRuneInString(t)
+	for _, m := range ix.termsByFirst[first] {
+		if m == t {
+			continue
+		}
+		if n >= minPrefix && strings.HasPrefix(m, t) {
+			out[m] = fuzzyQuality
+			continue
+		}
+		if d := utf8.RuneCountInString(m) - n; fz > 0 && d <= fz && -d <= fz && distance(t, m) <= fz {
+			out[m] = fuzzyQuality
 		}
 	}
-	return 0
+	return out
 }
 
 // nameMatch finds the longest of a role's names that the question holds, as

@@ -56,6 +56,9 @@ type Index struct {
 	names    map[string][][]string // role id → its names, analysed
 	vocab    map[string]int        // folded word → occurrences, for typos
 	byFirst  map[rune][]string     // vocabulary by first letter
+	// termsByFirst lists the indexed terms by first letter: typos are
+	// looked for among the terms that share it.
+	termsByFirst map[rune][]string
 }
 
 // Options tunes an Index.
@@ -126,6 +129,11 @@ func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
 	}
 	if err := bi.Batch(batch); err != nil {
 		return nil, fmt.Errorf("index batch: %w", err)
+	}
+	ix.termsByFirst = map[rune][]string{}
+	for t := range ix.df {
+		first, _ := utf8.DecodeRuneInString(t)
+		ix.termsByFirst[first] = append(ix.termsByFirst[first], t)
 	}
 	return ix, nil
 }
