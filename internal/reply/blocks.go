@@ -213,7 +213,7 @@ func taskCard(c *composer, a answer.Answer, o CardOptions) {
 		for _, ow := range t.Owners {
 			owners = append(owners, "• *"+esc(titleOr(ow.Title, ow.Role))+"* : "+levelWords(ow.Level, ow.Note, ow.Locked))
 		}
-		c.list(slotBody1, blockOwners, "", owners, "\n", 2, moreRows)
+		c.list(slotBody1, blockOwners, "", owners, "\n", 1, moreRows)
 		c.context(slotFooter, blockLegend, Legend)
 	}
 	c.fitSection(slotSummary, blockDetails, esc(t.Details), maxSummary)

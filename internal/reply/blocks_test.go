@@ -152,7 +152,7 @@ type limits struct {
 	json   int // bytes of json.Marshal(blocks)
 }
 
-var messageLimits = limits{blocks: 50, json: 12000}
+func messageLimits() limits { return limits{blocks: 50, json: 12000} }
 
 // checkBlocks asserts Slack's limits on marshalled blocks, read back as
 // plain JSON so that nothing the Go types hide escapes the check.
@@ -270,7 +270,7 @@ func checkButton(t *testing.T, el map[string]any, where string, actionIDs map[st
 // checkMessage asserts the limits of a whole message.
 func checkMessage(t *testing.T, m Message) {
 	t.Helper()
-	checkBlocks(t, m.Blocks, messageLimits)
+	checkBlocks(t, m.Blocks, messageLimits())
 	if strings.TrimSpace(m.Text) == "" {
 		t.Error("empty Text")
 	}
@@ -712,7 +712,7 @@ func TestShorten(t *testing.T) {
 		{"exactement", 10, "exactement"},
 		{"un peu trop long", 10, "un peu tr…"},
 		{"éééééé", 4, "ééé…"},
-		{"a &amp; b", 4, "a…"},         // never half an entity
+		{"a &amp; b", 4, "a…"},           // never half an entity
 		{"a &lt;b&gt; c", 9, "a &lt;b…"}, // entities before the cut stay whole
 		{"abc", 0, ""},
 	}
@@ -898,6 +898,9 @@ func TestCardHugeAnswerStaysWithinLimits(t *testing.T) {
 			}
 			if a.Intent != answer.IntentNone && (!ids["rolebot_header"] || !ids["rolebot_actions"]) {
 				t.Errorf("header or actions dropped: %v", ids)
+			}
+			if len(a.Alternatives) > 0 && a.Intent != answer.IntentListRoles && a.Intent != answer.IntentListTasks && !ids["rolebot_alternatives"] {
+				t.Errorf("the alternatives were crowded out: %v", ids)
 			}
 			if a.Intent == answer.IntentNone && !ids["rolebot_not_found"] {
 				t.Errorf("the not-found line was dropped: %v", ids)

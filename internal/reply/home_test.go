@@ -11,7 +11,7 @@ import (
 	"github.com/rolebot/rolebot/internal/answer"
 )
 
-var homeLimits = limits{blocks: 100, json: 24000}
+func homeLimits() limits { return limits{blocks: 100, json: 24000} }
 
 // checkHome asserts the limits of a Home tab and that it survives
 // views.publish's JSON and slack-go's parsing.
@@ -20,7 +20,7 @@ func checkHome(t *testing.T, v slack.HomeTabViewRequest) {
 	if v.Type != slack.VTHomeTab || v.CallbackID != HomeCallbackID {
 		t.Errorf("view type %q, callback id %q", v.Type, v.CallbackID)
 	}
-	checkBlocks(t, v.Blocks.BlockSet, homeLimits)
+	checkBlocks(t, v.Blocks.BlockSet, homeLimits())
 	checkRoundTrip(t, v.Blocks.BlockSet)
 	raw := marshal(t, v)
 	var back slack.HomeTabViewRequest
