@@ -169,7 +169,13 @@ func (d *diags) sorted() []Diagnostic {
 // It returns the context's error if ctx is cancelled while reading.
 func Load(ctx context.Context, fsys fs.FS) (*team.Team, *Report, error) {
 	l := &loader{ctx: ctx, fsys: fsys}
-	t, err := l.load()
+	var t *team.Team
+	var err error
+	if fsys == nil {
+		l.diags.errorf("", 0, "aucun dossier de contenu à lire")
+	} else {
+		t, err = l.load()
+	}
 	rep := &Report{Diagnostics: l.diags.sorted(), Files: l.files}
 	if t != nil {
 		rep.Roles = len(t.Roles)

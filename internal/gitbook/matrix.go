@@ -96,7 +96,7 @@ func parseLevel(cell string) (a team.Assignment, questions []string, empty, ok b
 		bare := !a.Locked && a.Note == "" && len(questions) == 0
 		return a, questions, bare, bare
 	default:
-		lvl, known := levelWords[strings.ReplaceAll(w, " ", "")]
+		lvl, known := levelWord(strings.ReplaceAll(w, " ", ""))
 		if !known {
 			return a, questions, false, false
 		}
@@ -109,32 +109,20 @@ func parseLevel(cell string) (a team.Assignment, questions []string, empty, ok b
 	return a, questions, false, true
 }
 
-// levelWords are the words a cell may use for each level, folded and with
-// spaces removed.
-var levelWords = map[string]team.Level{
-	"responsable":     team.Responsable,
-	"responsables":    team.Responsable,
-	"coresponsable":   team.CoResponsable,
-	"coresponsables":  team.CoResponsable,
-	"participe":       team.Participe,
-	"participer":      team.Participe,
-	"participent":     team.Participe,
-	"participant":     team.Participe,
-	"participante":    team.Participe,
-	"contribue":       team.Participe,
-	"contribuer":      team.Participe,
-	"contributeur":    team.Participe,
-	"contributrice":   team.Participe,
-	"contribuent":     team.Participe,
-	"nonapplicable":   "",
-	"sansobjet":       "",
-	"aucun":           "",
-	"aucune":          "",
-	"na":              "",
-	"neant":           "",
-	"pasconcerne":     "",
-	"pasconcernee":    "",
-	"nonconcerne":     "",
-	"nonconcernee":    "",
-	"nestpasconcerne": "",
+// levelWord maps the words a cell may use for a level, folded and with
+// spaces removed, to that level; "" with true means the words say "no part".
+func levelWord(w string) (team.Level, bool) {
+	switch w {
+	case "responsable", "responsables":
+		return team.Responsable, true
+	case "coresponsable", "coresponsables":
+		return team.CoResponsable, true
+	case "participe", "participer", "participent", "participant", "participante",
+		"contribue", "contribuer", "contribuent", "contributeur", "contributrice":
+		return team.Participe, true
+	case "nonapplicable", "sansobjet", "aucun", "aucune", "na", "neant",
+		"pasconcerne", "pasconcernee", "nonconcerne", "nonconcernee", "nestpasconcerne":
+		return "", true
+	}
+	return "", false
 }

@@ -7,19 +7,21 @@ import (
 	"github.com/rolebot/rolebot/internal/team"
 )
 
-// smallWords are left out when comparing names loosely, so that "Expert
-// Recherche Utilisateur" names "Expert en recherche utilisateur".
-var smallWords = map[string]bool{
-	"a": true, "au": true, "aux": true, "d": true, "de": true, "des": true, "du": true,
-	"en": true, "et": true, "l": true, "la": true, "le": true, "les": true,
-	"un": true, "une": true, "ou": true, "pour": true,
+// smallWord reports the words left out when comparing names loosely, so
+// that "Expert Recherche Utilisateur" names "Expert en recherche utilisateur".
+func smallWord(w string) bool {
+	switch w {
+	case "a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "un", "une", "ou", "pour":
+		return true
+	}
+	return false
 }
 
 // nameWords are the significant words of a name, folded.
 func nameWords(s string) []string {
 	var out []string
 	for w := range strings.SplitSeq(team.Slug(s), "-") {
-		if w != "" && !smallWords[w] {
+		if w != "" && !smallWord(w) {
 			out = append(out, w)
 		}
 	}

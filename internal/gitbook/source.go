@@ -159,7 +159,7 @@ func parseFrontMatter(yml []byte) (fm parsedFrontMatter, err error) {
 		switch key.Value {
 		case "description":
 			if val.Kind == yaml.ScalarNode {
-				fm.description = collapseSpace(val.Value)
+				fm.description = cleanText(val.Value)
 			} else {
 				fm.warnings = append(fm.warnings, fmWarning{val.Line, "« description » devrait être un texte"})
 			}
