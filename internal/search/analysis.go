@@ -71,7 +71,8 @@ func addAnalyzer(m *mapping.IndexMappingImpl) error {
 func stopWords() []interface{} {
 	seen := map[string]bool{}
 	// "co" is what is left of "co-responsable" or "co-conception" once split.
-	out := []interface{}{"co"}
+	out := []interface{}{"co", "autour", "pendant", "depuis", "vers", "chez", "sans", "sous", "selon", "entre", "parmi",
+		"plutot", "aussi", "tout", "toute", "tous", "toutes", "comme", "donc", "alors", "quand", "puis", "ainsi"}
 	for _, list := range [][]byte{fr.FrenchStopWords, en.EnglishStopWords} {
 		tm := analysis.NewTokenMap()
 		if err := tm.LoadBytes(list); err != nil {

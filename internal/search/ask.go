@@ -31,6 +31,9 @@ const (
 	roleLead       = 1.2  // a role found by its page's text alone must lead the next one by this much
 	taskSlack      = 0.25 // a task still wins when a role page covers this much more of the question
 	minPrefix      = 5    // shorter terms are not matched as prefixes: "budget" finds "budgetaire"
+	// ubiquityDiscount lowers words that most role pages use ("service",
+	// "équipe"): they cannot tell roles or tasks apart.
+	ubiquityDiscount = 0.8
 )
 
 // fieldWeight says how much a match in a field tells: a task's own title
@@ -100,16 +103,23 @@ func clean(q string) string {
 var (
 	helpWords = set("aide", "aider", "help", "usage", "bonjour", "salut", "hello", "hi", "hey", "merci", "thanks",
 		"menu", "commandes", "commande", "exemples", "exemple", "moi", "me", "svp", "stp", "please", "ca", "marche",
-		"utiliser", "use", "how", "to", "comment", "rolebot", "bot", "quoi", "faire", "peux", "tu", "can", "you", "do", "what", "que", "fonctionne", "fais")
-	helpKeys  = set("aide", "aider", "help", "usage", "bonjour", "salut", "hello", "hi", "hey", "menu", "commandes", "commande", "exemples", "exemple", "fonctionne")
+		"utiliser", "utilise", "use", "how", "to", "comment", "rolebot", "bot", "quoi", "faire", "peux", "tu", "can", "you",
+		"do", "what", "que", "fonctionne", "fais", "sais", "savoir", "je", "j", "t", "te", "s", "on", "il", "does", "this",
+		"that", "work", "works", "i", "es", "est", "ce", "c", "cest", "qu", "qui", "who", "are", "is", "the", "a", "l", "le",
+		"la", "les", "with", "avec", "a", "poser", "question", "questions", "ask", "quelles", "quels", "type", "types", "de", "des")
+	helpKeys = set("aide", "aider", "help", "usage", "bonjour", "salut", "hello", "hi", "hey", "menu", "commandes", "commande",
+		"exemples", "exemple", "fonctionne", "utiliser", "utilise", "use", "marche", "sais", "work", "works", "rolebot", "bot", "tu", "you")
 	listWords = set("liste", "lister", "list", "les", "des", "de", "du", "d", "tous", "toutes", "tout", "all", "the", "quels", "quelles",
 		"sont", "what", "are", "which", "l", "la", "le", "show", "montre", "montrer", "affiche", "afficher", "voir", "me", "moi", "donne",
-		"of", "in", "dans", "notre", "nos", "votre", "vos", "our", "your", "entiere", "complete", "whole", "full", "each", "chaque", "ya", "y", "a", "il", "existe")
+		"of", "in", "dans", "notre", "nos", "votre", "vos", "our", "your", "entiere", "complete", "whole", "full", "each", "chaque",
+		"ya", "y", "a", "il", "existe", "existent", "differents", "differentes", "different", "c", "cest", "quoi", "types", "sortes",
+		"there", "is", "exist", "available", "disponibles", "possibles", "svp", "stp", "please", "et", "and", "leurs", "their")
 	roleListKeys = set("liste", "list", "roles", "role", "equipe", "team", "membres", "members", "profils", "composition", "postes", "metiers")
-	taskListKeys = set("matrice", "matrix", "taches", "tache", "tasks", "responsabilites", "responsibilities", "raci", "repartition", "tableau")
-	whoWords     = set("qui", "who", "whom", "whose")
-	whichWords   = set("quel", "quelle", "quels", "quelles", "which", "what")
-	personWords  = set("role", "roles", "poste", "postes", "personne", "personnes", "profil", "profils", "person", "people", "membre", "membres", "member", "members", "metier", "job")
+	taskListKeys = set("matrice", "matrix", "taches", "tache", "tasks", "responsabilites", "responsibilities", "responsibility",
+		"raci", "repartition", "tableau")
+	whoWords    = set("qui", "who", "whom", "whose")
+	whichWords  = set("quel", "quelle", "quels", "quelles", "which", "what")
+	personWords = set("role", "roles", "poste", "postes", "personne", "personnes", "profil", "profils", "person", "people", "membre", "membres", "member", "members", "metier", "job")
 	// structural words frame a question and say nothing of its subject.
 	structural = set("qui", "que", "quoi", "quel", "quelle", "quels", "quelles", "who", "what", "which", "whom", "whose",
 		"how", "comment", "est", "sont", "c", "cest", "ce", "fait", "fais", "font", "faire", "does", "do", "did", "doing",
@@ -123,7 +133,10 @@ var (
 		"garant", "garante", "garants", "choisit", "choisir", "choisissent", "choose", "chooses", "valide", "valider",
 		"arbitre", "arbitrer", "in", "someone", "quelqu", "un", "personne", "principal", "principale", "main",
 		"organise", "organisent", "organiser", "organize", "organizes", "organises", "prend", "prennent", "prendre",
-		"takes", "take", "ecrit", "ecrivent", "ecrire", "redige", "redigent", "rediger", "write", "writes", "works", "travaille")
+		"takes", "take", "ecrit", "ecrivent", "ecrire", "redige", "redigent", "rediger", "write", "writes", "works", "travaille",
+		"pilote", "pilotent", "piloter", "mene", "menent", "mener", "lead", "leads", "drive", "drives", "oversee", "oversees",
+		"veille", "veillent", "veiller", "ensure", "ensures", "garantit", "garantir", "boulot", "travail", "taf", "job",
+		"runs", "run", "charged", "care", "takes")
 	// interrogative words make a question of a phrase.
 	interrogative = set("qui", "que", "quoi", "quel", "quelle", "quels", "quelles", "who", "what", "which", "whom", "whose",
 		"how", "comment", "pourquoi", "why", "ou", "where", "quand", "when", "fait", "fais", "font", "faire", "does", "do", "did")
@@ -202,6 +215,9 @@ func (ix *Index) parse(ws []string) parsed {
 	var kept []string
 	var isWeak []bool
 	for i, w := range ws {
+		if !structural[w] && !weak[w] && !whoWords[w] && !whichWords[w] {
+			w = ix.correct(w)
+		}
 		switch {
 		case whoWords[w], whichWords[w] && i+1 < len(ws) && personWords[ws[i+1]]:
 			p.who = true
@@ -215,7 +231,7 @@ func (ix *Index) parse(ws []string) parsed {
 				p.bare = false
 			}
 		default:
-			kept, isWeak = append(kept, ix.correct(w)), append(isWeak, false)
+			kept, isWeak = append(kept, w), append(isWeak, false)
 		}
 	}
 	for i := 0; i < len(kept) && len(p.concepts) < maxConcepts; {
@@ -239,6 +255,7 @@ func (ix *Index) parse(ws []string) parsed {
 			if c.weight == 0 { // only synonyms analysed to terms
 				c.weight = ix.idf(c.alts[len(c.alts)-1][0])
 			}
+			c.weight *= 1 - ubiquityDiscount*ix.ubiquity(c)
 			if n == 1 && isWeak[i] {
 				c.weight *= weakWeight
 			}
@@ -250,6 +267,20 @@ func (ix *Index) parse(ws []string) parsed {
 		i += n
 	}
 	return p
+}
+
+// ubiquity is the share of role pages that use a concept.
+func (ix *Index) ubiquity(c concept) float64 {
+	if len(ix.team.Roles) == 0 {
+		return 0
+	}
+	most := 0
+	for _, alt := range c.alts {
+		for _, t := range alt {
+			most = max(most, ix.roleDF[t])
+		}
+	}
+	return float64(most) / float64(len(ix.team.Roles))
 }
 
 // known says whether any page uses the concept in any of its forms.
@@ -411,6 +442,9 @@ func (ix *Index) expand(t string) map[string]float64 {
 	}
 	n := utf8.RuneCountInString(t)
 	fz := fuzziness(t)
+	if ix.df[t] > 0 {
+		fz = 0 // a word of the pages is no typo
+	}
 	if fz == 0 && n < minPrefix {
 		return out
 	}
@@ -419,7 +453,7 @@ func (ix *Index) expand(t string) map[string]float64 {
 		if m == t {
 			continue
 		}
-		if n >= minPrefix && strings.HasPrefix(m, t) {
+		if n >= minPrefix && strings.HasPrefix(m, t) || len(m) >= minPrefix && strings.HasPrefix(t, m) {
 			out[m] = fuzzyQuality
 			continue
 		}
@@ -442,7 +476,7 @@ func (ix *Index) nameMatch(roleID string, p parsed) (int, []bool) {
 		for i, c := range p.concepts {
 			// One concept whose form is the whole name: "po", "ux designer".
 			for _, alt := range c.alts {
-				if sameTerms(alt, name) {
+				if ix.sameTerms(alt, name) {
 					best, used = len(name), mark(len(p.concepts), i, 1)
 				}
 			}
@@ -453,7 +487,7 @@ func (ix *Index) nameMatch(roleID string, p parsed) (int, []bool) {
 			j, k := i, 0
 			for k < len(name) && j < len(p.concepts) {
 				if !slices.ContainsFunc(p.concepts[j].alts, func(alt []string) bool {
-					return len(alt) == 1 && sameTerm(alt[0], name[k])
+					return len(alt) == 1 && ix.sameTerm(alt[0], name[k])
 				}) {
 					break
 				}
@@ -475,20 +509,22 @@ func mark(n, from, count int) []bool {
 	return m
 }
 
-func sameTerms(a, b []string) bool {
+func (ix *Index) sameTerms(a, b []string) bool {
 	if len(a) != len(b) {
 		return false
 	}
 	for i := range a {
-		if !sameTerm(a[i], b[i]) {
+		if !ix.sameTerm(a[i], b[i]) {
 			return false
 		}
 	}
 	return true
 }
 
-func sameTerm(a, b string) bool {
-	return a == b || distance(a, b) <= min(fuzziness(a), fuzziness(b))
+// sameTerm compares a question's term q with a name's term: a typo is
+// allowed only where q is no word of the pages ("intra" is not "infra").
+func (ix *Index) sameTerm(q, name string) bool {
+	return q == name || ix.df[q] == 0 && distance(q, name) <= min(fuzziness(q), fuzziness(name))
 }
 
 // decide picks the answer from the reranked hits.

@@ -52,6 +52,7 @@ type Index struct {
 	analyzer analysis.Analyzer
 	synonyms *Synonyms
 	df       map[string]int        // term → number of documents holding it
+	roleDF   map[string]int        // term → number of role pages holding it
 	docs     int                   // number of documents
 	names    map[string][][]string // role id → its names, analysed
 	vocab    map[string]int        // folded word → occurrences, for typos
@@ -85,7 +86,7 @@ func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
 	}
 	syn := BuiltinSynonyms()
 	syn.Merge(opts.Synonyms)
-	ix := &Index{team: t, bleve: bi, analyzer: an, synonyms: syn, df: map[string]int{}, names: map[string][][]string{},
+	ix := &Index{team: t, bleve: bi, analyzer: an, synonyms: syn, df: map[string]int{}, roleDF: map[string]int{}, names: map[string][][]string{},
 		vocab: map[string]int{}, byFirst: map[rune][]string{}}
 
 	batch := bi.NewBatch()
@@ -129,6 +130,13 @@ func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
 	}
 	if err := bi.Batch(batch); err != nil {
 		return nil, fmt.Errorf("index batch: %w", err)
+	}
+	// Question words may be mistyped too ("s'ocupe"): they join the
+	// vocabulary that typos are corrected against.
+	for _, list := range []map[string]bool{structural, weak, whoWords, whichWords} {
+		for w := range list {
+			ix.learn(w)
+		}
 	}
 	ix.termsByFirst = map[rune][]string{}
 	for t := range ix.df {
@@ -197,6 +205,9 @@ func (ix *Index) count(d doc) {
 			if !seen[t] {
 				seen[t] = true
 				ix.df[t]++
+				if d.Kind == "role" {
+					ix.roleDF[t]++
+				}
 			}
 		}
 	}
@@ -229,7 +240,7 @@ func words(text string) []string {
 // the synonyms know are left alone: they are not typos.
 func (ix *Index) correct(w string) string {
 	n := utf8.RuneCountInString(w)
-	if n < 5 || ix.vocab[w] > 0 || ix.synonyms.rules[w] != nil {
+	if n < 5 || ix.vocab[w] > 0 || ix.synonyms.words[w] {
 		return w
 	}
 	if t := ix.terms(w); len(t) == 0 || ix.df[t[0]] > 0 {

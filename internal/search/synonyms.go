@@ -18,6 +18,7 @@ var builtinSynonyms string
 type Synonyms struct {
 	rules map[string][]string // first word → phrases starting with it
 	adds  map[string][]string // phrase → phrases it adds
+	words map[string]bool     // every word of every phrase: none is a typo
 }
 
 // BuiltinSynonyms returns the list compiled into rolebot: the team's jargon
@@ -36,7 +37,7 @@ func BuiltinSynonyms() *Synonyms {
 // phrases to a question holding a left-hand one, and "a, b, c" makes each an
 // equivalent of the others. name is used in error messages.
 func ParseSynonyms(r io.Reader, name string) (*Synonyms, error) {
-	s := &Synonyms{rules: map[string][]string{}, adds: map[string][]string{}}
+	s := &Synonyms{rules: map[string][]string{}, adds: map[string][]string{}, words: map[string]bool{}}
 	sc := bufio.NewScanner(r)
 	for n := 1; sc.Scan(); n++ {
 		line := sc.Text()
@@ -96,6 +97,9 @@ func (s *Synonyms) phrase(p string) {
 		return
 	}
 	s.adds[p] = nil
+	for _, w := range strings.Fields(p) {
+		s.words[w] = true
+	}
 	first := strings.Fields(p)[0]
 	s.rules[first] = append(s.rules[first], p)
 }
