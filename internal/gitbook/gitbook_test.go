@@ -220,6 +220,7 @@ func TestFixtures(t *testing.T) {
 		{"deadlink", []want{
 			{"cheffe-de-projet.md", 16, Warning, "lien mort : « glossaire.md#termes »"},
 			{"cheffe-de-projet.md", 18, Warning, "lien mort : « images/organigramme.png »"},
+			{"cheffe-de-projet.md", 20, Warning, "lien mort : « ressources/absent.md »"},
 		}},
 		{"plain", []want{
 			{"cheffe-de-projet.md", 22, Warning, "mention GitBook"},

@@ -9,11 +9,10 @@ import (
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
 	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
-
-	"github.com/yuin/goldmark/extension"
 )
 
 // newMarkdown builds the parser. GFM brings tables (the matrix) and
@@ -49,14 +48,6 @@ func (s *source) inline(n ast.Node) string {
 	var b strings.Builder
 	s.writeInline(&b, n)
 	return cleanText(b.String())
-}
-
-// rawInline is like inline but keeps editors' marks, for the checks that
-// look for them.
-func (s *source) rawInline(n ast.Node) string {
-	var b strings.Builder
-	s.writeInline(&b, n)
-	return collapseSpace(b.String())
 }
 
 func (s *source) writeInline(b *strings.Builder, n ast.Node) {
