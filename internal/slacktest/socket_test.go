@@ -555,3 +555,20 @@ func TestWrongTokenTypeRetriesForever(t *testing.T) {
 		t.Errorf("connected with a bot token as app token")
 	}
 }
+
+// TestConnectRateLimited shows slack-go waiting for Retry-After when
+// apps.connections.open is rate-limited, then connecting.
+func TestConnectRateLimited(t *testing.T) {
+	t.Parallel()
+	srv := slacktest.NewTB(t, slacktest.Config{})
+	srv.RateLimit("apps.connections.open", 1, time.Second)
+	start := time.Now()
+	b := startBot(t, srv, nil)
+	b.drain(t)
+	if err := srv.WaitConnections(timeout(t, 5*time.Second), 1); err != nil {
+		t.Fatal(err)
+	}
+	if waited := time.Since(start); waited < time.Second {
+		t.Errorf("connected after %v, before Retry-After", waited)
+	}
+}

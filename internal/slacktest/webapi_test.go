@@ -335,3 +335,23 @@ func TestSlashCommandReplyViaResponseURL(t *testing.T) {
 		t.Errorf("reply = %+v", m)
 	}
 }
+
+// TestRateLimitWithSlackGoRetry shows slack-go's opt-in retry honouring
+// Retry-After: the call succeeds after the wait, and the fake saw both calls.
+func TestRateLimitWithSlackGoRetry(t *testing.T) {
+	t.Parallel()
+	srv := slacktest.NewTB(t, slacktest.Config{})
+	api := srv.Client(slack.OptionRetry(2))
+	ctx := timeout(t, 5*time.Second)
+	srv.RateLimit("chat.postMessage", 1, time.Second)
+	start := time.Now()
+	if _, _, err := api.PostMessageContext(ctx, "C1", slack.MsgOptionText("hi", false)); err != nil {
+		t.Fatal(err)
+	}
+	if waited := time.Since(start); waited < time.Second {
+		t.Errorf("retried after %v, before Retry-After", waited)
+	}
+	if msgs := srv.Messages(slacktest.Method("chat.postMessage")); len(msgs) != 2 || msgs[0].Status != 429 || !msgs[1].OK() {
+		t.Errorf("recorded %+v", msgs)
+	}
+}
