@@ -29,11 +29,14 @@ const (
 	fuzzyQuality   = 0.8  // a typo-tolerant match counts less than an exact one
 	weakWeight     = 0.3  // "responsable", "owns": they say a task is asked for, not which
 	roleLead       = 1.2  // a role found by its page's text alone must lead the next one by this much
-	taskSlack      = 0.25 // a task still wins when a role page covers this much more of the question
+	taskSlack      = 0.35 // a task still wins when a role page covers this much more of the question
 	minPrefix      = 5    // shorter terms are not matched as prefixes: "budget" finds "budgetaire"
 	// ubiquityDiscount lowers words that most role pages use ("service",
 	// "équipe"): they cannot tell roles or tasks apart.
 	ubiquityDiscount = 0.8
+	// restCoverage is how much of a question, once a role named as its
+	// object is set aside, another answer must cover to be chosen instead.
+	restCoverage = 0.75
 )
 
 // fieldWeight says how much a match in a field tells: a task's own title
@@ -311,13 +314,14 @@ func fuzziness(term string) int {
 type hit struct {
 	kind     string // "role" or "task"
 	id       string
-	score    float64 // weighted by fields
-	coverage float64 // share of the question's weight it matches
-	matched  int     // concepts matched
-	strong   bool    // matched in a role's name or summary, or a task's title or details
-	head     bool    // a task whose title or details hold the question's first concept
-	name     int     // for roles: terms of the longest name the question holds
-	consumed []bool  // concepts that name belongs to
+	score    float64   // weighted by fields
+	coverage float64   // share of the question's weight it matches
+	matched  int       // concepts matched
+	strong   bool      // matched in a role's name or summary, or a task's title or details
+	head     bool      // a task whose title or details hold the question's first concept
+	name     int       // for roles: terms of the longest name the question holds
+	consumed []bool    // concepts that name belongs to
+	found    []float64 // per concept: how well it matched, in any field
 }
 
 // search runs one bleve query over every concept and field, then reranks the
@@ -380,6 +384,7 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 			}
 			h.score += c.weight * best
 			h.coverage += c.weight * bestAny
+			h.found = append(h.found, bestAny)
 			if bestAny > 0 {
 				h.matched++
 			}
@@ -476,7 +481,7 @@ func (ix *Index) nameMatch(roleID string, p parsed) (int, []bool) {
 		for i, c := range p.concepts {
 			// One concept whose form is the whole name: "po", "ux designer".
 			for _, alt := range c.alts {
-				if ix.sameTerms(alt, name) {
+				if ix.sameTerms(alt, name, !ix.known(c)) {
 					best, used = len(name), mark(len(p.concepts), i, 1)
 				}
 			}
@@ -487,7 +492,7 @@ func (ix *Index) nameMatch(roleID string, p parsed) (int, []bool) {
 			j, k := i, 0
 			for k < len(name) && j < len(p.concepts) {
 				if !slices.ContainsFunc(p.concepts[j].alts, func(alt []string) bool {
-					return len(alt) == 1 && ix.sameTerm(alt[0], name[k])
+					return len(alt) == 1 && ix.sameTerm(alt[0], name[k], !ix.known(p.concepts[j]))
 				}) {
 					break
 				}
@@ -509,12 +514,12 @@ func mark(n, from, count int) []bool {
 	return m
 }
 
-func (ix *Index) sameTerms(a, b []string) bool {
+func (ix *Index) sameTerms(a, b []string, typo bool) bool {
 	if len(a) != len(b) {
 		return false
 	}
 	for i := range a {
-		if !ix.sameTerm(a[i], b[i]) {
+		if !ix.sameTerm(a[i], b[i], typo) {
 			return false
 		}
 	}
@@ -522,9 +527,10 @@ func (ix *Index) sameTerms(a, b []string) bool {
 }
 
 // sameTerm compares a question's term q with a name's term: a typo is
-// allowed only where q is no word of the pages ("intra" is not "infra").
-func (ix *Index) sameTerm(q, name string) bool {
-	return q == name || ix.df[q] == 0 && distance(q, name) <= min(fuzziness(q), fuzziness(name))
+// allowed only where the question's word is none of the pages' words in any
+// form ("infra" is not "intra": it is short for "infrastructure").
+func (ix *Index) sameTerm(q, name string, typo bool) bool {
+	return q == name || typo && ix.df[q] == 0 && distance(q, name) <= min(fuzziness(q), fuzziness(name))
 }
 
 // decide picks the answer from the reranked hits.
@@ -557,6 +563,10 @@ func (ix *Index) decide(p parsed, hits []hit, a *answer.Answer) {
 	var chosen *hit
 	taskOK := task != nil && task.coverage >= minCoverage
 	switch {
+	case named != nil && p.who && ix.aboutOther(p, named, hits) != nil:
+		// "qui accompagne le responsable métier ?": the role named is the
+		// object; the answer is who does the rest.
+		chosen = ix.aboutOther(p, named, hits)
 	case named != nil && !taskOverName(p, named, task):
 		chosen = named
 	case taskOK && (role == nil || task.coverage >= role.coverage-taskSlack):
@@ -591,6 +601,44 @@ func (ix *Index) decide(p parsed, hits []hit, a *answer.Answer) {
 			a.Alternatives = append(a.Alternatives, ix.ref(h))
 		}
 	}
+}
+
+// aboutOther finds, for a question that names a role as the object of what
+// is asked, the other role or task that covers the rest of the question.
+func (ix *Index) aboutOther(p parsed, named *hit, hits []hit) *hit {
+	var rest, used float64
+	for i, c := range p.concepts {
+		if named.consumed[i] {
+			used += c.weight
+		} else {
+			rest += c.weight
+		}
+	}
+	if rest < used/2 || rest == 0 {
+		return nil
+	}
+	var best *hit
+	bestCov := 0.0
+	for i := range hits {
+		h := &hits[i]
+		if h == named || (h.kind == "task" && !h.strong) {
+			continue
+		}
+		cov := 0.0
+		for ci, c := range p.concepts {
+			if !named.consumed[ci] && ci < len(h.found) {
+				cov += c.weight * h.found[ci]
+			}
+		}
+		cov /= rest
+		if cov > bestCov {
+			best, bestCov = h, cov
+		}
+	}
+	if bestCov < restCoverage {
+		return nil
+	}
+	return best
 }
 
 // taskOverName decides "qui est responsable du design ?": a one-word role
