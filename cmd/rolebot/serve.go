@@ -2,14 +2,117 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"net/http"
+	"os"
 	"time"
+
+	"github.com/rolebot/rolebot/internal/config"
+	"github.com/rolebot/rolebot/internal/httpapi"
+	"github.com/rolebot/rolebot/internal/knowledge"
+	"github.com/rolebot/rolebot/internal/slackbot"
 )
 
-func runServe(_ context.Context, env *environment, _ []string) int {
-	fmt.Fprintln(env.stderr, "rolebot serve : pas encore disponible")
-	return 1
+func runServe(ctx context.Context, env *environment, args []string) int {
+	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fl.SetOutput(env.stderr)
+	fl.Usage = func() {
+		fmt.Fprintln(env.stderr, `Usage : rolebot serve
+Répond dans Slack en mode socket : la commande slash (/role par défaut), les
+mentions et les messages directs, les boutons des fiches et l'onglet Accueil.
+Sert aussi /healthz, /readyz et /metrics sur HTTP_ADDR. S'arrête proprement sur
+SIGTERM ou SIGINT, après avoir fini les réponses en cours (SHUTDOWN_TIMEOUT).
+Se règle par des variables d'environnement :`)
+		for _, v := range config.Vars() {
+			def := ""
+			if v.Default != "" {
+				def = " (défaut : " + v.Default + ")"
+			}
+			fmt.Fprintf(env.stderr, "  %-22s %s%s\n", v.Name, v.Doc, def)
+		}
+	}
+	if err := fl.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fl.NArg() > 0 {
+		fmt.Fprintf(env.stderr, "rolebot serve : argument inattendu « %s »\n", fl.Arg(0))
+		fl.Usage()
+		return 2
+	}
+
+	cfg, err := config.Load(config.Environ(env.getenv), os.ReadFile)
+	if err != nil {
+		fmt.Fprintf(env.stderr, "rolebot serve : %v\n", err)
+		return 1
+	}
+	logger := cfg.Logger(env.stderr)
+	logger.Info("démarrage de rolebot", "version", version, "commit", commit, "config", cfg)
+
+	snap, code := loadSnapshot(ctx, env, cfg.ContentDir)
+	if snap == nil {
+		return code
+	}
+	// Answers read the store only: a reload swaps its snapshot.
+	store := knowledge.NewStore(snap)
+	defer func() {
+		if s := store.Current(); s != nil && s.Index != nil {
+			_ = s.Index.Close()
+		}
+	}()
+	logger.Info("contenu indexé", "version", snap.Version, "dir", cfg.ContentDir)
+
+	reg := httpapi.NewRegistry()
+	reg.MustRegister(httpapi.ContentVersion(store))
+	metrics, err := slackbot.NewMetrics(reg)
+	if err != nil {
+		logger.Error("rolebot serve : " + err.Error())
+		return 1
+	}
+	bot := slackbot.New(slackbot.Options{
+		API:             slackbot.NewClient(cfg.BotToken, cfg.AppToken, cfg.APIURL),
+		Store:           store,
+		Logger:          logger,
+		Metrics:         metrics,
+		Command:         cfg.Command,
+		BaseURL:         cfg.ContentBaseURL,
+		Workers:         cfg.Workers,
+		ShutdownTimeout: cfg.ShutdownTimeout,
+	})
+	srv, err := httpapi.Listen(cfg.HTTPAddr, httpapi.Handler(httpapi.Options{
+		Gatherer:  reg,
+		Content:   store,
+		Connected: bot.Connected,
+		Logger:    logger,
+	}), logger)
+	if err != nil {
+		logger.Error("rolebot serve : " + err.Error())
+		return 1
+	}
+	logger.Info("serveur HTTP à l'écoute", "addr", srv.Addr())
+
+	runErr := bot.Run(ctx)
+
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		logger.Warn(err.Error())
+	}
+	if runErr != nil {
+		var auth *slackbot.AuthError
+		if errors.As(runErr, &auth) {
+			logger.Error("rolebot serve : arrêt, " + auth.Error())
+		} else {
+			logger.Error("rolebot serve : arrêt sur erreur : " + runErr.Error())
+		}
+		return 1
+	}
+	logger.Info("rolebot arrêté proprement")
+	return 0
 }
 
 // runHealthcheck asks a local rolebot for /healthz: the container image has

@@ -1,0 +1,339 @@
+package slackbot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/rolebot/rolebot/internal/answer"
+	"github.com/rolebot/rolebot/internal/reply"
+)
+
+// Texts the bot says of itself (no user input in them).
+const (
+	failureText = "Désolé, je n'ai pas pu répondre : Slack a refusé mon message. Réessayez dans un instant."
+	goneText    = "Cette fiche n'existe plus dans les pages de l'équipe. Posez la question à nouveau."
+	shareFailed = "Le partage dans le canal a échoué (l'application est-elle invitée dans ce canal ?). Réessayez après l'avoir ajoutée."
+)
+
+// handle answers one job on a worker.
+func (b *Bot) handle(ctx context.Context, j job) {
+	defer func() {
+		if r := recover(); r != nil {
+			b.metrics.Failures.WithLabelValues(j.surface).Inc()
+			b.log.Error("panique en répondant", "surface", j.surface, "panic", fmt.Sprint(r))
+		}
+	}()
+	switch {
+	case j.slash != nil:
+		b.answerSlash(ctx, j)
+	case j.mention != nil:
+		b.answerMention(ctx, j)
+	case j.message != nil:
+		b.answerDM(ctx, j)
+	case j.home != nil:
+		b.publishHome(ctx, j)
+	case j.interaction != nil:
+		b.answerButton(ctx, j)
+	}
+}
+
+// result is what the log line of a question says.
+type result struct {
+	intent   answer.Intent
+	question string
+	user     string
+	channel  string
+	err      error
+}
+
+// done logs one line for a question and updates the metrics.
+func (b *Bot) done(ctx context.Context, j job, r result) {
+	latency := time.Since(j.received)
+	attrs := []slog.Attr{
+		slog.String("surface", j.surface),
+		slog.String("intent", string(r.intent)),
+		slog.String("user", r.user),
+		slog.String("channel", r.channel),
+		slog.Float64("latency_ms", float64(latency.Microseconds())/1000),
+	}
+	if b.log.Enabled(ctx, slog.LevelDebug) && r.question != "" {
+		attrs = append(attrs, slog.String("question", r.question))
+	}
+	if r.err != nil {
+		b.metrics.Failures.WithLabelValues(j.surface).Inc()
+		attrs = append(attrs, slog.String("result", "error"), slog.String("error", r.err.Error()))
+		b.log.LogAttrs(ctx, slog.LevelWarn, "question", attrs...)
+		return
+	}
+	b.metrics.Questions.WithLabelValues(string(r.intent), j.surface).Inc()
+	if r.intent == answer.IntentNone {
+		b.metrics.Unanswered.WithLabelValues(j.surface).Inc()
+	}
+	b.metrics.AnswerLatency.WithLabelValues(j.surface).Observe(latency.Seconds())
+	result := "answered"
+	if r.intent == answer.IntentNone {
+		result = "not_found"
+	}
+	attrs = append(attrs, slog.String("result", result))
+	b.log.LogAttrs(ctx, slog.LevelInfo, "question", attrs...)
+}
+
+// ask answers a question from the current content; an empty question gets
+// the help.
+func (b *Bot) ask(ctx context.Context, q string) answer.Answer {
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return answer.Answer{Intent: answer.IntentHelp}
+	}
+	return b.store.Current().Index.Ask(ctx, q)
+}
+
+// lookup re-renders the answer a button points to, from the current content.
+func (b *Bot) lookup(value string) (answer.Answer, bool) {
+	ref, ok := reply.DecodeRef(value)
+	if !ok {
+		return answer.Answer{}, false
+	}
+	return b.store.Current().Index.Answer(ref)
+}
+
+func (b *Bot) card(a answer.Answer, shareable bool, sharedBy string) reply.Message {
+	if shareable {
+		_, shareable = reply.RefOf(a)
+	}
+	return reply.Card(a, reply.CardOptions{BaseURL: b.baseURL, Command: b.command, Shareable: shareable, SharedBy: sharedBy})
+}
+
+// answerSlash answers the slash command privately through its response_url:
+// it works in every conversation the command can be typed in, the bot a
+// member or not, private channels and DMs included, where
+// chat.postEphemeral needs the bot in the channel.
+func (b *Bot) answerSlash(ctx context.Context, j job) {
+	cmd := j.slash
+	a := b.ask(ctx, cmd.Text)
+	err := b.respond(ctx, cmd.ResponseURL, b.card(a, true, ""), false)
+	b.done(ctx, j, result{intent: a.Intent, question: cmd.Text, user: cmd.UserID, channel: cmd.ChannelID, err: err})
+}
+
+// answerMention answers publicly in the thread of the mention.
+func (b *Bot) answerMention(ctx context.Context, j job) {
+	ev := j.mention
+	q := stripMention(ev.Text, b.botUserID)
+	a := b.ask(ctx, q)
+	thread := ev.ThreadTimeStamp
+	if thread == "" {
+		thread = ev.TimeStamp
+	}
+	err := b.post(ctx, ev.Channel, thread, b.card(a, false, ""))
+	b.done(ctx, j, result{intent: a.Intent, question: q, user: ev.User, channel: ev.Channel, err: err})
+}
+
+// answerDM answers a direct message in the DM, in its thread if it has one.
+func (b *Bot) answerDM(ctx context.Context, j job) {
+	ev := j.message
+	q := stripMention(ev.Text, b.botUserID)
+	a := b.ask(ctx, q)
+	err := b.post(ctx, ev.Channel, ev.ThreadTimeStamp, b.card(a, false, ""))
+	b.done(ctx, j, result{intent: a.Intent, question: q, user: ev.User, channel: ev.Channel, err: err})
+}
+
+// publishHome publishes the App Home: the roles and the matrix.
+func (b *Bot) publishHome(ctx context.Context, j job) {
+	ev := j.home
+	ix := b.store.Current().Index
+	t := ix.Team()
+	view := reply.Home(answer.ListRoles(t), answer.ListTasks(t), reply.CardOptions{BaseURL: b.baseURL, Command: b.command})
+	err := b.call(ctx, "views.publish", func(ctx context.Context) error {
+		_, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: ev.User, View: view})
+		return err
+	})
+	b.done(ctx, j, result{intent: answer.IntentListRoles, user: ev.User, channel: ev.Channel, err: err})
+}
+
+// answerButton handles the share and open buttons of a card.
+func (b *Bot) answerButton(ctx context.Context, j job) {
+	cb, act := j.interaction, j.action
+	channel := cb.Container.ChannelID
+	if channel == "" {
+		channel = cb.Channel.ID
+	}
+	r := result{user: cb.User.ID, channel: channel, question: act.Value}
+	a, ok := b.lookup(act.Value)
+	if !ok {
+		r.intent = answer.IntentNone
+		r.err = b.privately(ctx, cb, reply.Message{Text: goneText}, false)
+		b.done(ctx, j, r)
+		return
+	}
+	r.intent = a.Intent
+	if reply.ActionName(act.ActionID) == reply.ActionShare {
+		r.err = b.share(ctx, cb, channel, a)
+		if r.err != nil {
+			b.seen.forget(j.forget)
+		}
+	} else {
+		// From a private preview, the new card replaces it; from a public
+		// message, it comes as a new private message.
+		r.err = b.privately(ctx, cb, b.card(a, true, ""), cb.Container.IsEphemeral)
+	}
+	b.done(ctx, j, r)
+}
+
+// share posts a card for everyone in the conversation of the preview (in its
+// thread), saying who shared it, then deletes the private preview.
+func (b *Bot) share(ctx context.Context, cb *slack.InteractionCallback, channel string, a answer.Answer) error {
+	msg := b.card(a, false, cb.User.ID)
+	err := b.post(ctx, channel, cb.Container.ThreadTs, msg)
+	var ae *APIError
+	if err != nil && errors.As(err, &ae) && (ae.Code == "not_in_channel" || ae.Code == "channel_not_found") && cb.ResponseURL != "" {
+		// The bot is not in the channel (a private channel, a DM between
+		// people): the response_url can still post there for everyone.
+		err = b.call(ctx, methodResponseURL, func(ctx context.Context) error {
+			_, _, err := b.api.PostMessageContext(ctx, "", slack.MsgOptionResponseURL(cb.ResponseURL, slack.ResponseTypeInChannel),
+				slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...))
+			return err
+		})
+	}
+	if err != nil {
+		if rerr := b.privately(ctx, cb, reply.Message{Text: shareFailed}, false); rerr != nil {
+			b.log.Warn("message d'échec du partage non envoyé", "error", rerr.Error())
+		}
+		return err
+	}
+	if cb.ResponseURL == "" {
+		return nil
+	}
+	if derr := b.call(ctx, methodResponseURL, func(ctx context.Context) error {
+		_, _, err := b.api.PostMessageContext(ctx, "", slack.MsgOptionDeleteOriginal(cb.ResponseURL))
+		return err
+	}); derr != nil {
+		b.log.Warn("aperçu privé non supprimé après le partage", "user", cb.User.ID, "channel", channel, "error", derr.Error())
+	}
+	return nil
+}
+
+// privately shows msg to the user who clicked: through the interaction's
+// response_url (replacing the message clicked when replace is set), or, for
+// a button of the App Home, which has none, in the user's DM with the bot.
+func (b *Bot) privately(ctx context.Context, cb *slack.InteractionCallback, msg reply.Message, replace bool) error {
+	if cb.ResponseURL != "" {
+		return b.respond(ctx, cb.ResponseURL, msg, replace)
+	}
+	return b.post(ctx, cb.User.ID, "", msg)
+}
+
+// post posts msg in a channel, in the thread threadTS when set.
+func (b *Bot) post(ctx context.Context, channel, threadTS string, msg reply.Message) error {
+	opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false)}
+	if len(msg.Blocks) > 0 {
+		opts = append(opts, slack.MsgOptionBlocks(msg.Blocks...))
+	}
+	if threadTS != "" {
+		opts = append(opts, slack.MsgOptionTS(threadTS))
+	}
+	return b.call(ctx, "chat.postMessage", func(ctx context.Context) error {
+		_, _, err := b.api.PostMessageContext(ctx, channel, opts...)
+		return err
+	})
+}
+
+// respond posts msg privately (ephemeral) to a response_url, replacing the
+// original message when replace is set.
+func (b *Bot) respond(ctx context.Context, responseURL string, msg reply.Message, replace bool) error {
+	if responseURL == "" {
+		return &APIError{Method: methodResponseURL, Code: "no_response_url", Err: errors.New("pas de response_url")}
+	}
+	opts := []slack.MsgOption{
+		slack.MsgOptionResponseURL(responseURL, slack.ResponseTypeEphemeral),
+		slack.MsgOptionText(msg.Text, false),
+	}
+	if len(msg.Blocks) > 0 {
+		opts = append(opts, slack.MsgOptionBlocks(msg.Blocks...))
+	}
+	if replace {
+		opts = append(opts, slack.MsgOptionReplaceOriginal(responseURL))
+	}
+	return b.call(ctx, methodResponseURL, func(ctx context.Context) error {
+		_, _, err := b.api.PostMessageContext(ctx, "", opts...)
+		return err
+	})
+}
+
+// overloaded tells the user of a request turned away that the bot is busy,
+// from a bounded set of goroutines so the read loop never waits.
+func (b *Bot) overloaded(j job) {
+	b.metrics.Overloaded.WithLabelValues(j.surface).Inc()
+	if j.forget != "" {
+		b.seen.forget(j.forget)
+	}
+	b.log.Warn("file pleine : requête refusée", "surface", j.surface)
+	if j.surface == SurfaceHome {
+		return // nothing to say: the Home is published on the next visit
+	}
+	select {
+	case b.turnAway <- struct{}{}:
+	default:
+		return // even the busy replies are saturated: say nothing
+	}
+	b.turnAwayWG.Go(func() {
+		defer func() { <-b.turnAway }()
+		ctx, cancel := context.WithTimeout(context.Background(), DefaultHTTPTimeout)
+		defer cancel()
+		busy := reply.Message{Text: BusyText}
+		var err error
+		switch {
+		case j.slash != nil:
+			err = b.respond(ctx, j.slash.ResponseURL, busy, false)
+		case j.mention != nil:
+			thread := j.mention.ThreadTimeStamp
+			if thread == "" {
+				thread = j.mention.TimeStamp
+			}
+			err = b.post(ctx, j.mention.Channel, thread, busy)
+		case j.message != nil:
+			err = b.post(ctx, j.message.Channel, j.message.ThreadTimeStamp, busy)
+		case j.interaction != nil:
+			err = b.privately(ctx, j.interaction, busy, false)
+		}
+		if err != nil {
+			b.log.Warn("message « débordé » non envoyé", "surface", j.surface, "error", err.Error())
+		}
+	})
+}
+
+// stripMention removes the bot's own mention, <@UBOT> or <@UBOT|name>, from
+// a message's text.
+func stripMention(text, botUserID string) string {
+	if botUserID == "" {
+		return strings.TrimSpace(text)
+	}
+	prefix := "<@" + botUserID
+	var out strings.Builder
+	for {
+		i := strings.Index(text, prefix)
+		if i < 0 {
+			break
+		}
+		rest := text[i+len(prefix):]
+		if !strings.HasPrefix(rest, ">") && !strings.HasPrefix(rest, "|") {
+			out.WriteString(text[:i+len(prefix)])
+			text = rest
+			continue
+		}
+		end := strings.IndexByte(rest, '>')
+		if end < 0 {
+			break
+		}
+		out.WriteString(text[:i])
+		out.WriteByte(' ')
+		text = rest[end+1:]
+	}
+	out.WriteString(text)
+	return strings.Join(strings.Fields(out.String()), " ")
+}
