@@ -27,13 +27,13 @@ const (
 	minCoverage    = 0.5  // share of a question's weight a hit must match
 	alternativeMin = 0.6  // an alternative scores at least this share of the answer
 	fuzzyQuality   = 0.8  // a typo-tolerant match counts less than an exact one
-	weakWeight     = 0.3  // "responsable", "owns": they say a task is asked for, not which
+	weakWeight     = 0.3  // the weight of "responsable", "owns": they say a task is asked for, not which
 	roleLead       = 1.2  // a role found by its page's text alone must lead the next one by this much
 	taskSlack      = 0.35 // a task still wins when a role page covers this much more of the question
 	minPrefix      = 5    // shorter terms are not matched as prefixes: "budget" finds "budgetaire"
 	// ubiquityDiscount lowers words that most role pages use ("service",
 	// "équipe"): they cannot tell roles or tasks apart.
-	ubiquityDiscount = 0.8
+	ubiquityDiscount = 0.5
 	// restCoverage is how much of a question, once a role named as its
 	// object is set aside, another answer must cover to be chosen instead.
 	restCoverage = 0.75
@@ -200,6 +200,7 @@ type concept struct {
 	words  []string
 	alts   [][]string // analysed terms: alts[0] as typed, then synonyms
 	weight float64
+	weak   bool // an ownership word: it says an owner is asked for, not what
 }
 
 // parsed is a question reduced to what search needs.
@@ -260,7 +261,8 @@ func (ix *Index) parse(ws []string) parsed {
 			}
 			c.weight *= 1 - ubiquityDiscount*ix.ubiquity(c)
 			if n == 1 && isWeak[i] {
-				c.weight *= weakWeight
+				c.weak = true
+				c.weight = weakWeight
 			}
 			if !ix.known(c) {
 				p.unknown++
@@ -333,12 +335,13 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 	exp := map[string]map[string]float64{}
 	var clauses []query.Query
 	for _, c := range p.concepts {
+		typo := !ix.known(c) // "infra" is short for "infrastructure", no typo of "intra"
 		for _, alt := range c.alts {
 			for _, t := range alt {
 				if _, done := exp[t]; done {
 					continue
 				}
-				exp[t] = ix.expand(t)
+				exp[t] = ix.expand(t, typo)
 				for m := range exp[t] {
 					for _, f := range textFields {
 						tq := bleve.NewTermQuery(m)
@@ -374,7 +377,7 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 				best = max(best, w*q)
 				bestAny = max(bestAny, q)
 				if q > 0 && (f == fieldName || f == fieldSummary || f == fieldDetails) && c.weight > 0 {
-					if p.concepts[ci].weight >= ix.minStrongWeight(p) {
+					if !p.concepts[ci].weak {
 						h.strong = true
 					}
 				}
@@ -401,21 +404,6 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 	return hits, nil
 }
 
-// minStrongWeight keeps weak words ("responsable") from making a match
-// strong by themselves.
-func (ix *Index) minStrongWeight(p parsed) float64 {
-	lo := 0.0
-	for _, c := range p.concepts {
-		if lo == 0 || c.weight < lo {
-			lo = c.weight
-		}
-	}
-	if p.weak {
-		return lo * 1.01
-	}
-	return 0
-}
-
 // altQuality is how well a concept matches the terms a field matched: the
 // best of its forms, each the mean of its terms' matches.
 func altQuality(c concept, found bsearch.TermLocationMap, exp map[string]map[string]float64) float64 {
@@ -438,16 +426,16 @@ func altQuality(c concept, found bsearch.TermLocationMap, exp map[string]map[str
 }
 
 // expand lists the indexed terms a query term may stand for, with how much
-// each counts: itself, the same word with a typo, and longer forms of it
-// ("budget" for "budgetaire").
-func (ix *Index) expand(t string) map[string]float64 {
+// each counts: itself, longer or shorter forms of it ("budget" for
+// "budgetaire"), and, when typo is set, the same word with a typo.
+func (ix *Index) expand(t string, typo bool) map[string]float64 {
 	out := map[string]float64{}
 	if ix.df[t] > 0 {
 		out[t] = 1
 	}
 	n := utf8.RuneCountInString(t)
 	fz := fuzziness(t)
-	if ix.df[t] > 0 {
+	if ix.df[t] > 0 || !typo {
 		fz = 0 // a word of the pages is no typo
 	}
 	if fz == 0 && n < minPrefix {

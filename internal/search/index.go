@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -227,10 +228,14 @@ func (ix *Index) terms(text string) []string {
 	return out
 }
 
+// inclusiveMarks joins inclusive writing the way the analysis chain does.
+var inclusiveMarks = regexp.MustCompile(inclusivePattern)
+
 // words splits text into accent-folded, lower-case words of letters and
 // digits: the form synonyms and intent words are compared in.
 func words(text string) []string {
-	return strings.FieldsFunc(strings.ToLower(team.Fold(text)), func(r rune) bool {
+	text = inclusiveMarks.ReplaceAllString(strings.ToLower(team.Fold(text)), "")
+	return strings.FieldsFunc(text, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
 }
