@@ -617,3 +617,41 @@ func TestQuestionLogLine(t *testing.T) {
 		t.Errorf("unanswered counted %v, want 1", got)
 	}
 }
+
+func TestTokensNeverLogged(t *testing.T) {
+	t.Parallel()
+	const bot, app = "xoxb-424242424242-secretBOTtoken", "xapp-1-A42-secretAPPtoken"
+	h := start(t, setup{slack: slacktest.Config{BotToken: bot, AppToken: app}})
+	ctx := ctxFor(t, 10*time.Second)
+	h.srv.RateLimit("chat.postMessage", 1, time.Second)
+	h.srv.Fail(slacktest.MethodResponseURL, 1, "used_url")
+	if _, err := h.srv.SendSlashCommand(ctx, slacktest.SlashCommand{Command: "/role", Text: "designer", UserID: "U1", ChannelID: "C1"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.srv.SendEvent(ctx, slacktest.EventsAPI{Event: slacktest.MessageEvent{User: "U1", Text: "designer", Channel: "D1"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.srv.WaitMessage(ctx, slacktest.Method("chat.postMessage"), slacktest.Succeeded()); err != nil {
+		t.Fatal(err)
+	}
+	h.srv.DropConnections()
+	if err := h.srv.WaitConnections(ctx, 2); err != nil {
+		t.Fatal(err)
+	}
+	h.srv.RevokeWith("invalid_auth")
+	err := h.wait(10 * time.Second)
+	if _, ok := isAuthError(err); !ok {
+		t.Fatalf("Run = %v, want an auth error", err)
+	}
+	logs := h.logs.String()
+	for _, tok := range []string{bot, app, "secretBOTtoken", "secretAPPtoken"} {
+		if strings.Contains(logs, tok) || strings.Contains(err.Error(), tok) {
+			t.Errorf("a token shows in the logs or the error")
+		}
+	}
+	for _, want := range []string{`"level":"DEBUG"`, `"result":"error"`, "used_url", "invalid_auth"} {
+		if !strings.Contains(logs+err.Error(), want) {
+			t.Errorf("the logs lack %s: the run did not exercise what it should", want)
+		}
+	}
+}

@@ -20,14 +20,16 @@ type dedup struct {
 	now func() time.Time
 
 	mu    sync.Mutex
-	seen  map[string]time.Time // key → when it was added
-	order []entry              // keys in insertion order, a FIFO ring
-	head  int                  // index of the oldest entry in order
-	n     int                  // number of live entries in order
+	seen  map[string]uint64 // key → sequence number of its entry in order
+	order []entry           // keys in insertion order, a FIFO ring
+	head  int               // index of the oldest entry in order
+	n     int               // number of entries in order
+	seq   uint64            // sequence number of the last entry added
 }
 
 type entry struct {
 	key   string
+	seq   uint64
 	added time.Time
 }
 
@@ -41,7 +43,7 @@ func newDedup(ttl time.Duration, size int, now func() time.Time) *dedup {
 	if now == nil {
 		now = time.Now
 	}
-	return &dedup{ttl: ttl, max: size, now: now, seen: make(map[string]time.Time, size), order: make([]entry, size)}
+	return &dedup{ttl: ttl, max: size, now: now, seen: make(map[string]uint64, size), order: make([]entry, size)}
 }
 
 // first records keys and reports whether none of them had been seen within
@@ -80,7 +82,8 @@ func (d *dedup) expireLocked(now time.Time) {
 
 func (d *dedup) popLocked() {
 	e := d.order[d.head]
-	if added, ok := d.seen[e.key]; ok && added.Equal(e.added) {
+	// A key forgotten and added again has a newer entry: keep it.
+	if seq, ok := d.seen[e.key]; ok && seq == e.seq {
 		delete(d.seen, e.key)
 	}
 	d.order[d.head] = entry{}
@@ -92,9 +95,10 @@ func (d *dedup) addLocked(k string, now time.Time) {
 	if d.n == d.max {
 		d.popLocked()
 	}
-	d.order[(d.head+d.n)%d.max] = entry{key: k, added: now}
+	d.seq++
+	d.order[(d.head+d.n)%d.max] = entry{key: k, seq: d.seq, added: now}
 	d.n++
-	d.seen[k] = now
+	d.seen[k] = d.seq
 }
 
 // len is the number of keys remembered.
@@ -111,5 +115,5 @@ func (d *dedup) forget(key string) {
 	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	delete(d.seen, key) // its ring entry expires harmlessly: popLocked checks the time
+	delete(d.seen, key) // its ring entry expires harmlessly: popLocked checks the sequence
 }
