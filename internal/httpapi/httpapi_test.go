@@ -17,7 +17,9 @@ import (
 )
 
 // snapshots is a settable content source.
-type snapshots struct{ cur atomic.Pointer[knowledge.Snapshot] }
+type snapshots struct {
+	cur atomic.Pointer[knowledge.Snapshot]
+}
 
 func (s *snapshots) Current() *knowledge.Snapshot { return s.cur.Load() }
 
