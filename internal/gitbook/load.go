@@ -398,6 +398,7 @@ func (rs *roleState) role() team.Role {
 		ID:       rs.id,
 		Title:    rs.title,
 		Summary:  rs.src.fm.description,
+		Intro:    rs.firstPara,
 		Aliases:  slices.Clone(rs.src.fm.aliases),
 		Sections: rs.sections,
 		Source:   rs.src.path,

@@ -182,6 +182,10 @@ func taskKey(id string) string { return "task:" + id }
 // body is a role page's sections as one text.
 func body(r *team.Role) string {
 	var b strings.Builder
+	if r.Intro != r.Summary {
+		b.WriteString(r.Intro)
+		b.WriteString("\n")
+	}
 	for _, s := range r.Sections {
 		b.WriteString(s.Title)
 		b.WriteString(". ")

@@ -67,6 +67,7 @@ type Role struct {
 	ID       string   // the page's slug: "responsable-produit"
 	Title    string   // the page title without any leading emoji
 	Summary  string   // front matter description, or the first paragraph
+	Intro    string   // the page's first paragraph, under its title
 	Aliases  []string // other names: front matter "aliases"
 	Sections []Section
 	Source   string // file relative to the content folder
