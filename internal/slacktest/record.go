@@ -152,7 +152,9 @@ type Delivery struct {
 	AckLatency time.Duration
 }
 
-// Messages returns the recorded messages matching all filters, in arrival order.
+// Messages returns the recorded messages matching all filters, in arrival
+// order. The copies share Params, Body, Blocks and View with the record:
+// treat them as read-only.
 func (s *Server) Messages(filters ...Filter) []Message {
 	msgs, _, _ := s.messageSnapshot()
 	return filterMessages(msgs, filters)

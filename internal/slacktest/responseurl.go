@@ -36,28 +36,24 @@ func (s *Server) mintResponseURLLocked(channel, user string) string {
 func (s *Server) handleResponseURL(w http.ResponseWriter, r *http.Request) {
 	u := s.base + r.URL.Path
 	msg := Message{Method: MethodResponseURL, ResponseURL: u, Received: time.Now()}
-	body, err := io.ReadAll(io.LimitReader(r.Body, 10<<20))
+	// Parsing and decoding happen before taking the lock, which a load run
+	// contends for.
+	valid := parseResponsePost(r, &msg)
+	decodeMessage(&msg)
 
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	ru := s.responseURLs[u]
-	if ru == nil {
-		// Slack answers an unknown hook with 404; it is recorded too, because
-		// posting to a made-up URL is a bug worth seeing.
-		resp := apiResponse{status: http.StatusNotFound, body: map[string]any{"ok": false, "error": "no_service"}}
-		s.recordLocked(&msg, resp)
-		writeJSON(w, resp)
-		return
-	}
-	msg.Channel, msg.User = ru.channel, ru.user
-	resp := s.answerResponseURLLocked(ru, body, err, &msg)
+	resp := s.answerResponseURLLocked(u, valid, &msg)
 	s.recordLocked(&msg, resp)
+	s.mu.Unlock()
 	writeJSON(w, resp)
 }
 
-func (s *Server) answerResponseURLLocked(ru *responseURL, body []byte, readErr error, msg *Message) apiResponse {
-	if readErr != nil {
-		return errResponse("invalid_payload")
+// parseResponsePost fills msg from the JSON body slack-go posts to a
+// response_url, and reports whether the body was valid.
+func parseResponsePost(r *http.Request, msg *Message) bool {
+	body, err := io.ReadAll(io.LimitReader(r.Body, 10<<20))
+	if err != nil {
+		return false
 	}
 	msg.Body = json.RawMessage(body)
 	var p struct {
@@ -70,7 +66,7 @@ func (s *Server) answerResponseURLLocked(ru *responseURL, body []byte, readErr e
 		DeleteOriginal  bool            `json:"delete_original"`
 	}
 	if err := json.Unmarshal(body, &p); err != nil {
-		return errResponse("invalid_payload")
+		return false
 	}
 	msg.Text, msg.ThreadTS, msg.ResponseType = p.Text, p.ThreadTS, p.ResponseType
 	msg.ReplaceOriginal, msg.DeleteOriginal = p.ReplaceOriginal, p.DeleteOriginal
@@ -80,7 +76,20 @@ func (s *Server) answerResponseURLLocked(ru *responseURL, body []byte, readErr e
 	if len(p.Attachments) > 0 && string(p.Attachments) != "null" {
 		msg.AttachmentsJSON = p.Attachments
 	}
+	return true
+}
 
+func (s *Server) answerResponseURLLocked(u string, valid bool, msg *Message) apiResponse {
+	ru := s.responseURLs[u]
+	if ru == nil {
+		// Slack answers an unknown hook with 404; it is recorded too, because
+		// posting to a made-up URL is a bug worth seeing.
+		return apiResponse{status: http.StatusNotFound, body: map[string]any{"ok": false, "error": "no_service"}}
+	}
+	msg.Channel, msg.User = ru.channel, ru.user
+	if !valid {
+		return errResponse("invalid_payload")
+	}
 	if f := s.takeFaultLocked(MethodResponseURL); f != nil {
 		return faultResponse(f)
 	}
@@ -91,7 +100,7 @@ func (s *Server) answerResponseURLLocked(ru *responseURL, body []byte, readErr e
 		return errResponse("used_url")
 	}
 	ru.uses++
-	if !p.DeleteOriginal && p.Text == "" && msg.BlocksJSON == nil && msg.AttachmentsJSON == nil {
+	if !msg.DeleteOriginal && msg.Text == "" && msg.BlocksJSON == nil && msg.AttachmentsJSON == nil {
 		return errResponse("no_text")
 	}
 	return okResponse(nil)

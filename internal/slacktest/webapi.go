@@ -207,6 +207,7 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 		msg.Body = json.RawMessage(req.body)
 	}
 	fillMessage(&msg, req)
+	decodeMessage(&msg) // before the lock, which a load run contends for
 
 	s.mu.Lock()
 	resp := s.answerLocked(method, req, &msg)
@@ -395,7 +396,6 @@ func (s *Server) recordLocked(msg *Message, resp apiResponse) {
 	if ok, _ := resp.body["ok"].(bool); !ok {
 		msg.Error, _ = resp.body["error"].(string)
 	}
-	decodeMessage(msg)
 	s.msgSeq++
 	msg.Seq = s.msgSeq
 	s.messages = append(s.messages, *msg)
