@@ -1,0 +1,516 @@
+// Command loadtest measures rolebot under a burst of questions against the
+// fake Slack of internal/slacktest, all in this process, over loopback.
+//
+//	go run ./cmd/loadtest -n 500 -users 50
+//
+// It starts the fake, runs the real bot (slackbot.Bot, embedded content) with
+// the real slack-go socket-mode client, sends n slash commands and mentions
+// (half each) from the given number of concurrent users, all at once, waits
+// for every answer, and reports: how many were acknowledged within Slack's
+// 3 s, answered exactly once (lost, duplicated), and the ack and answer
+// latencies (p50, p99, max; answers from the envelope's write to the answer
+// recorded by the fake). Then it sends the same burst to a minimal socket-mode
+// client that only acknowledges, the floor no bot can beat, and prints
+// rolebot's ack p99 as a multiple of the floor's.
+//
+// With -wait, each user waits for the answer to a question before asking the
+// next, as people do, instead of firing all its questions at once.
+//
+// The exit code is 1 when a question is lost, answered twice, or acknowledged
+// late; 2 on a usage error.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math"
+	"os"
+	"os/signal"
+	"runtime/pprof"
+	"slices"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/rolebot/rolebot/internal/config"
+	"github.com/rolebot/rolebot/internal/knowledge"
+	"github.com/rolebot/rolebot/internal/slackbot"
+	"github.com/rolebot/rolebot/internal/slacktest"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// Questions asked in turn: the kinds people ask, from roles to tasks, lists,
+// help and things the content does not know.
+var questions = []string{
+	"designer",
+	"qui porte la vision du produit ?",
+	"who owns the vision?",
+	"qui définit les objectifs ?",
+	"qui est responsable de la conception ?",
+	"qui priorise le backlog ?",
+	"who owns GDPR compliance?",
+	"liste des rôles",
+	"qui fait quoi ?",
+	"chef de projet",
+	"product owner",
+	"qui s'occupe de l'accessibilité ?",
+	"qui fait les tests ?",
+	"développeur",
+	"qui gère le budget ?",
+	"qui anime les rituels agiles ?",
+	"responsable produit",
+	"coach agile",
+	"qui déploie en production ?",
+	"aide",
+	"qui fait la recherche utilisateur ?",
+	"ornithorynque",
+	"qui valide les maquettes ?",
+	"qui rédige les user stories ?",
+	"intrapreneur",
+	"qui parle aux utilisateurs ?",
+	"sécurité",
+	"qui mesure l'impact ?",
+	"who writes the code?",
+	"qui est le sponsor ?",
+}
+
+// options are the command's flags.
+type options struct {
+	n, users, workers int
+	wait              bool
+	timeout           time.Duration
+	verbose           bool
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fl := flag.NewFlagSet("loadtest", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	var o options
+	fl.IntVar(&o.n, "n", 500, "nombre de questions (moitié commandes slash, moitié mentions)")
+	fl.IntVar(&o.users, "users", 50, "nombre d'utilisateurs simultanés")
+	fl.IntVar(&o.workers, "workers", slackbot.DefaultWorkers, "WORKERS du bot")
+	fl.BoolVar(&o.wait, "wait", false, "chaque utilisateur attend la réponse avant sa question suivante")
+	fl.DurationVar(&o.timeout, "timeout", 60*time.Second, "attente maximale des réponses")
+	fl.BoolVar(&o.verbose, "v", false, "journaux du bot (niveau info) sur la sortie d'erreur")
+	cpuProfile := fl.String("cpuprofile", "", "écrit le profil CPU de la mesure de rolebot dans ce fichier")
+	if err := fl.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if o.n < 1 || o.users < 1 || o.workers < 1 || fl.NArg() > 0 {
+		fmt.Fprintln(stderr, "loadtest : -n, -users et -workers doivent être positifs, sans autre argument")
+		return 2
+	}
+	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if o.verbose {
+		logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	}
+	store, err := loadContent(ctx)
+	if err != nil {
+		fmt.Fprintf(stderr, "loadtest : %v\n", err)
+		return 1
+	}
+
+	fmt.Fprintf(stdout, "rolebot : %d questions (%d /role, %d mentions) de %d utilisateurs, %d workers%s\n",
+		o.n, (o.n+1)/2, o.n/2, o.users, o.workers, map[bool]string{true: ", chacun attend sa réponse"}[o.wait])
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fmt.Fprintf(stderr, "loadtest : %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintf(stderr, "loadtest : %v\n", err)
+			return 1
+		}
+	}
+	bot, err := measure(ctx, o, func(srv *slacktest.Server) (func() error, error) {
+		return startRolebot(srv, store, o.workers, logger)
+	}, true)
+	if *cpuProfile != "" {
+		pprof.StopCPUProfile()
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "loadtest : %v\n", err)
+		return 1
+	}
+	bot.print(stdout)
+
+	fmt.Fprintf(stdout, "\nplancher (client socket-mode qui ne fait qu'accuser réception), même rafale :\n")
+	floor, err := measure(ctx, o, startFloor, false)
+	if err != nil {
+		fmt.Fprintf(stderr, "loadtest : %v\n", err)
+		return 1
+	}
+	floor.print(stdout)
+	if floor.ack.p99 > 0 {
+		fmt.Fprintf(stdout, "\nack p99 de rolebot = %.2f × celui du plancher (%s contre %s)\n",
+			float64(bot.ack.p99)/float64(floor.ack.p99), ms(bot.ack.p99), ms(floor.ack.p99))
+	}
+	if !bot.ok() {
+		fmt.Fprintln(stdout, "ÉCHEC : des questions sont perdues, en double, ou accusées après 3 s")
+		return 1
+	}
+	return 0
+}
+
+func loadContent(ctx context.Context) (*knowledge.Store, error) {
+	fsys, err := knowledge.Open("")
+	if err != nil {
+		return nil, err
+	}
+	snap, err := knowledge.Load(ctx, fsys)
+	if err != nil {
+		return nil, fmt.Errorf("contenu intégré : %w", err)
+	}
+	return knowledge.NewStore(snap), nil
+}
+
+// startRolebot runs the real bot against srv; stop cancels it and returns
+// what Run returned.
+func startRolebot(srv *slacktest.Server, store *knowledge.Store, workers int, logger *slog.Logger) (func() error, error) {
+	cfg := srv.Config()
+	bot := slackbot.New(slackbot.Options{
+		API:             slackbot.NewClient(config.Secret(cfg.BotToken), config.Secret(cfg.AppToken), srv.APIURL()),
+		Store:           store,
+		Logger:          logger,
+		Workers:         workers,
+		ShutdownTimeout: 10 * time.Second,
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- bot.Run(ctx) }()
+	return func() error {
+		cancel()
+		return <-done
+	}, nil
+}
+
+// startFloor runs the least a socket-mode app can do: read each request off
+// slack-go's Events channel and acknowledge it, nothing more.
+func startFloor(srv *slacktest.Server) (func() error, error) {
+	cfg := srv.Config()
+	api := slack.New(cfg.BotToken, slack.OptionAppLevelToken(cfg.AppToken), slack.OptionAPIURL(srv.APIURL()))
+	sm := socketmode.New(api)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- sm.RunContext(ctx) }()
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case evt := <-sm.Events:
+				if evt.Request != nil && evt.Request.EnvelopeID != "" {
+					_ = sm.Ack(*evt.Request)
+				}
+			}
+		}
+	})
+	return func() error {
+		cancel()
+		wg.Wait()
+		if err := <-done; err != nil && !errors.Is(err, context.Canceled) {
+			return err
+		}
+		return nil
+	}, nil
+}
+
+// request is one question sent.
+type request struct {
+	envelope string
+	key      string // the response_url (slash) or channel/ts (mention)
+	slash    bool
+}
+
+// stats are latency figures.
+type stats struct {
+	n             int
+	p50, p99, max time.Duration
+}
+
+func summarize(ds []time.Duration) stats {
+	if len(ds) == 0 {
+		return stats{}
+	}
+	slices.Sort(ds)
+	at := func(q float64) time.Duration {
+		i := int(math.Ceil(q*float64(len(ds)))) - 1
+		return ds[max(0, min(i, len(ds)-1))]
+	}
+	return stats{n: len(ds), p50: at(0.50), p99: at(0.99), max: ds[len(ds)-1]}
+}
+
+// report is the result of one run.
+type report struct {
+	sent, acked, ackedLate     int
+	answered, lost, duplicated int
+	ack, answer                stats
+	expectAnswers              bool
+	elapsed                    time.Duration
+	slackErrors                int
+}
+
+func (r report) ok() bool {
+	return r.acked == r.sent && r.ackedLate == 0 && (!r.expectAnswers || (r.lost == 0 && r.duplicated == 0))
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+
+func (r report) print(w io.Writer) {
+	fmt.Fprintf(w, "  envoyées            %d en %s\n", r.sent, ms(r.elapsed))
+	fmt.Fprintf(w, "  accusées en ≤ 3 s   %d/%d (en retard : %d)\n", r.acked-r.ackedLate, r.sent, r.ackedLate)
+	fmt.Fprintf(w, "  ack                 p50 %s   p99 %s   max %s\n", ms(r.ack.p50), ms(r.ack.p99), ms(r.ack.max))
+	if !r.expectAnswers {
+		return
+	}
+	fmt.Fprintf(w, "  répondues une fois  %d/%d (perdues : %d, en double : %d)\n", r.answered-r.duplicated, r.sent, r.lost, r.duplicated)
+	fmt.Fprintf(w, "  réponse             p50 %s   p99 %s   max %s\n", ms(r.answer.p50), ms(r.answer.p99), ms(r.answer.max))
+	if r.slackErrors > 0 {
+		fmt.Fprintf(w, "  appels Slack en erreur : %d\n", r.slackErrors)
+	}
+}
+
+// measure starts a fake Slack and a bot on it, sends the burst and collects
+// the figures.
+func measure(ctx context.Context, o options, startBot func(*slacktest.Server) (func() error, error), expectAnswers bool) (report, error) {
+	srv, err := slacktest.New(slacktest.Config{})
+	if err != nil {
+		return report{}, err
+	}
+	defer srv.Close()
+	stop, err := startBot(srv)
+	if err != nil {
+		return report{}, err
+	}
+	stopped := false
+	defer func() {
+		if !stopped {
+			_ = stop()
+		}
+	}()
+	wctx, cancel := context.WithTimeout(ctx, o.timeout)
+	defer cancel()
+	if err := srv.WaitConnections(wctx, 1); err != nil {
+		return report{}, fmt.Errorf("le bot ne s'est pas connecté : %w", err)
+	}
+	// One question of each kind first, so that the burst measures steady
+	// work, not the first connection to the fake or cold caches.
+	if expectAnswers {
+		warm := o
+		warm.n, warm.users, warm.wait = 2, 1, true
+		if _, err := burst(wctx, srv, warm, true); err != nil {
+			return report{}, fmt.Errorf("mise en route : %w", err)
+		}
+		srv.ResetRecords()
+	}
+	r, err := burst(wctx, srv, o, expectAnswers)
+	if err != nil {
+		return r, err
+	}
+	stopped = true
+	if err := stop(); err != nil {
+		return r, fmt.Errorf("arrêt du bot : %w", err)
+	}
+	return r, nil
+}
+
+// burst sends o.n questions from o.users goroutines and waits for their acks
+// and, if expectAnswers, their answers.
+func burst(ctx context.Context, srv *slacktest.Server, o options, expectAnswers bool) (report, error) {
+	botUser := srv.Config().BotUserID
+	reqs := make([]request, o.n)
+	var (
+		mu      sync.Mutex
+		byKey   = make(map[string]int, o.n)
+		sendErr error
+	)
+	answered := make([]chan struct{}, o.n)
+	for i := range answered {
+		answered[i] = make(chan struct{})
+	}
+	first := make([]bool, o.n)
+
+	// The watcher matches recorded answers to questions as they come. It
+	// polls: waiting on every change of the fake would take the fake's lock
+	// at each ack and message, and slow down what is measured.
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	watchDone := make(chan struct{})
+	go func() {
+		defer close(watchDone)
+		tick := time.NewTicker(2 * time.Millisecond)
+		defer tick.Stop()
+		seen := 0
+		for {
+			select {
+			case <-watchCtx.Done():
+				return
+			case <-tick.C:
+			}
+			msgs := srv.Messages(slacktest.Posted())
+			if len(msgs) <= seen {
+				continue
+			}
+			mu.Lock()
+			for _, m := range msgs[seen:] {
+				key := m.ResponseURL
+				if m.Method == "chat.postMessage" {
+					key = m.Channel + "/" + m.ThreadTS
+				}
+				if i, ok := byKey[key]; ok && m.OK() && !first[i] {
+					first[i] = true
+					close(answered[i])
+				}
+			}
+			mu.Unlock()
+			seen = len(msgs)
+		}
+	}()
+	defer func() { stopWatch(); <-watchDone }()
+
+	start := time.Now()
+	var wg sync.WaitGroup
+	for u := range o.users {
+		wg.Go(func() {
+			user := fmt.Sprintf("U%08d", u+1)
+			channel := fmt.Sprintf("C%08d", u+1)
+			for i := u; i < o.n; i += o.users {
+				q := questions[i%len(questions)]
+				var env, key string
+				var err error
+				if i%2 == 0 {
+					key = srv.ResponseURL()
+					mu.Lock()
+					byKey[key] = i
+					mu.Unlock()
+					env, err = srv.SendSlashCommand(ctx, slacktest.SlashCommand{Command: "/role", Text: q, UserID: user, ChannelID: channel, ResponseURL: key})
+				} else {
+					ts := srv.NewTS()
+					key = channel + "/" + ts
+					mu.Lock()
+					byKey[key] = i
+					mu.Unlock()
+					env, err = srv.SendEvent(ctx, slacktest.EventsAPI{Event: slacktest.AppMentionEvent{User: user, Text: "<@" + botUser + "> " + q, Channel: channel, TS: ts}})
+				}
+				mu.Lock()
+				reqs[i] = request{envelope: env, key: key, slash: i%2 == 0}
+				if err != nil && sendErr == nil {
+					sendErr = err
+				}
+				mu.Unlock()
+				if err != nil {
+					return
+				}
+				if o.wait {
+					if expectAnswers {
+						select {
+						case <-answered[i]:
+						case <-ctx.Done():
+							return
+						}
+					} else if _, err := srv.WaitAck(ctx, env); err != nil {
+						return
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if sendErr != nil {
+		return report{}, fmt.Errorf("envoi : %w", sendErr)
+	}
+	// Wait for every ack, and every answer.
+	for _, r := range reqs {
+		if _, err := srv.WaitAck(ctx, r.envelope); err != nil {
+			break // counted as not acked below
+		}
+	}
+	if expectAnswers {
+	answers:
+		for i := range answered {
+			select {
+			case <-answered[i]:
+			case <-ctx.Done():
+				break answers
+			}
+		}
+		// Give a duplicate the time to show up.
+		time.Sleep(300 * time.Millisecond)
+	}
+	elapsed := time.Since(start)
+	return tally(srv, reqs, expectAnswers, elapsed), nil
+}
+
+// tally computes the report from what the fake recorded.
+func tally(srv *slacktest.Server, reqs []request, expectAnswers bool, elapsed time.Duration) report {
+	r := report{sent: len(reqs), expectAnswers: expectAnswers, elapsed: elapsed}
+	sent := map[string]time.Time{}
+	for _, d := range srv.Deliveries() {
+		if _, ok := sent[d.EnvelopeID]; !ok {
+			sent[d.EnvelopeID] = d.Sent
+		}
+	}
+	acks := map[string]slacktest.Ack{}
+	for _, a := range srv.Acks() {
+		if _, ok := acks[a.EnvelopeID]; !ok && !a.Unknown {
+			acks[a.EnvelopeID] = a
+		}
+	}
+	answers := map[string][]slacktest.Message{}
+	for _, m := range srv.Messages(slacktest.Posted()) {
+		if !m.OK() {
+			r.slackErrors++
+			continue
+		}
+		key := m.ResponseURL
+		if m.Method == "chat.postMessage" {
+			key = m.Channel + "/" + m.ThreadTS
+		}
+		answers[key] = append(answers[key], m)
+	}
+	var ackLat, ansLat []time.Duration
+	for _, q := range reqs {
+		if a, ok := acks[q.envelope]; ok {
+			r.acked++
+			if a.Late || a.Latency > slacktest.DefaultAckTimeout {
+				r.ackedLate++
+			}
+			ackLat = append(ackLat, a.Latency)
+		}
+		if !expectAnswers {
+			continue
+		}
+		got := answers[q.key]
+		switch {
+		case len(got) == 0:
+			r.lost++
+			continue
+		case len(got) > 1:
+			r.duplicated++
+		}
+		r.answered++
+		if t, ok := sent[q.envelope]; ok {
+			ansLat = append(ansLat, got[0].Received.Sub(t))
+		}
+	}
+	r.ack, r.answer = summarize(ackLat), summarize(ansLat)
+	return r
+}
