@@ -7,7 +7,11 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"os/signal"
+	"syscall"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/rolebot/rolebot/internal/config"
 	"github.com/rolebot/rolebot/internal/httpapi"
@@ -94,6 +98,32 @@ Se règle par des variables d'environnement :`)
 		return 1
 	}
 	logger.Info("serveur HTTP à l'écoute", "addr", srv.Addr())
+
+	if cfg.ContentDir != "" {
+		// Live content: rebuild aside on every change or SIGHUP; a broken
+		// change is refused and the last good index keeps serving.
+		reloads := prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "rolebot_content_reloads_total",
+			Help: "Content reloads, by result (ok, refused).",
+		}, []string{"result"})
+		reg.MustRegister(reloads)
+		hup := make(chan os.Signal, 1)
+		signal.Notify(hup, syscall.SIGHUP)
+		defer signal.Stop(hup)
+		rel := knowledge.NewReloader(cfg.ContentDir, store, logger, func(ok bool, v string) {
+			if ok {
+				reloads.WithLabelValues("ok").Inc()
+				logger.Info("contenu rechargé", "version", v)
+			} else {
+				reloads.WithLabelValues("refused").Inc()
+			}
+		})
+		go func() {
+			if err := rel.Watch(ctx, hup); err != nil {
+				logger.Warn("surveillance du contenu impossible", "err", err)
+			}
+		}()
+	}
 
 	runErr := bot.Run(ctx)
 
