@@ -522,12 +522,11 @@ func TestEscaping(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	msgs, err := h.srv.WaitMessages(ctx, 5, slacktest.Posted())
-	if err != nil {
+	if _, err := h.srv.WaitMessages(ctx, 5, slacktest.Posted()); err != nil {
 		t.Fatal(err)
 	}
 	settle()
-	msgs = h.srv.Messages(slacktest.Posted())
+	msgs := h.srv.Messages(slacktest.Posted())
 	for _, m := range msgs {
 		for _, s := range allText(m) {
 			for _, bad := range []string{"<!channel>", "<@U999>", "& co", "<!here>"} {
@@ -557,7 +556,6 @@ func TestOverloadTurnsAway(t *testing.T) {
 	ctx := ctxFor(t, 15*time.Second)
 	// The one worker waits out a rate limit; the one queue slot fills.
 	h.srv.RateLimit(slacktest.MethodResponseURL, 1, time.Second)
-	var envs []string
 	for i := range 4 {
 		env, err := h.srv.SendSlashCommand(ctx, slacktest.SlashCommand{Command: "/role", Text: "designer", UserID: "U1", ChannelID: "C1", TriggerID: "t" + string(rune('a'+i))})
 		if err != nil {
@@ -566,7 +564,6 @@ func TestOverloadTurnsAway(t *testing.T) {
 		if _, err := h.srv.WaitAck(ctx, env); err != nil {
 			t.Fatal(err)
 		}
-		envs = append(envs, env)
 		if i == 0 {
 			// Let the worker take the first one.
 			if _, err := h.srv.WaitMessage(ctx, slacktest.Method(slacktest.MethodResponseURL)); err != nil {
