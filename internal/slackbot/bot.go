@@ -201,6 +201,7 @@ func (b *Bot) Run(ctx context.Context) error {
 		})
 	}
 
+	lp := &loop{sm: sm, queue: queue, work: workCtx}
 	var result error
 	socketDone := false
 read:
@@ -213,7 +214,7 @@ read:
 			result = b.socketError(ctx, err)
 			break read
 		case evt := <-sm.Events:
-			b.dispatch(ctx, sm, evt, queue)
+			b.dispatch(ctx, lp, evt)
 		}
 	}
 
@@ -260,7 +261,7 @@ func (b *Bot) whoAmI(ctx context.Context) error {
 	})
 	if err != nil {
 		var ae *APIError
-		if errors.As(err, &ae) && authCodes[ae.Code] {
+		if errors.As(err, &ae) && isAuthCode(ae.Code) {
 			return &AuthError{Var: "SLACK_BOT_TOKEN", Method: "auth.test", Code: ae.Code}
 		}
 		return fmt.Errorf("vérification du jeton de bot (auth.test) : %w", err)
@@ -277,7 +278,7 @@ func (b *Bot) socketError(ctx context.Context, err error) error {
 	}
 	code := slackCode(err)
 	b.metrics.SlackErrors.WithLabelValues("apps.connections.open", code).Inc()
-	if authCodes[code] {
+	if isAuthCode(code) {
 		return &AuthError{Var: "SLACK_APP_TOKEN", Method: "apps.connections.open", Code: code}
 	}
 	var sc slack.StatusCodeError
@@ -304,9 +305,25 @@ type job struct {
 	forget string
 }
 
+// loop is what the read loop hands work with.
+type loop struct {
+	sm    *socketmode.Client
+	queue chan job
+	// work is the workers' context, which outlives Run's by the shutdown
+	// timeout.
+	work context.Context
+}
+
+// ackTimeout bounds how long the read loop waits to queue an ack: slack-go
+// queues 20 of them, and while it reconnects nobody sends them. Past it the
+// ack is dropped (Slack redelivers an event, and the retry is recognised) so
+// the read loop never stalls.
+const ackTimeout = 2 * time.Second
+
 // dispatch handles one socket-mode event on the read loop: it must never
 // block on Slack or on the workers.
-func (b *Bot) dispatch(ctx context.Context, sm *socketmode.Client, evt socketmode.Event, queue chan job) {
+func (b *Bot) dispatch(ctx context.Context, lp *loop, evt socketmode.Event) {
+	sm := lp.sm
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
 		b.setConnected(false)
@@ -351,16 +368,18 @@ func (b *Bot) dispatch(ctx context.Context, sm *socketmode.Client, evt socketmod
 				EnvelopeID string `json:"envelope_id"`
 			}
 			if json.Unmarshal(bm.Message, &env) == nil && env.EnvelopeID != "" {
-				_ = sm.AckCtx(ctx, env.EnvelopeID, nil)
+				actx, cancel := context.WithTimeout(ctx, ackTimeout)
+				_ = sm.AckCtx(actx, env.EnvelopeID, nil)
+				cancel()
 			}
 			b.log.Warn("message de Slack illisible, ignoré", "envelope", env.EnvelopeID, "error", bm.Cause.Error())
 		}
 	case socketmode.EventTypeSlashCommand:
-		b.onSlash(ctx, sm, evt, queue)
+		b.onSlash(ctx, lp, evt)
 	case socketmode.EventTypeEventsAPI:
-		b.onEvent(ctx, sm, evt, queue)
+		b.onEvent(ctx, lp, evt)
 	case socketmode.EventTypeInteractive:
-		b.onInteraction(ctx, sm, evt, queue)
+		b.onInteraction(ctx, lp, evt)
 	}
 }
 
@@ -369,7 +388,9 @@ func (b *Bot) ack(ctx context.Context, sm *socketmode.Client, req *socketmode.Re
 	if req == nil || req.EnvelopeID == "" {
 		return
 	}
-	if err := sm.AckCtx(ctx, req.EnvelopeID, payload); err != nil {
+	actx, cancel := context.WithTimeout(ctx, ackTimeout)
+	defer cancel()
+	if err := sm.AckCtx(actx, req.EnvelopeID, payload); err != nil {
 		b.log.Warn("accusé de réception impossible", "envelope", req.EnvelopeID, "error", err.Error())
 		return
 	}
@@ -378,15 +399,16 @@ func (b *Bot) ack(ctx context.Context, sm *socketmode.Client, req *socketmode.Re
 
 // enqueue hands j to the workers, or turns it away when the queue is full.
 // Only the read loop sends on queue, so a queue seen with room has room.
-func (b *Bot) enqueue(j job, queue chan job) {
+func (b *Bot) enqueue(lp *loop, j job) {
 	select {
-	case queue <- j:
+	case lp.queue <- j:
 	default:
-		b.overloaded(j)
+		b.overloaded(lp.work, j)
 	}
 }
 
-func (b *Bot) onSlash(ctx context.Context, sm *socketmode.Client, evt socketmode.Event, queue chan job) {
+func (b *Bot) onSlash(ctx context.Context, lp *loop, evt socketmode.Event) {
+	sm := lp.sm
 	read := time.Now()
 	cmd, ok := evt.Data.(slack.SlashCommand)
 	if !ok {
@@ -395,7 +417,7 @@ func (b *Bot) onSlash(ctx context.Context, sm *socketmode.Client, evt socketmode
 	}
 	// The queue's fill is known before the ack: a full queue is answered
 	// in the ack itself, which costs no call to Slack.
-	if len(queue) == cap(queue) {
+	if len(lp.queue) == cap(lp.queue) {
 		b.ack(ctx, sm, evt.Request, read, map[string]any{"response_type": "ephemeral", "text": BusyText})
 		b.metrics.Overloaded.WithLabelValues(SurfaceSlash).Inc()
 		b.log.Warn("file pleine : commande refusée", "surface", SurfaceSlash, "user", cmd.UserID, "channel", cmd.ChannelID)
@@ -406,10 +428,11 @@ func (b *Bot) onSlash(ctx context.Context, sm *socketmode.Client, evt socketmode
 		b.duplicate("slash", evt.Request)
 		return
 	}
-	b.enqueue(job{surface: SurfaceSlash, received: read, envelope: evt.Request.EnvelopeID, slash: &cmd}, queue)
+	b.enqueue(lp, job{surface: SurfaceSlash, received: read, envelope: evt.Request.EnvelopeID, slash: &cmd})
 }
 
-func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode.Event, queue chan job) {
+func (b *Bot) onEvent(ctx context.Context, lp *loop, evt socketmode.Event) {
+	sm := lp.sm
 	read := time.Now()
 	b.ack(ctx, sm, evt.Request, read, nil)
 	outer, ok := evt.Data.(slackevents.EventsAPIEvent)
@@ -458,10 +481,11 @@ func (b *Bot) onEvent(ctx context.Context, sm *socketmode.Client, evt socketmode
 		b.duplicate(kind, evt.Request)
 		return
 	}
-	b.enqueue(j, queue)
+	b.enqueue(lp, j)
 }
 
-func (b *Bot) onInteraction(ctx context.Context, sm *socketmode.Client, evt socketmode.Event, queue chan job) {
+func (b *Bot) onInteraction(ctx context.Context, lp *loop, evt socketmode.Event) {
+	sm := lp.sm
 	read := time.Now()
 	b.ack(ctx, sm, evt.Request, read, nil)
 	cb, ok := evt.Data.(slack.InteractionCallback)
@@ -493,7 +517,7 @@ func (b *Bot) onInteraction(ctx context.Context, sm *socketmode.Client, evt sock
 		b.duplicate("interaction", evt.Request)
 		return
 	}
-	b.enqueue(j, queue)
+	b.enqueue(lp, j)
 }
 
 func (b *Bot) duplicate(kind string, req *socketmode.Request) {

@@ -267,7 +267,7 @@ func (b *Bot) respond(ctx context.Context, responseURL string, msg reply.Message
 
 // overloaded tells the user of a request turned away that the bot is busy,
 // from a bounded set of goroutines so the read loop never waits.
-func (b *Bot) overloaded(j job) {
+func (b *Bot) overloaded(ctx context.Context, j job) {
 	b.metrics.Overloaded.WithLabelValues(j.surface).Inc()
 	if j.forget != "" {
 		b.seen.forget(j.forget)
@@ -283,8 +283,6 @@ func (b *Bot) overloaded(j job) {
 	}
 	b.turnAwayWG.Go(func() {
 		defer func() { <-b.turnAway }()
-		ctx, cancel := context.WithTimeout(context.Background(), DefaultHTTPTimeout)
-		defer cancel()
 		busy := reply.Message{Text: BusyText}
 		var err error
 		switch {

@@ -84,14 +84,13 @@ func (e *APIError) Error() string {
 // Unwrap returns the cause.
 func (e *APIError) Unwrap() error { return e.Err }
 
-// authCodes are Slack's error codes meaning a token is refused for good.
-var authCodes = map[string]bool{
-	"invalid_auth":           true,
-	"not_authed":             true,
-	"token_revoked":          true,
-	"token_expired":          true,
-	"account_inactive":       true,
-	"not_allowed_token_type": true,
+// isAuthCode tells Slack's error codes meaning a token is refused for good.
+func isAuthCode(code string) bool {
+	switch code {
+	case "invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive", "not_allowed_token_type":
+		return true
+	}
+	return false
 }
 
 // AuthError reports that Slack refused a token: the bot cannot go on until
