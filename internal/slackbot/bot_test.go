@@ -652,3 +652,92 @@ func TestTokensNeverLogged(t *testing.T) {
 		}
 	}
 }
+
+func TestRetryOfEventInFlight(t *testing.T) {
+	t.Parallel()
+	h := start(t, setup{})
+	ctx := ctxFor(t, 10*time.Second)
+	h.srv.RateLimit("chat.postMessage", 1, time.Second)
+	ev := slacktest.EventsAPI{EventID: "Ev0042", Event: slacktest.MessageEvent{User: "U1", Text: "designer", Channel: "D1", TS: h.srv.NewTS()}}
+	if _, err := h.srv.SendEvent(ctx, ev); err != nil {
+		t.Fatal(err)
+	}
+	// The answer is in flight, waiting out the rate limit, when Slack retries.
+	if _, err := h.srv.WaitMessage(ctx, slacktest.Method("chat.postMessage")); err != nil {
+		t.Fatal(err)
+	}
+	ev.RetryAttempt, ev.RetryReason = 1, "timeout"
+	if _, err := h.srv.SendEvent(ctx, ev); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.srv.WaitMessage(ctx, slacktest.Method("chat.postMessage"), slacktest.Succeeded()); err != nil {
+		t.Fatal(err)
+	}
+	settle()
+	if n := len(h.srv.Messages(slacktest.Method("chat.postMessage"), slacktest.Succeeded())); n != 1 {
+		t.Errorf("%d answers, want 1", n)
+	}
+}
+
+func TestShareWhereTheBotIsNotInvited(t *testing.T) {
+	t.Parallel()
+	h := start(t, setup{})
+	ctx := ctxFor(t, 10*time.Second)
+	h.srv.Fail("chat.postMessage", 1, "not_in_channel")
+	clickURL := h.srv.ResponseURL()
+	if _, err := h.srv.SendInteraction(ctx, slacktest.BlockActions{
+		UserID: "U1", ChannelID: "G1", MessageTS: h.srv.NewTS(), Ephemeral: true, ResponseURL: clickURL,
+		Actions: []slacktest.Action{{ActionID: reply.ActionShare, BlockID: "rolebot_actions", Value: "list_roles:"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := h.srv.WaitMessages(ctx, 2, func(m slacktest.Message) bool { return m.ResponseURL == clickURL })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if msgs[0].ResponseType != "in_channel" || !contains(msgs[0], "Partagé par <@U1>") || msgs[0].ReplaceOriginal {
+		t.Errorf("fallback share = %+v, want a new in_channel message saying who shared it", msgs[0])
+	}
+	if !msgs[1].DeleteOriginal {
+		t.Errorf("then %+v, want the preview deleted", msgs[1])
+	}
+}
+
+func TestHomeButtonAnswersInTheAppDM(t *testing.T) {
+	t.Parallel()
+	h := start(t, setup{})
+	ctx := ctxFor(t, 10*time.Second)
+	if _, err := h.srv.SendInteraction(ctx, slacktest.BlockActions{
+		UserID: "U1", ViewID: "V1",
+		Actions: []slacktest.Action{{ActionID: reply.ActionOpen, BlockID: "rolebot_home_core", Value: "list_tasks:"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := h.srv.WaitMessage(ctx, slacktest.Posted())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Method != "chat.postMessage" || m.Channel != "U1" || !m.OK() {
+		t.Errorf("Home button answered with %s to %q, want chat.postMessage to the user's DM", m.Method, m.Channel)
+	}
+}
+
+func TestShareFromPublicMessageKeepsIt(t *testing.T) {
+	t.Parallel()
+	h := start(t, setup{})
+	ctx := ctxFor(t, 10*time.Second)
+	clickURL := h.srv.ResponseURL()
+	if _, err := h.srv.SendInteraction(ctx, slacktest.BlockActions{
+		UserID: "U1", ChannelID: "C1", MessageTS: h.srv.NewTS(), ResponseURL: clickURL, MessageText: "carte",
+		Actions: []slacktest.Action{{ActionID: reply.ActionShare, BlockID: "rolebot_actions", Value: "list_roles:"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.srv.WaitMessage(ctx, slacktest.Method("chat.postMessage")); err != nil {
+		t.Fatal(err)
+	}
+	settle()
+	if n := len(h.srv.Messages(func(m slacktest.Message) bool { return m.DeleteOriginal })); n != 0 {
+		t.Error("a public message was deleted after a share")
+	}
+}

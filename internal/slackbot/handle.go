@@ -180,7 +180,9 @@ func (b *Bot) answerButton(ctx context.Context, j job) {
 	} else {
 		// From a private preview, the new card replaces it; from a public
 		// message, it comes as a new private message.
-		r.err = b.privately(ctx, cb, b.card(a, true, ""), cb.Container.IsEphemeral)
+		// A card opened from the App Home goes to the app's DM, where
+		// there is no one to share it with.
+		r.err = b.privately(ctx, cb, b.card(a, cb.ResponseURL != "", ""), cb.Container.IsEphemeral)
 	}
 	b.done(ctx, j, r)
 }
@@ -206,8 +208,8 @@ func (b *Bot) share(ctx context.Context, cb *slack.InteractionCallback, channel 
 		}
 		return err
 	}
-	if cb.ResponseURL == "" {
-		return nil
+	if cb.ResponseURL == "" || !cb.Container.IsEphemeral {
+		return nil // only a private preview goes away once shared
 	}
 	if derr := b.call(ctx, methodResponseURL, func(ctx context.Context) error {
 		_, _, err := b.api.PostMessageContext(ctx, "", slack.MsgOptionDeleteOriginal(cb.ResponseURL))
