@@ -27,6 +27,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"math"
 	"os"
 	"os/signal"
@@ -36,6 +37,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 
@@ -140,8 +142,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
+	var reg *prometheus.Registry
 	bot, err := measure(ctx, o, func(srv *slacktest.Server) (func() error, error) {
-		return startRolebot(srv, store, o.workers, logger)
+		reg = prometheus.NewRegistry() // the last one, after the warm-up's
+		return startRolebot(srv, store, o.workers, logger, reg)
 	}, true)
 	if *cpuProfile != "" {
 		pprof.StopCPUProfile()
@@ -151,6 +155,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	bot.print(stdout)
+	if p50, p99, ok := inBot(reg); ok {
+		fmt.Fprintf(stdout, "  dont dans le bot     p50 ≤ %s   p99 ≤ %s (lecture de la requête → ack confié à slack-go, histogramme)\n", ms(p50), ms(p99))
+	}
 
 	fmt.Fprintf(stdout, "\nplancher (client socket-mode qui ne fait qu'accuser réception), même rafale :\n")
 	floor, err := measure(ctx, o, startFloor, false)
@@ -184,12 +191,17 @@ func loadContent(ctx context.Context) (*knowledge.Store, error) {
 
 // startRolebot runs the real bot against srv; stop cancels it and returns
 // what Run returned.
-func startRolebot(srv *slacktest.Server, store *knowledge.Store, workers int, logger *slog.Logger) (func() error, error) {
+func startRolebot(srv *slacktest.Server, store *knowledge.Store, workers int, logger *slog.Logger, reg prometheus.Registerer) (func() error, error) {
 	cfg := srv.Config()
+	metrics, err := slackbot.NewMetrics(reg)
+	if err != nil {
+		return nil, err
+	}
 	bot := slackbot.New(slackbot.Options{
 		API:             slackbot.NewClient(config.Secret(cfg.BotToken), config.Secret(cfg.AppToken), srv.APIURL()),
 		Store:           store,
 		Logger:          logger,
+		Metrics:         metrics,
 		Workers:         workers,
 		ShutdownTimeout: 10 * time.Second,
 	})
@@ -200,6 +212,45 @@ func startRolebot(srv *slacktest.Server, store *knowledge.Store, workers int, lo
 		cancel()
 		return <-done
 	}, nil
+}
+
+// inBot reads the bot's own ack latency histogram: the bucket bounds under
+// which half and 99 % of its acks were handed to slack-go.
+func inBot(reg *prometheus.Registry) (p50, p99 time.Duration, ok bool) {
+	if reg == nil {
+		return 0, 0, false
+	}
+	mfs, err := reg.Gather()
+	if err != nil {
+		return 0, 0, false
+	}
+	counts := map[float64]uint64{}
+	var total uint64
+	for _, mf := range mfs {
+		if mf.GetName() != slackbot.MetricAckLatency {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			h := m.GetHistogram()
+			total += h.GetSampleCount()
+			for _, b := range h.GetBucket() {
+				counts[b.GetUpperBound()] += b.GetCumulativeCount()
+			}
+		}
+	}
+	if total == 0 {
+		return 0, 0, false
+	}
+	bounds := slices.Sorted(maps.Keys(counts))
+	at := func(q float64) time.Duration {
+		for _, ub := range bounds {
+			if float64(counts[ub]) >= q*float64(total) {
+				return time.Duration(ub * float64(time.Second))
+			}
+		}
+		return time.Duration(bounds[len(bounds)-1] * float64(time.Second))
+	}
+	return at(0.5), at(0.99), true
 }
 
 // startFloor runs the least a socket-mode app can do: read each request off

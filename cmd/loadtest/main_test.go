@@ -24,7 +24,7 @@ func TestBurstExactlyOnce(t *testing.T) {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	o := options{n: 100, users: 20, workers: 8, timeout: 30 * time.Second}
 	r, err := measure(ctx, o, func(srv *slacktest.Server) (func() error, error) {
-		return startRolebot(srv, store, o.workers, logger)
+		return startRolebot(srv, store, o.workers, logger, nil)
 	}, true)
 	if err != nil {
 		t.Fatal(err)
