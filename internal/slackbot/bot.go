@@ -196,6 +196,12 @@ func (b *Bot) Run(ctx context.Context) error {
 	for range b.workers {
 		workers.Go(func() {
 			for j := range queue {
+				if workCtx.Err() != nil {
+					// Past the shutdown timeout: drop what is left
+					// without computing answers nobody can send.
+					b.metrics.Failures.WithLabelValues(j.surface).Inc()
+					continue
+				}
 				b.handle(workCtx, j)
 			}
 		})

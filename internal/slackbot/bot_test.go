@@ -741,3 +741,20 @@ func TestShareFromPublicMessageKeepsIt(t *testing.T) {
 		t.Error("a public message was deleted after a share")
 	}
 }
+
+func TestBlocksRefusedFallsBackToText(t *testing.T) {
+	t.Parallel()
+	h := start(t, setup{})
+	ctx := ctxFor(t, 10*time.Second)
+	h.srv.Fail("chat.postMessage", 1, "invalid_blocks")
+	if _, err := h.srv.SendEvent(ctx, slacktest.EventsAPI{Event: slacktest.MessageEvent{User: "U1", Text: "designer", Channel: "D1"}}); err != nil {
+		t.Fatal(err)
+	}
+	m, err := h.srv.WaitMessage(ctx, slacktest.Method("chat.postMessage"), slacktest.Succeeded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Text == "" || m.BlocksJSON != nil {
+		t.Errorf("fallback = text %q blocks %s, want the text alone", m.Text, m.BlocksJSON)
+	}
+}

@@ -16,7 +16,6 @@ import (
 
 // Texts the bot says of itself (no user input in them).
 const (
-	failureText = "Désolé, je n'ai pas pu répondre : Slack a refusé mon message. Réessayez dans un instant."
 	goneText    = "Cette fiche n'existe plus dans les pages de l'équipe. Posez la question à nouveau."
 	shareFailed = "Le partage dans le canal a échoué (l'application est-elle invitée dans ce canal ?). Réessayez après l'avoir ajoutée."
 )
@@ -232,17 +231,46 @@ func (b *Bot) privately(ctx context.Context, cb *slack.InteractionCallback, msg 
 
 // post posts msg in a channel, in the thread threadTS when set.
 func (b *Bot) post(ctx context.Context, channel, threadTS string, msg reply.Message) error {
-	opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false)}
-	if len(msg.Blocks) > 0 {
-		opts = append(opts, slack.MsgOptionBlocks(msg.Blocks...))
+	return b.withTextFallback(ctx, "chat.postMessage", msg, func(msg reply.Message) []slack.MsgOption {
+		opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false)}
+		if len(msg.Blocks) > 0 {
+			opts = append(opts, slack.MsgOptionBlocks(msg.Blocks...))
+		}
+		if threadTS != "" {
+			opts = append(opts, slack.MsgOptionTS(threadTS))
+		}
+		return opts
+	}, channel)
+}
+
+// withTextFallback sends msg with the options build makes of it; when Slack
+// refuses its blocks, it sends the text alone, which says the same in plain
+// words, rather than no answer at all.
+func (b *Bot) withTextFallback(ctx context.Context, method string, msg reply.Message, build func(reply.Message) []slack.MsgOption, channel string) error {
+	send := func(m reply.Message) error {
+		opts := build(m)
+		return b.call(ctx, method, func(ctx context.Context) error {
+			_, _, err := b.api.PostMessageContext(ctx, channel, opts...)
+			return err
+		})
 	}
-	if threadTS != "" {
-		opts = append(opts, slack.MsgOptionTS(threadTS))
-	}
-	return b.call(ctx, "chat.postMessage", func(ctx context.Context) error {
-		_, _, err := b.api.PostMessageContext(ctx, channel, opts...)
+	err := send(msg)
+	var ae *APIError
+	if err == nil || len(msg.Blocks) == 0 || !errors.As(err, &ae) || !blocksRefused(ae.Code) {
 		return err
-	})
+	}
+	b.log.Warn("blocs refusés par Slack, réponse en texte seul", "method", method, "error", ae.Code)
+	return send(reply.Message{Text: msg.Text})
+}
+
+// blocksRefused tells the error codes by which Slack refuses a message's
+// blocks or size.
+func blocksRefused(code string) bool {
+	switch code {
+	case "invalid_blocks", "invalid_blocks_format", "too_many_blocks", "msg_too_long", "msg_blocks_too_long", "invalid_attachments":
+		return true
+	}
+	return false
 }
 
 // respond posts msg privately (ephemeral) to a response_url, replacing the
@@ -251,20 +279,19 @@ func (b *Bot) respond(ctx context.Context, responseURL string, msg reply.Message
 	if responseURL == "" {
 		return &APIError{Method: methodResponseURL, Code: "no_response_url", Err: errors.New("pas de response_url")}
 	}
-	opts := []slack.MsgOption{
-		slack.MsgOptionResponseURL(responseURL, slack.ResponseTypeEphemeral),
-		slack.MsgOptionText(msg.Text, false),
-	}
-	if len(msg.Blocks) > 0 {
-		opts = append(opts, slack.MsgOptionBlocks(msg.Blocks...))
-	}
-	if replace {
-		opts = append(opts, slack.MsgOptionReplaceOriginal(responseURL))
-	}
-	return b.call(ctx, methodResponseURL, func(ctx context.Context) error {
-		_, _, err := b.api.PostMessageContext(ctx, "", opts...)
-		return err
-	})
+	return b.withTextFallback(ctx, methodResponseURL, msg, func(msg reply.Message) []slack.MsgOption {
+		opts := []slack.MsgOption{
+			slack.MsgOptionResponseURL(responseURL, slack.ResponseTypeEphemeral),
+			slack.MsgOptionText(msg.Text, false),
+		}
+		if len(msg.Blocks) > 0 {
+			opts = append(opts, slack.MsgOptionBlocks(msg.Blocks...))
+		}
+		if replace {
+			opts = append(opts, slack.MsgOptionReplaceOriginal(responseURL))
+		}
+		return opts
+	}, "")
 }
 
 // overloaded tells the user of a request turned away that the bot is busy,
