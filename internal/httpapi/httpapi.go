@@ -120,6 +120,7 @@ func Handler(o Options) http.Handler {
 // slogPrinter passes promhttp's errors to slog.
 type slogPrinter struct{ log *slog.Logger }
 
+// Println implements promhttp.Logger.
 func (p slogPrinter) Println(v ...any) {
 	if p.log != nil {
 		p.log.Warn("métriques : " + fmt.Sprint(v...))
