@@ -152,16 +152,14 @@ func runHealthcheck(ctx context.Context, env *environment, args []string) int {
 		fmt.Fprintln(env.stdout, "Usage : rolebot healthcheck\nInterroge http://127.0.0.1:PORT/healthz (PORT de HTTP_ADDR) ; code 0 si rolebot répond.")
 		return 0
 	}
-	addr := env.getenv("HTTP_ADDR")
-	if addr == "" {
-		addr = ":8080"
-	}
-	if addr[0] == ':' {
-		addr = "127.0.0.1" + addr
+	cfg, err := config.LoadContentOnly(config.Environ(env.getenv))
+	if err != nil {
+		fmt.Fprintf(env.stderr, "healthcheck : %v\n", err)
+		return 1
 	}
 	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+addr+"/healthz", nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, cfg.HealthURL(), nil)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "healthcheck : %v\n", err)
 		return 1

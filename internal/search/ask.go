@@ -548,13 +548,16 @@ func (ix *Index) decide(p parsed, hits []hit, a *answer.Answer) {
 			}
 		}
 	}
-	var chosen *hit
-	taskOK := task != nil && task.coverage >= minCoverage
-	switch {
-	case named != nil && p.who && ix.aboutOther(p, named, hits) != nil:
+	var chosen, other *hit
+	if named != nil && p.who {
 		// "qui accompagne le responsable métier ?": the role named is the
 		// object; the answer is who does the rest.
-		chosen = ix.aboutOther(p, named, hits)
+		other = ix.aboutOther(p, named, hits)
+	}
+	taskOK := task != nil && task.coverage >= minCoverage
+	switch {
+	case other != nil:
+		chosen = other
 	case named != nil && !taskOverName(p, named, task):
 		chosen = named
 	case taskOK && (role == nil || task.coverage >= role.coverage-taskSlack):
@@ -639,6 +642,7 @@ func taskOverName(p parsed, named, task *hit) bool {
 	return task.score >= named.score
 }
 
+// ref names a hit, for alternatives and suggestions.
 func (ix *Index) ref(h *hit) answer.Ref {
 	switch h.kind {
 	case "role":
@@ -653,18 +657,11 @@ func (ix *Index) ref(h *hit) answer.Ref {
 	return answer.Ref{ID: h.id, Title: h.id}
 }
 
+// fill puts the chosen hit's card into a, keeping the question as asked.
 func (ix *Index) fill(h *hit, a *answer.Answer) {
-	switch h.kind {
-	case "role":
-		if r, ok := ix.team.Role(h.id); ok {
-			a.Intent = answer.IntentRole
-			a.Role = answer.NewRole(ix.team, r)
-		}
-	case "task":
-		if t, ok := ix.team.Task(h.id); ok {
-			a.Intent = answer.IntentTask
-			a.Task = answer.NewTask(ix.team, t)
-		}
+	if card, ok := ix.Answer(ix.ref(h)); ok {
+		card.Query = a.Query
+		*a = card
 	}
 }
 
