@@ -14,7 +14,12 @@
 // rolebot's ack p99 as a multiple of the floor's.
 //
 // With -wait, each user waits for the answer to a question before asking the
-// next, as people do, instead of firing all its questions at once.
+// next, instead of firing all its questions at once: with no pause, that keeps
+// the bot's CPU saturated for the whole run. -think adds the pause a person
+// takes to read an answer before the next question (exponentially
+// distributed around the given mean; it implies -wait), which is how people
+// in a workspace actually ask. The floor bot, which sends no answers, waits
+// for each ack instead, with the same pauses.
 //
 // The exit code is 1 when a question is lost, answered twice, or acknowledged
 // late; 2 on a usage error.
@@ -29,9 +34,11 @@ import (
 	"log/slog"
 	"maps"
 	"math"
+	"math/rand/v2"
 	"os"
 	"os/signal"
 	"runtime/pprof"
+	"runtime/trace"
 	"slices"
 	"sync"
 	"syscall"
@@ -93,6 +100,7 @@ var questions = []string{
 type options struct {
 	n, users, workers int
 	wait              bool
+	think             time.Duration
 	timeout           time.Duration
 	verbose           bool
 }
@@ -105,18 +113,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl.IntVar(&o.users, "users", 50, "nombre d'utilisateurs simultanés")
 	fl.IntVar(&o.workers, "workers", slackbot.DefaultWorkers, "WORKERS du bot")
 	fl.BoolVar(&o.wait, "wait", false, "chaque utilisateur attend la réponse avant sa question suivante")
+	fl.DurationVar(&o.think, "think", 0, "pause moyenne d'un utilisateur entre une réponse et sa question suivante (implique -wait)")
 	fl.DurationVar(&o.timeout, "timeout", 60*time.Second, "attente maximale des réponses")
 	fl.BoolVar(&o.verbose, "v", false, "journaux du bot (niveau info) sur la sortie d'erreur")
 	cpuProfile := fl.String("cpuprofile", "", "écrit le profil CPU de la mesure de rolebot dans ce fichier")
+	traceFile := fl.String("trace", "", "écrit la trace d'exécution (go tool trace) de la mesure de rolebot dans ce fichier")
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
 		return 2
 	}
-	if o.n < 1 || o.users < 1 || o.workers < 1 || fl.NArg() > 0 {
-		fmt.Fprintln(stderr, "loadtest : -n, -users et -workers doivent être positifs, sans autre argument")
+	if o.n < 1 || o.users < 1 || o.workers < 1 || o.think < 0 || fl.NArg() > 0 {
+		fmt.Fprintln(stderr, "loadtest : -n, -users et -workers doivent être positifs, -think ne peut être négatif, sans autre argument")
 		return 2
+	}
+	if o.think > 0 {
+		o.wait = true
 	}
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if o.verbose {
@@ -128,8 +141,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 
+	mode := ", tout à la fois"
+	switch {
+	case o.think > 0:
+		mode = fmt.Sprintf(", chacun attend sa réponse puis %s en moyenne", o.think)
+	case o.wait:
+		mode = ", chacun attend sa réponse"
+	}
 	fmt.Fprintf(stdout, "rolebot : %d questions (%d /role, %d mentions) de %d utilisateurs, %d workers%s\n",
-		o.n, (o.n+1)/2, o.n/2, o.users, o.workers, map[bool]string{true: ", chacun attend sa réponse"}[o.wait])
+		o.n, (o.n+1)/2, o.n/2, o.users, o.workers, mode)
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {
@@ -142,6 +162,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
+	if *traceFile != "" {
+		f, err := os.Create(*traceFile)
+		if err != nil {
+			fmt.Fprintf(stderr, "loadtest : %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		if err := trace.Start(f); err != nil {
+			fmt.Fprintf(stderr, "loadtest : %v\n", err)
+			return 1
+		}
+	}
 	var reg *prometheus.Registry
 	bot, err := measure(ctx, o, func(srv *slacktest.Server) (func() error, error) {
 		reg = prometheus.NewRegistry() // the last one, after the warm-up's
@@ -149,6 +181,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}, true)
 	if *cpuProfile != "" {
 		pprof.StopCPUProfile()
+	}
+	if *traceFile != "" {
+		trace.Stop()
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "loadtest : %v\n", err)
@@ -367,7 +402,7 @@ func measure(ctx context.Context, o options, startBot func(*slacktest.Server) (f
 	// work, not the first connection to the fake or cold caches.
 	if expectAnswers {
 		warm := o
-		warm.n, warm.users, warm.wait = 2, 1, true
+		warm.n, warm.users, warm.wait, warm.think = 2, 1, true, 0
 		if _, err := burst(wctx, srv, warm, true); err != nil {
 			return report{}, fmt.Errorf("mise en route : %w", err)
 		}
@@ -416,12 +451,13 @@ func burst(ctx context.Context, srv *slacktest.Server, o options, expectAnswers 
 				return
 			case <-tick.C:
 			}
-			msgs := srv.Messages(slacktest.Posted())
-			if len(msgs) <= seen {
+			msgs, next := srv.MessagesSince(seen, slacktest.Posted())
+			seen = next
+			if len(msgs) == 0 {
 				continue
 			}
 			mu.Lock()
-			for _, m := range msgs[seen:] {
+			for _, m := range msgs {
 				key := m.ResponseURL
 				if m.Method == "chat.postMessage" {
 					key = m.Channel + "/" + m.ThreadTS
@@ -432,7 +468,6 @@ func burst(ctx context.Context, srv *slacktest.Server, o options, expectAnswers 
 				}
 			}
 			mu.Unlock()
-			seen = len(msgs)
 		}
 	}()
 	defer func() { stopWatch(); <-watchDone }()
@@ -443,7 +478,18 @@ func burst(ctx context.Context, srv *slacktest.Server, o options, expectAnswers 
 		wg.Go(func() {
 			user := fmt.Sprintf("U%08d", u+1)
 			channel := fmt.Sprintf("C%08d", u+1)
+			// Seeded per user: two runs make the same pauses.
+			rng := rand.New(rand.NewPCG(uint64(u), 1))
 			for i := u; i < o.n; i += o.users {
+				if o.think > 0 {
+					// Before the first question too, so users do not all
+					// start in the same millisecond.
+					select {
+					case <-time.After(time.Duration(rng.ExpFloat64() * float64(o.think))):
+					case <-ctx.Done():
+						return
+					}
+				}
 				q := questions[i%len(questions)]
 				var env, key string
 				var err error

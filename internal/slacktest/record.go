@@ -160,6 +160,18 @@ func (s *Server) Messages(filters ...Filter) []Message {
 	return filterMessages(msgs, filters)
 }
 
+// MessagesSince returns the messages recorded after the first from ones that
+// match all filters, and how many are recorded so far: passing that as from
+// next time reads only what is new, which a load test polling thousands of
+// answers needs. After ResetRecords, counting starts again from 0.
+func (s *Server) MessagesSince(from int, filters ...Filter) ([]Message, int) {
+	msgs, _, _ := s.messageSnapshot()
+	if from > len(msgs) || from < 0 {
+		from = 0
+	}
+	return filterMessages(msgs[from:], filters), len(msgs)
+}
+
 // messageSnapshot returns the recorded messages, the channel closed on the
 // next change, and whether the server is closed. Messages are only ever
 // appended, so the slice is safe to read without the lock, and filters run
@@ -224,13 +236,11 @@ func (s *Server) Acks() []Ack {
 func (s *Server) WaitAck(ctx context.Context, envelopeID string) (Ack, error) {
 	var ack Ack
 	err := s.waitUntil(ctx, func() bool {
-		for _, a := range s.acks {
-			if a.EnvelopeID == envelopeID {
-				ack = a
-				return true
-			}
+		i, ok := s.firstAck[envelopeID]
+		if ok {
+			ack = s.acks[i]
 		}
-		return false
+		return ok
 	})
 	if err != nil {
 		return Ack{}, fmt.Errorf("slacktest: waiting for the ack of %s: %w", envelopeID, err)
@@ -268,5 +278,6 @@ func (s *Server) ResetRecords() {
 	s.acks = nil
 	s.deliveries = nil
 	clear(s.byEnvelope)
+	clear(s.firstAck)
 	s.notifyLocked()
 }

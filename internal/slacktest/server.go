@@ -126,6 +126,7 @@ type Server struct {
 	acks       []Ack
 	deliveries []*Delivery
 	byEnvelope map[string]*Delivery
+	firstAck   map[string]int // envelope_id → index in acks of its first ack
 
 	conns   map[int]*wsConn
 	rr      int
@@ -156,6 +157,7 @@ func New(cfg Config) (*Server, error) {
 		},
 		changed:      make(chan struct{}),
 		byEnvelope:   map[string]*Delivery{},
+		firstAck:     map[string]int{},
 		conns:        map[int]*wsConn{},
 		tickets:      map[string]bool{},
 		responseURLs: map[string]*responseURL{},

@@ -214,6 +214,9 @@ func (s *Server) recordAck(c *wsConn, id string, payload json.RawMessage) {
 	} else {
 		ack.Unknown = true
 	}
+	if _, ok := s.firstAck[id]; !ok {
+		s.firstAck[id] = len(s.acks)
+	}
 	s.acks = append(s.acks, ack)
 	s.notifyLocked()
 }
