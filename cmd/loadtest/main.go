@@ -37,8 +37,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/signal"
-	"runtime/pprof"
-	"runtime/trace"
 	"slices"
 	"sync"
 	"syscall"
@@ -55,6 +53,9 @@ import (
 )
 
 func main() {
+	if isChild() {
+		os.Exit(runChild(os.Stdout, os.Stderr))
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
@@ -103,6 +104,7 @@ type options struct {
 	think             time.Duration
 	timeout           time.Duration
 	verbose           bool
+	cpuProfile        string
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -116,8 +118,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl.DurationVar(&o.think, "think", 0, "pause moyenne d'un utilisateur entre une réponse et sa question suivante (implique -wait)")
 	fl.DurationVar(&o.timeout, "timeout", 60*time.Second, "attente maximale des réponses")
 	fl.BoolVar(&o.verbose, "v", false, "journaux du bot (niveau info) sur la sortie d'erreur")
-	cpuProfile := fl.String("cpuprofile", "", "écrit le profil CPU de la mesure de rolebot dans ce fichier")
-	traceFile := fl.String("trace", "", "écrit la trace d'exécution (go tool trace) de la mesure de rolebot dans ce fichier")
+	fl.StringVar(&o.cpuProfile, "cpuprofile", "", "écrit le profil CPU du processus de rolebot dans ce fichier")
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -131,16 +132,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if o.think > 0 {
 		o.wait = true
 	}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if o.verbose {
-		logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	}
-	store, err := loadContent(ctx)
-	if err != nil {
-		fmt.Fprintf(stderr, "loadtest : %v\n", err)
-		return 1
-	}
-
 	mode := ", tout à la fois"
 	switch {
 	case o.think > 0:
@@ -150,52 +141,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "rolebot : %d questions (%d /role, %d mentions) de %d utilisateurs, %d workers%s\n",
 		o.n, (o.n+1)/2, o.n/2, o.users, o.workers, mode)
-	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
-		if err != nil {
-			fmt.Fprintf(stderr, "loadtest : %v\n", err)
-			return 1
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			fmt.Fprintf(stderr, "loadtest : %v\n", err)
-			return 1
-		}
-	}
-	if *traceFile != "" {
-		f, err := os.Create(*traceFile)
-		if err != nil {
-			fmt.Fprintf(stderr, "loadtest : %v\n", err)
-			return 1
-		}
-		defer f.Close()
-		if err := trace.Start(f); err != nil {
-			fmt.Fprintf(stderr, "loadtest : %v\n", err)
-			return 1
-		}
-	}
-	var reg *prometheus.Registry
-	bot, err := measure(ctx, o, func(srv *slacktest.Server) (func() error, error) {
-		reg = prometheus.NewRegistry() // the last one, after the warm-up's
-		return startRolebot(srv, store, o.workers, logger, reg)
-	}, true)
-	if *cpuProfile != "" {
-		pprof.StopCPUProfile()
-	}
-	if *traceFile != "" {
-		trace.Stop()
-	}
+	bot, in, err := measure(ctx, o, "rolebot", true)
 	if err != nil {
 		fmt.Fprintf(stderr, "loadtest : %v\n", err)
 		return 1
 	}
 	bot.print(stdout)
-	if p50, p99, ok := inBot(reg); ok {
-		fmt.Fprintf(stdout, "  dont dans le bot     p50 ≤ %s   p99 ≤ %s (lecture de la requête → ack confié à slack-go, histogramme)\n", ms(p50), ms(p99))
+	if in.InBotOK {
+		fmt.Fprintf(stdout, "  dont dans le bot     p50 ≤ %s   p99 ≤ %s (lecture de la requête → ack confié à slack-go, histogramme)\n", ms(in.InBotP50), ms(in.InBotP99))
 	}
 
 	fmt.Fprintf(stdout, "\nplancher (client socket-mode qui ne fait qu'accuser réception), même rafale :\n")
-	floor, err := measure(ctx, o, startFloor, false)
+	floor, _, err := measure(ctx, o, "floor", false)
 	if err != nil {
 		fmt.Fprintf(stderr, "loadtest : %v\n", err)
 		return 1
@@ -226,14 +183,14 @@ func loadContent(ctx context.Context) (*knowledge.Store, error) {
 
 // startRolebot runs the real bot against srv; stop cancels it and returns
 // what Run returned.
-func startRolebot(srv *slacktest.Server, store *knowledge.Store, workers int, logger *slog.Logger, reg prometheus.Registerer) (func() error, error) {
-	cfg := srv.Config()
+func startRolebot(srv slackServer, store *knowledge.Store, workers int, logger *slog.Logger, reg prometheus.Registerer) (func() error, error) {
+	botToken, appToken := tokens(srv)
 	metrics, err := slackbot.NewMetrics(reg)
 	if err != nil {
 		return nil, err
 	}
 	bot := slackbot.New(slackbot.Options{
-		API:             slackbot.NewClient(config.Secret(cfg.BotToken), config.Secret(cfg.AppToken), srv.APIURL()),
+		API:             slackbot.NewClient(config.Secret(botToken), config.Secret(appToken), srv.APIURL()),
 		Store:           store,
 		Logger:          logger,
 		Metrics:         metrics,
@@ -290,9 +247,9 @@ func inBot(reg *prometheus.Registry) (p50, p99 time.Duration, ok bool) {
 
 // startFloor runs the least a socket-mode app can do: read each request off
 // slack-go's Events channel and acknowledge it, nothing more.
-func startFloor(srv *slacktest.Server) (func() error, error) {
-	cfg := srv.Config()
-	api := slack.New(cfg.BotToken, slack.OptionAppLevelToken(cfg.AppToken), slack.OptionAPIURL(srv.APIURL()))
+func startFloor(srv slackServer) (func() error, error) {
+	botToken, appToken := tokens(srv)
+	api := slack.New(botToken, slack.OptionAppLevelToken(appToken), slack.OptionAPIURL(srv.APIURL()))
 	sm := socketmode.New(api)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -375,28 +332,30 @@ func (r report) print(w io.Writer) {
 	}
 }
 
-// measure starts a fake Slack and a bot on it, sends the burst and collects
-// the figures.
-func measure(ctx context.Context, o options, startBot func(*slacktest.Server) (func() error, error), expectAnswers bool) (report, error) {
+// measure starts a fake Slack and a bot of the given kind ("rolebot" or
+// "floor") on it in a child process, sends the burst and collects the
+// figures.
+func measure(ctx context.Context, o options, kind string, expectAnswers bool) (report, childReport, error) {
+	var in childReport
 	srv, err := slacktest.New(slacktest.Config{})
 	if err != nil {
-		return report{}, err
+		return report{}, in, err
 	}
 	defer srv.Close()
-	stop, err := startBot(srv)
+	stop, err := startChild(srv, kind, o)
 	if err != nil {
-		return report{}, err
+		return report{}, in, err
 	}
 	stopped := false
 	defer func() {
 		if !stopped {
-			_ = stop()
+			_, _ = stop()
 		}
 	}()
 	wctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
 	if err := srv.WaitConnections(wctx, 1); err != nil {
-		return report{}, fmt.Errorf("le bot ne s'est pas connecté : %w", err)
+		return report{}, in, fmt.Errorf("le bot ne s'est pas connecté : %w", err)
 	}
 	// One question of each kind first, so that the burst measures steady
 	// work, not the first connection to the fake or cold caches.
@@ -404,19 +363,19 @@ func measure(ctx context.Context, o options, startBot func(*slacktest.Server) (f
 		warm := o
 		warm.n, warm.users, warm.wait, warm.think = 2, 1, true, 0
 		if _, err := burst(wctx, srv, warm, true); err != nil {
-			return report{}, fmt.Errorf("mise en route : %w", err)
+			return report{}, in, fmt.Errorf("mise en route : %w", err)
 		}
 		srv.ResetRecords()
 	}
 	r, err := burst(wctx, srv, o, expectAnswers)
 	if err != nil {
-		return r, err
+		return r, in, err
 	}
 	stopped = true
-	if err := stop(); err != nil {
-		return r, fmt.Errorf("arrêt du bot : %w", err)
+	if in, err = stop(); err != nil {
+		return r, in, fmt.Errorf("arrêt du bot : %w", err)
 	}
-	return r, nil
+	return r, in, nil
 }
 
 // burst sends o.n questions from o.users goroutines and waits for their acks

@@ -2,30 +2,28 @@ package main
 
 import (
 	"context"
-	"io"
-	"log/slog"
+	"os"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/rolebot/rolebot/internal/slacktest"
 )
+
+// TestMain lets the test binary be the bots' child process too, as the
+// command's own binary is.
+func TestMain(m *testing.M) {
+	if isChild() {
+		os.Exit(runChild(os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
 
 // TestBurstExactlyOnce sends a smaller burst to the real bot: every question
 // is acknowledged within Slack's 3 s and answered exactly once. It asserts no
 // latency beyond Slack's rule: figures come from the command on a quiet
 // machine, not from a test run under the race detector.
 func TestBurstExactlyOnce(t *testing.T) {
-	ctx := context.Background()
-	store, err := loadContent(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	o := options{n: 100, users: 20, workers: 8, timeout: 30 * time.Second}
-	r, err := measure(ctx, o, func(srv *slacktest.Server) (func() error, error) {
-		return startRolebot(srv, store, o.workers, logger, nil)
-	}, true)
+	r, in, err := measure(context.Background(), o, "rolebot", true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,10 +39,13 @@ func TestBurstExactlyOnce(t *testing.T) {
 	if !r.ok() {
 		t.Error("report not ok")
 	}
+	if !in.InBotOK || in.InBotP99 <= 0 {
+		t.Errorf("the bot's process reported no ack histogram: %+v", in)
+	}
 }
 
 func TestFloorAcksEverything(t *testing.T) {
-	r, err := measure(context.Background(), options{n: 50, users: 10, timeout: 30 * time.Second}, startFloor, false)
+	r, _, err := measure(context.Background(), options{n: 50, users: 10, timeout: 30 * time.Second}, "floor", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,10 +54,26 @@ func TestFloorAcksEverything(t *testing.T) {
 	}
 }
 
+// TestThinkingUsers runs users who pause between questions: every question
+// is still answered exactly once.
+func TestThinkingUsers(t *testing.T) {
+	o := options{n: 40, users: 10, workers: 8, think: 20 * time.Millisecond, wait: true, timeout: 30 * time.Second}
+	r, _, err := measure(context.Background(), o, "rolebot", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.ok() || r.answered != 40 {
+		t.Errorf("answered %d of 40 (lost %d, duplicated %d, late acks %d)", r.answered, r.lost, r.duplicated, r.ackedLate)
+	}
+}
+
 func TestUsage(t *testing.T) {
 	var out, errs strings.Builder
 	if code := run(context.Background(), []string{"-n", "0"}, &out, &errs); code != 2 {
 		t.Errorf("-n 0 exited %d, want 2", code)
+	}
+	if code := run(context.Background(), []string{"-think", "-1s"}, &out, &errs); code != 2 {
+		t.Errorf("-think -1s exited %d, want 2", code)
 	}
 	if code := run(context.Background(), []string{"-h"}, &out, &errs); code != 0 {
 		t.Errorf("-h exited %d, want 0", code)

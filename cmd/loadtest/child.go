@@ -1,0 +1,182 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/exec"
+	"os/signal"
+	"runtime/pprof"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/rolebot/rolebot/internal/slacktest"
+)
+
+// The bots run in a child process, this same binary started again with
+// childEnv set: Slack is not in the bot's process either. In one process,
+// the fake's goroutines that read acks wait for the bot's answer work to
+// leave the Go scheduler a moment to poll the network, and the figures
+// measured that, not the bot.
+const (
+	childEnv     = "LOADTEST_CHILD" // "rolebot" or "floor"
+	childWorkers = "LOADTEST_WORKERS"
+	childProfile = "LOADTEST_CPUPROFILE"
+	childAPIURL  = "LOADTEST_API_URL"
+	childBot     = "LOADTEST_BOT_TOKEN"
+	childApp     = "LOADTEST_APP_TOKEN"
+	childVerbose = "LOADTEST_VERBOSE"
+)
+
+// childReport is what a child prints on stdout when it stops.
+type childReport struct {
+	// InBotP50 and InBotP99 bound the bot's own share of ack latency, from
+	// its histogram (rolebot only).
+	InBotP50 time.Duration `json:"in_bot_p50"`
+	InBotP99 time.Duration `json:"in_bot_p99"`
+	InBotOK  bool          `json:"in_bot_ok"`
+}
+
+// isChild reports whether this process was started as a bot by startChild.
+func isChild() bool { return os.Getenv(childEnv) != "" }
+
+// runChild runs the bot named in the environment until SIGTERM, then prints
+// its childReport. It returns the exit code.
+func runChild(stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	srv := childServer{apiURL: os.Getenv(childAPIURL), bot: os.Getenv(childBot), app: os.Getenv(childApp)}
+	var (
+		stopBot func() error
+		reg     *prometheus.Registry
+		err     error
+	)
+	if path := os.Getenv(childProfile); path != "" {
+		f, err := os.Create(path)
+		if err != nil {
+			fmt.Fprintf(stderr, "loadtest : %v\n", err)
+			return 1
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintf(stderr, "loadtest : %v\n", err)
+			return 1
+		}
+		defer pprof.StopCPUProfile()
+	}
+	switch os.Getenv(childEnv) {
+	case "rolebot":
+		logger := slog.New(slog.NewTextHandler(io.Discard, nil))
+		if os.Getenv(childVerbose) != "" {
+			logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+		}
+		workers := 0
+		fmt.Sscan(os.Getenv(childWorkers), &workers)
+		store, lerr := loadContent(ctx)
+		if lerr != nil {
+			fmt.Fprintf(stderr, "loadtest : %v\n", lerr)
+			return 1
+		}
+		reg = prometheus.NewRegistry()
+		stopBot, err = startRolebot(srv, store, workers, logger, reg)
+	case "floor":
+		stopBot, err = startFloor(srv)
+	default:
+		fmt.Fprintf(stderr, "loadtest : %s inconnu : %q\n", childEnv, os.Getenv(childEnv))
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "loadtest : %v\n", err)
+		return 1
+	}
+	<-ctx.Done()
+	if err := stopBot(); err != nil {
+		fmt.Fprintf(stderr, "loadtest : arrêt du bot : %v\n", err)
+		return 1
+	}
+	var rep childReport
+	rep.InBotP50, rep.InBotP99, rep.InBotOK = inBot(reg)
+	if err := json.NewEncoder(stdout).Encode(rep); err != nil {
+		return 1
+	}
+	return 0
+}
+
+// childServer is the fake Slack as a child sees it: its address and tokens.
+type childServer struct{ apiURL, bot, app string }
+
+func (c childServer) APIURL() string { return c.apiURL }
+
+// slackServer is what starting a bot needs to know of the fake Slack.
+type slackServer interface{ APIURL() string }
+
+func tokens(s slackServer) (bot, app string) {
+	switch s := s.(type) {
+	case childServer:
+		return s.bot, s.app
+	case *slacktest.Server:
+		cfg := s.Config()
+		return cfg.BotToken, cfg.AppToken
+	}
+	return "", ""
+}
+
+// startChild starts kind ("rolebot" or "floor") in a child process
+// connected to srv; stop sends it SIGTERM and returns its report.
+func startChild(srv *slacktest.Server, kind string, o options) (stop func() (childReport, error), err error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return nil, err
+	}
+	cfg := srv.Config()
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(),
+		childEnv+"="+kind,
+		childAPIURL+"="+srv.APIURL(),
+		childBot+"="+cfg.BotToken,
+		childApp+"="+cfg.AppToken,
+		fmt.Sprintf("%s=%d", childWorkers, o.workers),
+	)
+	if kind == "rolebot" && o.cpuProfile != "" {
+		cmd.Env = append(cmd.Env, childProfile+"="+o.cpuProfile)
+	}
+	if o.verbose {
+		cmd.Env = append(cmd.Env, childVerbose+"=1")
+	}
+	var out, errs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errs
+	if o.verbose {
+		cmd.Stderr = io.MultiWriter(&errs, os.Stderr)
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("démarrage du bot (%s) : %w", kind, err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	return func() (childReport, error) {
+		var rep childReport
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case err := <-done:
+			if err != nil {
+				return rep, fmt.Errorf("bot (%s) : %w : %s", kind, err, strings.TrimSpace(errs.String()))
+			}
+		case <-time.After(30 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+			return rep, errors.New("bot (" + kind + ") : pas arrêté 30 s après SIGTERM")
+		}
+		if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+			return rep, fmt.Errorf("bot (%s) : rapport illisible %q : %w", kind, out.String(), err)
+		}
+		return rep, nil
+	}, nil
+}
