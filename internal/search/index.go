@@ -7,7 +7,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -81,9 +80,9 @@ func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create index: %w", err)
 	}
-	an := m.AnalyzerNamed(analyzerName)
-	if an == nil {
-		return nil, fmt.Errorf("analyzer %s is not registered", analyzerName)
+	an, err := frenchAnalyzer(m)
+	if err != nil {
+		return nil, err
 	}
 	syn := BuiltinSynonyms()
 	syn.Merge(opts.Synonyms)
@@ -92,8 +91,7 @@ func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
 
 	batch := bi.NewBatch()
 	add := func(id string, d doc) error {
-		ix.count(d)
-		if err := batch.Index(id, d); err != nil {
+		if err := batch.Index(id, ix.analyse(d)); err != nil {
 			return fmt.Errorf("index %s: %w", id, err)
 		}
 		if batch.Size() >= 500 {
@@ -158,11 +156,11 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 	if err := addAnalyzer(m); err != nil {
 		return nil, err
 	}
-	m.DefaultAnalyzer = analyzerName
+	m.DefaultAnalyzer = preAnalyzed
 	dm := bleve.NewDocumentStaticMapping()
 	for _, f := range textFields {
 		fm := bleve.NewTextFieldMapping()
-		fm.Analyzer = analyzerName
+		fm.Analyzer = preAnalyzed
 		fm.Store = false
 		fm.IncludeInAll = false
 		fm.IncludeTermVectors = true // term locations say which words matched
@@ -199,14 +197,22 @@ func body(r *team.Role) string {
 	return b.String()
 }
 
-// count adds a document's distinct terms to the document frequencies, which
-// weigh the words of a question: a word few pages use says more.
-func (ix *Index) count(d doc) {
+// analyse returns d with its text fields analysed, as bleve indexes them
+// (see preAnalyzed), and adds its distinct terms to the document
+// frequencies, which weigh the words of a question: a word few pages use
+// says more.
+func (ix *Index) analyse(d doc) doc {
 	ix.docs++
 	seen := map[string]bool{}
-	for _, text := range []string{d.Name, d.Summary, d.Body, d.Details, d.Notes} {
-		ix.learn(text)
-		for _, t := range ix.terms(text) {
+	out := doc{Kind: d.Kind}
+	for _, f := range []struct {
+		text string
+		to   *string
+	}{{d.Name, &out.Name}, {d.Summary, &out.Summary}, {d.Body, &out.Body}, {d.Details, &out.Details}, {d.Notes, &out.Notes}} {
+		ix.learn(f.text)
+		terms := ix.terms(f.text)
+		*f.to = strings.Join(terms, " ")
+		for _, t := range terms {
 			if !seen[t] {
 				seen[t] = true
 				ix.df[t]++
@@ -216,6 +222,7 @@ func (ix *Index) count(d doc) {
 			}
 		}
 	}
+	return out
 }
 
 // idf is the weight of a term: rare terms weigh more.
@@ -232,13 +239,13 @@ func (ix *Index) terms(text string) []string {
 	return out
 }
 
-// inclusiveMarks joins inclusive writing the way the analysis chain does.
-var inclusiveMarks = regexp.MustCompile(inclusivePattern)
-
 // words splits text into accent-folded, lower-case words of letters and
 // digits: the form synonyms and intent words are compared in.
 func words(text string) []string {
-	text = inclusiveMarks.ReplaceAllString(strings.ToLower(team.Fold(text)), "")
+	text = strings.ToLower(team.Fold(text))
+	if mayBeInclusive([]byte(text)) {
+		text = inclusiveMarks.ReplaceAllString(text, "")
+	}
 	return strings.FieldsFunc(text, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
