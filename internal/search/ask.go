@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
-	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/rolebot/rolebot/internal/answer"
@@ -356,7 +355,6 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 		return nil, nil
 	}
 	req := bleve.NewSearchRequestOptions(query.NewDisjunctionQuery(clauses), candidates, 0, false)
-	req.IncludeLocations = true
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, err
@@ -370,10 +368,11 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 		kind, id, _ := strings.Cut(dm.ID, ":")
 		h := hit{kind: kind, id: id}
 		fw := fieldWeight[kind]
+		matched := ix.matched(dm.ID, exp)
 		for ci, c := range p.concepts {
 			best, bestAny := 0.0, 0.0
 			for f, w := range fw {
-				q := altQuality(c, dm.Locations[f], exp)
+				q := altQuality(c, matched[f], exp)
 				best = max(best, w*q)
 				bestAny = max(bestAny, q)
 				if q > 0 && (f == fieldName || f == fieldSummary || f == fieldDetails) && c.weight > 0 {
@@ -404,9 +403,28 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 	return hits, nil
 }
 
+// matched lists, per text field of document id, the indexed terms of exp it
+// holds.
+func (ix *Index) matched(id string, exp map[string]map[string]float64) map[string]map[string]bool {
+	out := map[string]map[string]bool{}
+	for fi, f := range textFields {
+		for _, ms := range exp {
+			for m := range ms {
+				if ix.holds(id, fi, m) {
+					if out[f] == nil {
+						out[f] = map[string]bool{}
+					}
+					out[f][m] = true
+				}
+			}
+		}
+	}
+	return out
+}
+
 // altQuality is how well a concept matches the terms a field matched: the
 // best of its forms, each the mean of its terms' matches.
-func altQuality(c concept, found bsearch.TermLocationMap, exp map[string]map[string]float64) float64 {
+func altQuality(c concept, found map[string]bool, exp map[string]map[string]float64) float64 {
 	if len(found) == 0 {
 		return 0
 	}
