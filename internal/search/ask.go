@@ -332,7 +332,7 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 	// longer forms), then looked up exactly: far cheaper than bleve's fuzzy
 	// and prefix queries over every field.
 	exp := map[string]map[string]float64{}
-	var clauses []query.Query
+	var clauses, common []query.Query
 	for _, c := range p.concepts {
 		typo := !ix.known(c) // "infra" is short for "infrastructure", no typo of "intra"
 		for _, alt := range c.alts {
@@ -342,14 +342,22 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 				}
 				exp[t] = ix.expand(t, typo)
 				for m := range exp[t] {
-					for _, f := range textFields {
+					for fi, f := range textFields {
 						tq := bleve.NewTermQuery(m)
 						tq.SetField(f)
-						clauses = append(clauses, tq)
+						if ix.common(m, fi) {
+							common = append(common, tq)
+						} else {
+							clauses = append(clauses, tq)
+						}
 					}
 				}
 			}
 		}
+	}
+	if len(clauses) == 0 {
+		// Only common words: they are all there is to look for.
+		clauses = common
 	}
 	if len(clauses) == 0 {
 		return nil, nil

@@ -67,6 +67,9 @@ type Index struct {
 	// vectors, which took a third of the memory at 10,000 pages.
 	termIDs map[string]uint32
 	fields  map[string]*[len(textFields)][]uint32
+	// fieldDF counts, per term id and text field, the documents whose
+	// field holds the term.
+	fieldDF [][len(textFields)]int32
 }
 
 // Options tunes an Index.
@@ -233,6 +236,12 @@ func (ix *Index) analyse(id string, d doc) doc {
 		}
 		slices.Sort(ids)
 		held[fi] = slices.Clip(slices.Compact(ids))
+		for _, tid := range held[fi] {
+			for int(tid) >= len(ix.fieldDF) {
+				ix.fieldDF = append(ix.fieldDF, [len(textFields)]int32{})
+			}
+			ix.fieldDF[tid][fi]++
+		}
 		for _, t := range terms {
 			if !seen[t] {
 				seen[t] = true
@@ -256,6 +265,28 @@ func (ix *Index) holds(id string, field int, term string) bool {
 	}
 	_, found := slices.BinarySearch(held[field], tid)
 	return found
+}
+
+// Common words are left out of the search for candidates, in the fields
+// where more than commonShare of the documents, and at least commonMin of
+// them, hold them: "usagers" in the text of most of 10,000 role pages would
+// make bleve visit them all for a word that cannot tell them apart. The
+// reranking still sees them (Index.matched), and a small folder never has
+// such words.
+const (
+	commonShare = 0.05
+	commonMin   = 200
+)
+
+// common reports whether term is too common in text field number field to
+// look candidates up by.
+func (ix *Index) common(term string, field int) bool {
+	tid, ok := ix.termIDs[term]
+	if !ok || int(tid) >= len(ix.fieldDF) {
+		return false
+	}
+	n := int(ix.fieldDF[tid][field])
+	return n >= commonMin && float64(n) > commonShare*float64(ix.docs)
 }
 
 // idf is the weight of a term: rare terms weigh more.
