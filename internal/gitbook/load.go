@@ -114,6 +114,7 @@ func (l *loader) load() (*team.Team, error) {
 		roles = append(roles, rs.role())
 	}
 	t := &team.Team{Roles: roles}
+	defer t.Reindex()
 	if tp == nil {
 		return t, nil
 	}

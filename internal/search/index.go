@@ -99,12 +99,16 @@ func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
 	ix := &Index{team: t, bleve: bi, analyzer: an, synonyms: syn, df: map[string]int{}, roleDF: map[string]int{}, names: map[string][][]string{},
 		vocab: map[string]*int{}, byFirst: map[rune][]string{}, termIDs: map[string]uint32{}, fields: map[string]*[len(textFields)][]uint32{}}
 
+	// Each batch becomes one in-memory segment, and every term of a question
+	// is looked up in each: at most about eight, whatever the size. Larger
+	// segments waste more memory (their buffers grow by doubling).
+	batchSize := max(500, (len(t.Roles)+len(t.Tasks))/8+1)
 	batch := bi.NewBatch()
 	add := func(id string, d doc) error {
 		if err := batch.Index(id, ix.analyse(id, d)); err != nil {
 			return fmt.Errorf("index %s: %w", id, err)
 		}
-		if batch.Size() >= 500 {
+		if batch.Size() >= batchSize {
 			if err := bi.Batch(batch); err != nil {
 				return fmt.Errorf("index batch: %w", err)
 			}

@@ -60,6 +60,28 @@ type Team struct {
 	Source  string // the team page's file, relative to the content folder
 	Roles   []Role
 	Tasks   []Task
+
+	// Positions in Roles and Tasks by id, once Reindex has run.
+	roleAt, taskAt map[string]int
+}
+
+// Reindex makes Role and Task look ids up in constant time instead of
+// scanning, which matters at thousands of roles. Call it once Roles and Tasks
+// are final (gitbook.Load does); a Team changed afterwards must be
+// reindexed, or lookups may miss.
+func (t *Team) Reindex() {
+	t.roleAt = make(map[string]int, len(t.Roles))
+	for i := range t.Roles {
+		if _, dup := t.roleAt[t.Roles[i].ID]; !dup {
+			t.roleAt[t.Roles[i].ID] = i
+		}
+	}
+	t.taskAt = make(map[string]int, len(t.Tasks))
+	for i := range t.Tasks {
+		if _, dup := t.taskAt[t.Tasks[i].ID]; !dup {
+			t.taskAt[t.Tasks[i].ID] = i
+		}
+	}
 }
 
 // Role is one role of the team, from its page and the team page's cards.
@@ -106,8 +128,15 @@ type Assignment struct {
 	Locked bool
 }
 
-// Role returns the role with the given id.
+// Role returns the role with the given id (the first, if two share it).
 func (t *Team) Role(id string) (*Role, bool) {
+	if t.roleAt != nil {
+		i, ok := t.roleAt[id]
+		if !ok || i >= len(t.Roles) {
+			return nil, false
+		}
+		return &t.Roles[i], true
+	}
 	for i := range t.Roles {
 		if t.Roles[i].ID == id {
 			return &t.Roles[i], true
@@ -116,8 +145,15 @@ func (t *Team) Role(id string) (*Role, bool) {
 	return nil, false
 }
 
-// Task returns the task with the given id.
+// Task returns the task with the given id (the first, if two share it).
 func (t *Team) Task(id string) (*Task, bool) {
+	if t.taskAt != nil {
+		i, ok := t.taskAt[id]
+		if !ok || i >= len(t.Tasks) {
+			return nil, false
+		}
+		return &t.Tasks[i], true
+	}
 	for i := range t.Tasks {
 		if t.Tasks[i].ID == id {
 			return &t.Tasks[i], true
