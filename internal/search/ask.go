@@ -467,8 +467,8 @@ func (ix *Index) expand(t string, typo bool) map[string]float64 {
 	if fz == 0 && n < minPrefix {
 		return out
 	}
-	first, _ := utf8.DecodeRuneInString(t)
-	for _, m := range ix.termsByFirst[first] {
+	lw, mask := ix.termsByFirst.sharing(t), letterMask(t)
+	for i, m := range lw.words {
 		if m == t {
 			continue
 		}
@@ -476,7 +476,7 @@ func (ix *Index) expand(t string, typo bool) map[string]float64 {
 			out[m] = fuzzyQuality
 			continue
 		}
-		if d := utf8.RuneCountInString(m) - n; fz > 0 && d <= fz && -d <= fz && distance(t, m) <= fz {
+		if d := utf8.RuneCountInString(m) - n; fz > 0 && d <= fz && -d <= fz && lw.mayBeNear(i, mask, fz) && distance(t, m) <= fz {
 			out[m] = fuzzyQuality
 		}
 	}

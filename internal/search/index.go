@@ -57,10 +57,10 @@ type Index struct {
 	docs     int                   // number of documents
 	names    map[string][][]string // role id → its names, analysed
 	vocab    map[string]*int       // folded word → occurrences, for typos
-	byFirst  map[rune][]string     // vocabulary by first letter
+	byFirst  lexicon               // vocabulary by first letter
 	// termsByFirst lists the indexed terms by first letter: typos are
 	// looked for among the terms that share it.
-	termsByFirst map[rune][]string
+	termsByFirst lexicon
 	// termIDs numbers the indexed terms, and fields holds, per document and
 	// text field, the sorted ids of its terms: which words of a question a
 	// candidate holds, and where, is read here instead of from bleve's term
@@ -97,7 +97,7 @@ func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
 	syn := BuiltinSynonyms()
 	syn.Merge(opts.Synonyms)
 	ix := &Index{team: t, bleve: bi, analyzer: an, synonyms: syn, df: map[string]int{}, roleDF: map[string]int{}, names: map[string][][]string{},
-		vocab: map[string]*int{}, byFirst: map[rune][]string{}, termIDs: map[string]uint32{}, fields: map[string]*[len(textFields)][]uint32{}}
+		vocab: map[string]*int{}, byFirst: lexicon{}, termIDs: map[string]uint32{}, fields: map[string]*[len(textFields)][]uint32{}}
 
 	// Each batch becomes one in-memory segment, and every term of a question
 	// is looked up in each: at most about eight, whatever the size. Larger
@@ -151,10 +151,9 @@ func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
 			ix.learn(w)
 		}
 	}
-	ix.termsByFirst = map[rune][]string{}
+	ix.termsByFirst = lexicon{}
 	for t := range ix.df {
-		first, _ := utf8.DecodeRuneInString(t)
-		ix.termsByFirst[first] = append(ix.termsByFirst[first], t)
+		ix.termsByFirst.add(t)
 	}
 	return ix, nil
 }
@@ -334,10 +333,10 @@ func (ix *Index) correct(w string) string {
 	if n >= 8 {
 		limit = 2
 	}
-	first, _ := utf8.DecodeRuneInString(w)
 	best, bestD, bestN := w, limit+1, 0
-	for _, c := range ix.byFirst[first] {
-		if d := utf8.RuneCountInString(c) - n; d > limit || -d > limit {
+	lw, mask := ix.byFirst.sharing(w), letterMask(w)
+	for i, c := range lw.words {
+		if d := utf8.RuneCountInString(c) - n; d > limit || -d > limit || !lw.mayBeNear(i, mask, limit) {
 			continue
 		}
 		if d := distance(w, c); d <= limit && (d < bestD || (d == bestD && *ix.vocab[c] > bestN)) {
@@ -363,7 +362,6 @@ func (ix *Index) learn(text string) {
 		w = strings.Clone(w)
 		ix.vocab[w] = new(int)
 		*ix.vocab[w] = 1
-		first, _ := utf8.DecodeRuneInString(w)
-		ix.byFirst[first] = append(ix.byFirst[first], w)
+		ix.byFirst.add(w)
 	}
 }
