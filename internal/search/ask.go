@@ -332,6 +332,9 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 	// longer forms), then looked up exactly: far cheaper than bleve's fuzzy
 	// and prefix queries over every field.
 	exp := map[string]map[string]float64{}
+	// A word most documents hold in a field is not looked up there, unless
+	// the question has nothing else to be found by: the reranking still
+	// counts it (Index.matched).
 	var clauses, common []query.Query
 	for _, c := range p.concepts {
 		typo := !ix.known(c) // "infra" is short for "infrastructure", no typo of "intra"
@@ -343,9 +346,13 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 				exp[t] = ix.expand(t, typo)
 				for m := range exp[t] {
 					for fi, f := range textFields {
+						n := ix.fieldCount(m, fi)
+						if n == 0 {
+							continue // no document to find there
+						}
 						tq := bleve.NewTermQuery(m)
 						tq.SetField(f)
-						if ix.common(m, fi) {
+						if ix.common(n) {
 							common = append(common, tq)
 						} else {
 							clauses = append(clauses, tq)
@@ -356,7 +363,6 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 		}
 	}
 	if len(clauses) == 0 {
-		// Only common words: they are all there is to look for.
 		clauses = common
 	}
 	if len(clauses) == 0 {

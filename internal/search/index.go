@@ -281,14 +281,19 @@ const (
 	commonMin   = 200
 )
 
-// common reports whether term is too common in text field number field to
-// look candidates up by.
-func (ix *Index) common(term string, field int) bool {
+// fieldCount is the number of documents whose text field number field holds
+// term.
+func (ix *Index) fieldCount(term string, field int) int {
 	tid, ok := ix.termIDs[term]
 	if !ok || int(tid) >= len(ix.fieldDF) {
-		return false
+		return 0
 	}
-	n := int(ix.fieldDF[tid][field])
+	return int(ix.fieldDF[tid][field])
+}
+
+// common reports whether a word held in a field by n documents is too
+// common there to look candidates up by.
+func (ix *Index) common(n int) bool {
 	return n >= commonMin && float64(n) > commonShare*float64(ix.docs)
 }
 

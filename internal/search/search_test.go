@@ -3,6 +3,7 @@ package search_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -206,5 +207,35 @@ func BenchmarkAsk(b *testing.B) {
 				ix.Ask(context.Background(), q.q)
 			}
 		})
+	}
+}
+
+// TestCommonWordsAtScale builds a team where one word is on every role page:
+// it is left out of the candidate search, yet a question made of it alone
+// still finds its pages, and a question that also names something rare
+// finds the one page that holds both.
+func TestCommonWordsAtScale(t *testing.T) {
+	tm := &team.Team{Title: "Équipe"}
+	for i := range 400 {
+		id := fmt.Sprintf("role-%03d", i)
+		text := fmt.Sprintf("Ce rôle sert les usagers du service numéro %d.", i)
+		if i == 321 {
+			text += " Il tient aussi le registre des zorglubs."
+		}
+		tm.Roles = append(tm.Roles, team.Role{ID: id, Title: fmt.Sprintf("Agent %03d", i), Summary: "Un agent.",
+			Sections: []team.Section{{Title: "Mission", Text: text}}})
+	}
+	tm.Reindex()
+	ix, err := search.Build(context.Background(), tm, search.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if a := ix.Ask(context.Background(), "usagers"); a.Intent == answer.IntentNone && len(a.Suggestions) == 0 {
+		t.Errorf("a question of a common word alone found nothing: %+v", a)
+	}
+	a := ix.Ask(context.Background(), "qui tient le registre des zorglubs des usagers ?")
+	if a.Intent != answer.IntentRole || a.Role.ID != "role-321" {
+		t.Errorf("got %s %+v, want role-321", a.Intent, a.Role)
 	}
 }
