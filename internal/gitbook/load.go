@@ -114,7 +114,10 @@ func (l *loader) load() (*team.Team, error) {
 		roles = append(roles, rs.role())
 	}
 	t := &team.Team{Roles: roles}
-	defer t.Reindex()
+	defer func() {
+		t.Compact()
+		t.Reindex()
+	}()
 	if tp == nil {
 		return t, nil
 	}

@@ -177,11 +177,13 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 		fm.Store = false
 		fm.IncludeInAll = false
 		fm.IncludeTermVectors = false // Index.fields says which words matched
+		fm.DocValues = false          // nothing is sorted or faceted by a text field
 		dm.AddFieldMappingsAt(f, fm)
 	}
 	kind := bleve.NewKeywordFieldMapping()
 	kind.Store = false
 	kind.IncludeInAll = false
+	kind.DocValues = false
 	dm.AddFieldMappingsAt(fieldKind, kind)
 	m.DefaultMapping = dm
 	return m, nil

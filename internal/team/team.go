@@ -128,6 +128,59 @@ type Assignment struct {
 	Locked bool
 }
 
+// Compact moves every text of the team into one allocation. A loaded team's
+// many small strings sit in memory between the parser's garbage, which then
+// cannot be given back: at 10,000 pages that doubled the memory the team
+// holds. Call it before Reindex, whose keys would keep the old strings.
+func (t *Team) Compact() {
+	n := 0
+	t.eachString(func(s *string) { n += len(*s) })
+	var b strings.Builder
+	b.Grow(n)
+	t.eachString(func(s *string) { b.WriteString(*s) })
+	all, off := b.String(), 0
+	t.eachString(func(s *string) {
+		l := len(*s)
+		*s = all[off : off+l]
+		off += l
+	})
+}
+
+// eachString calls visit with every text field of the team, always in the
+// same order.
+func (t *Team) eachString(visit func(*string)) {
+	visit(&t.Title)
+	visit(&t.Summary)
+	visit(&t.Source)
+	for i := range t.Roles {
+		r := &t.Roles[i]
+		for _, s := range []*string{&r.ID, &r.Title, &r.Summary, &r.Intro, &r.Source} {
+			visit(s)
+		}
+		for j := range r.Aliases {
+			visit(&r.Aliases[j])
+		}
+		for j := range r.Sections {
+			sec := &r.Sections[j]
+			visit(&sec.Title)
+			visit(&sec.Text)
+			for k := range sec.Items {
+				visit(&sec.Items[k])
+			}
+		}
+	}
+	for i := range t.Tasks {
+		k := &t.Tasks[i]
+		for _, s := range []*string{&k.ID, &k.Title, &k.Details, &k.Source} {
+			visit(s)
+		}
+		for j := range k.Owners {
+			visit(&k.Owners[j].Role)
+			visit(&k.Owners[j].Note)
+		}
+	}
+}
+
 // Role returns the role with the given id (the first, if two share it).
 func (t *Team) Role(id string) (*Role, bool) {
 	if t.roleAt != nil {

@@ -40,3 +40,30 @@ func TestLookups(t *testing.T) {
 		})
 	}
 }
+
+func TestCompactKeepsEveryText(t *testing.T) {
+	tm := &Team{
+		Title: "Équipe", Summary: "Résumé", Source: "README.md",
+		Roles: []Role{{ID: "designer", Title: "Designer", Summary: "S", Intro: "I", Aliases: []string{"UX", "UI"}, Source: "designer.md",
+			Sections: []Section{{Title: "Mission", Text: "Concevoir", Items: []string{"a", "", "b"}}}}},
+		Tasks: []Task{{ID: "vision", Title: "Incarner la vision", Details: "d", Source: "README.md",
+			Owners: []Assignment{{Role: "designer", Level: Responsable, Note: "porte la vision"}}}},
+	}
+	var before []string
+	tm.eachString(func(s *string) { before = append(before, *s) })
+	tm.Compact()
+	tm.Reindex()
+	var after []string
+	tm.eachString(func(s *string) { after = append(after, *s) })
+	if len(before) != len(after) {
+		t.Fatalf("%d texts before, %d after", len(before), len(after))
+	}
+	for i := range before {
+		if before[i] != after[i] {
+			t.Errorf("text %d: %q became %q", i, before[i], after[i])
+		}
+	}
+	if r, ok := tm.Role("designer"); !ok || r.Sections[0].Items[2] != "b" || tm.Tasks[0].Owners[0].Note != "porte la vision" {
+		t.Errorf("after Compact: %+v", tm)
+	}
+}
