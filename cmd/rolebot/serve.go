@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -18,6 +19,10 @@ import (
 	"github.com/rolebot/rolebot/internal/knowledge"
 	"github.com/rolebot/rolebot/internal/slackbot"
 )
+
+// serveGCPercent is the garbage collector's target for serve when GOGC is
+// not set (see docs/benchmarks.md).
+const serveGCPercent = 50
 
 func runServe(ctx context.Context, env *environment, args []string) int {
 	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -57,10 +62,18 @@ Se règle par des variables d'environnement :`)
 	logger := cfg.Logger(env.stderr)
 	logger.Info("démarrage de rolebot", "version", version, "commit", commit, "config", cfg)
 
+	if env.getenv("GOGC") == "" {
+		// The heap is mostly the index, which never changes: Go's default
+		// (100) lets it double before each collection. 50 keeps a
+		// 10,000-page folder at about 220 MiB resident instead of 290, and
+		// costs a small folder nothing worth measuring.
+		debug.SetGCPercent(serveGCPercent)
+	}
 	snap, code := loadSnapshot(ctx, env, cfg.ContentDir)
 	if snap == nil {
 		return code
 	}
+	knowledge.GiveBack()
 	// Answers read the store only: a reload swaps its snapshot.
 	store := knowledge.NewStore(snap)
 	defer func() {

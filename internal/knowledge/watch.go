@@ -92,6 +92,7 @@ func (r *Reloader) Reload(ctx context.Context) error {
 			r.logger.Warn("fermeture de l'index inutile", "error", cerr)
 		}
 		r.logger.Debug("contenu inchangé", "version", snap.Version)
+		GiveBack()
 		return nil
 	}
 	old := r.store.Swap(snap)
@@ -107,6 +108,7 @@ func (r *Reloader) Reload(ctx context.Context) error {
 			if cerr := idx.Close(); cerr != nil {
 				logger.Warn("fermeture de l'ancien index", "version", old.Version, "error", cerr)
 			}
+			GiveBack()
 		})
 	}
 	return nil
