@@ -7,8 +7,11 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 
@@ -104,41 +107,41 @@ func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
 	// segments waste more memory (their buffers grow by doubling).
 	batchSize := max(500, (len(t.Roles)+len(t.Tasks))/8+1)
 	batch := bi.NewBatch()
-	add := func(id string, d doc) error {
-		if err := batch.Index(id, ix.analyse(id, d)); err != nil {
-			return fmt.Errorf("index %s: %w", id, err)
-		}
-		if batch.Size() >= batchSize {
-			if err := bi.Batch(batch); err != nil {
-				return fmt.Errorf("index batch: %w", err)
-			}
-			batch.Reset()
-		}
-		return nil
-	}
-	for i := range t.Roles {
+	// Analysis is most of the work: documents are analysed in parallel, a
+	// chunk at a time, then merged in order, so that the index is the same
+	// whatever the number of CPUs.
+	n := len(t.Roles) + len(t.Tasks)
+	chunk := make([]prepared, min(n, buildChunk))
+	for start := 0; start < n; start += len(chunk) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		r := &t.Roles[i]
-		names := append([]string{r.Title, strings.ReplaceAll(r.ID, "-", " ")}, r.Aliases...)
-		for _, n := range names {
-			if terms := ix.terms(n); len(terms) > 0 {
-				ix.names[r.ID] = append(ix.names[r.ID], terms)
+		part := chunk[:min(len(chunk), n-start)]
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for range min(runtime.GOMAXPROCS(0), len(part)) {
+			wg.Go(func() {
+				for i := int(next.Add(1) - 1); i < len(part); i = int(next.Add(1) - 1) {
+					part[i] = ix.prepare(t, start+i)
+				}
+			})
+		}
+		wg.Wait()
+		for i := range part {
+			p := &part[i]
+			if p.names != nil {
+				ix.names[p.id] = p.names
 			}
-		}
-		if err := add(roleKey(r.ID), doc{Kind: "role", Name: strings.Join(names, " ; "), Summary: r.Summary, Body: body(r)}); err != nil {
-			return nil, err
-		}
-	}
-	for i := range t.Tasks {
-		k := &t.Tasks[i]
-		var notes []string
-		for _, a := range k.Owners {
-			notes = append(notes, a.Note)
-		}
-		if err := add(taskKey(k.ID), doc{Kind: "task", Name: k.Title, Details: k.Details, Notes: strings.Join(notes, " ; ")}); err != nil {
-			return nil, err
+			if err := batch.Index(p.key, ix.merge(p)); err != nil {
+				return nil, fmt.Errorf("index %s: %w", p.key, err)
+			}
+			part[i] = prepared{}
+			if batch.Size() >= batchSize {
+				if err := bi.Batch(batch); err != nil {
+					return nil, fmt.Errorf("index batch: %w", err)
+				}
+				batch.Reset()
+			}
 		}
 	}
 	if err := bi.Batch(batch); err != nil {
@@ -212,24 +215,67 @@ func body(r *team.Role) string {
 	return b.String()
 }
 
-// analyse returns d with its text fields analysed, as bleve indexes them
-// (see preAnalyzed), and adds its distinct terms to the document
-// frequencies, which weigh the words of a question: a word few pages use
-// says more.
-func (ix *Index) analyse(id string, d doc) doc {
+// buildChunk is how many documents are analysed in parallel before being
+// merged: enough to keep every CPU busy, few enough to hold little memory.
+const buildChunk = 256
+
+// prepared is a role or a task analysed, ready to be merged into the index.
+type prepared struct {
+	key   string // bleve's document id: "role:designer"
+	id    string // the role's or task's id
+	kind  string
+	names [][]string                // a role's names, analysed
+	terms [len(textFields)][]string // each field's terms
+	words [len(textFields)][]string // each field's words, for typos
+}
+
+// prepare analyses the document number i of t (roles, then tasks). It
+// changes nothing in ix, so calls may run in parallel.
+func (ix *Index) prepare(t *team.Team, i int) prepared {
+	var p prepared
+	var d doc
+	if i < len(t.Roles) {
+		r := &t.Roles[i]
+		names := append([]string{r.Title, strings.ReplaceAll(r.ID, "-", " ")}, r.Aliases...)
+		for _, n := range names {
+			if terms := ix.terms(n); len(terms) > 0 {
+				p.names = append(p.names, terms)
+			}
+		}
+		p.key, p.id = roleKey(r.ID), r.ID
+		d = doc{Kind: "role", Name: strings.Join(names, " ; "), Summary: r.Summary, Body: body(r)}
+	} else {
+		k := &t.Tasks[i-len(t.Roles)]
+		var notes []string
+		for _, a := range k.Owners {
+			notes = append(notes, a.Note)
+		}
+		p.key, p.id = taskKey(k.ID), k.ID
+		d = doc{Kind: "task", Name: k.Title, Details: k.Details, Notes: strings.Join(notes, " ; ")}
+	}
+	p.kind = d.Kind
+	// In the order of textFields.
+	for fi, text := range [...]string{d.Name, d.Summary, d.Body, d.Details, d.Notes} {
+		p.words[fi] = words(text)
+		p.terms[fi] = ix.terms(text)
+	}
+	return p
+}
+
+// merge adds a prepared document to the index's own tables and returns it
+// as bleve indexes it (see preAnalyzed). Its distinct terms count in the
+// document frequencies, which weigh the words of a question: a word few
+// pages use says more.
+func (ix *Index) merge(p *prepared) doc {
 	ix.docs++
 	seen := map[string]bool{}
-	out := doc{Kind: d.Kind}
+	out := doc{Kind: p.kind}
 	held := new([len(textFields)][]uint32)
-	ix.fields[id] = held
-	// In the order of textFields.
-	for fi, f := range []struct {
-		text string
-		to   *string
-	}{{d.Name, &out.Name}, {d.Summary, &out.Summary}, {d.Body, &out.Body}, {d.Details, &out.Details}, {d.Notes, &out.Notes}} {
-		ix.learn(f.text)
-		terms := ix.terms(f.text)
-		*f.to = strings.Join(terms, " ")
+	ix.fields[p.key] = held
+	for fi, to := range [...]*string{&out.Name, &out.Summary, &out.Body, &out.Details, &out.Notes} {
+		ix.learnWords(p.words[fi])
+		terms := p.terms[fi]
+		*to = strings.Join(terms, " ")
 		ids := make([]uint32, 0, len(terms))
 		for _, t := range terms {
 			tid, ok := ix.termIDs[t]
@@ -251,7 +297,7 @@ func (ix *Index) analyse(id string, d doc) doc {
 			if !seen[t] {
 				seen[t] = true
 				ix.df[t]++
-				if d.Kind == "role" {
+				if p.kind == "role" {
 					ix.roleDF[t]++
 				}
 			}
@@ -354,8 +400,11 @@ func (ix *Index) correct(w string) string {
 }
 
 // learn adds a text's words to the vocabulary typos are corrected against.
-func (ix *Index) learn(text string) {
-	for _, w := range words(text) {
+func (ix *Index) learn(text string) { ix.learnWords(words(text)) }
+
+// learnWords adds words, as words makes them, to the vocabulary.
+func (ix *Index) learnWords(ws []string) {
+	for _, w := range ws {
 		if utf8.RuneCountInString(w) < 4 {
 			continue
 		}
