@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
+	"runtime"
 	"runtime/pprof"
 	"strings"
 	"syscall"
@@ -34,7 +35,45 @@ const (
 	childBot     = "LOADTEST_BOT_TOKEN"
 	childApp     = "LOADTEST_APP_TOKEN"
 	childVerbose = "LOADTEST_VERBOSE"
+	pinnedEnv    = "LOADTEST_PINNED" // the CPU list the bots run on
 )
+
+// pinned gives the bots a CPU of their own: this process (the fake Slack and
+// the users) starts itself again on the other CPUs, and starts the bots on
+// CPU 0. On a shared machine, the fake's work for each answer (decoding
+// blocks, recording) competes with the bot for the same cores, which Slack's
+// servers never do. It returns done when the run happened in the restarted
+// process, with its exit code; when it cannot pin (one CPU, no taskset) it
+// says so and the run goes on unpinned.
+func pinned(ctx context.Context, args []string, stdout, stderr io.Writer, o *options) (code int, done bool) {
+	if cpus := os.Getenv(pinnedEnv); cpus != "" {
+		o.childCPUs = cpus
+		return 0, false
+	}
+	n := runtime.NumCPU()
+	taskset, err := exec.LookPath("taskset")
+	if n < 2 || err != nil {
+		fmt.Fprintln(stderr, "loadtest : pas de processeur réservé au bot (un seul processeur, ou pas de taskset)")
+		return 0, false
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		fmt.Fprintf(stderr, "loadtest : %v\n", err)
+		return 1, true
+	}
+	cmd := exec.CommandContext(ctx, taskset, append([]string{"--cpu-list", fmt.Sprintf("1-%d", n-1), exe}, args...)...)
+	cmd.Env = append(os.Environ(), pinnedEnv+"=0")
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	if err := cmd.Run(); err != nil {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return exit.ExitCode(), true
+		}
+		fmt.Fprintf(stderr, "loadtest : %v\n", err)
+		return 1, true
+	}
+	return 0, true
+}
 
 // childReport is what a child prints on stdout when it stops.
 type childReport struct {
@@ -138,6 +177,9 @@ func startChild(srv *slacktest.Server, kind string, o options) (stop func() (chi
 	}
 	cfg := srv.Config()
 	cmd := exec.Command(exe)
+	if o.childCPUs != "" {
+		cmd = exec.Command("taskset", "--cpu-list", o.childCPUs, exe)
+	}
 	cmd.Env = append(os.Environ(),
 		childEnv+"="+kind,
 		childAPIURL+"="+srv.APIURL(),

@@ -1,25 +1,29 @@
-// Command loadtest measures rolebot under a burst of questions against the
-// fake Slack of internal/slacktest, all in this process, over loopback.
+// Command loadtest measures rolebot under load against the fake Slack of
+// internal/slacktest, over loopback.
 //
-//	go run ./cmd/loadtest -n 500 -users 50
+//	go run ./cmd/loadtest -n 500 -users 50 -think 1s   # people asking
+//	go run ./cmd/loadtest -n 500 -users 50             # a burst, all at once
 //
-// It starts the fake, runs the real bot (slackbot.Bot, embedded content) with
-// the real slack-go socket-mode client, sends n slash commands and mentions
-// (half each) from the given number of concurrent users, all at once, waits
-// for every answer, and reports: how many were acknowledged within Slack's
-// 3 s, answered exactly once (lost, duplicated), and the ack and answer
-// latencies (p50, p99, max; answers from the envelope's write to the answer
-// recorded by the fake). Then it sends the same burst to a minimal socket-mode
-// client that only acknowledges, the floor no bot can beat, and prints
-// rolebot's ack p99 as a multiple of the floor's.
+// It starts the fake in this process and the real bot (slackbot.Bot, the
+// embedded content, the real slack-go socket-mode client) in a child
+// process, as Slack and a bot never share a process. On a machine with two
+// CPUs or more, the bot gets CPU 0 to itself and this process the others
+// (-pin, with taskset). It sends n slash commands and mentions (half each)
+// from the given number of concurrent users, waits for every answer, and
+// reports: how many were acknowledged within Slack's 3 s, answered exactly
+// once (lost, duplicated), and the ack and answer latencies (p50, p99, max;
+// answers from the envelope's write to the answer recorded by the fake).
+// Then it sends the same load to a minimal socket-mode client that only
+// acknowledges, the floor no bot can beat, and prints rolebot's ack p99 as
+// a multiple of the floor's.
 //
-// With -wait, each user waits for the answer to a question before asking the
-// next, instead of firing all its questions at once: with no pause, that keeps
-// the bot's CPU saturated for the whole run. -think adds the pause a person
-// takes to read an answer before the next question (exponentially
-// distributed around the given mean; it implies -wait), which is how people
-// in a workspace actually ask. The floor bot, which sends no answers, waits
-// for each ack instead, with the same pauses.
+// By default every user fires all its questions at once. With -wait, each
+// user waits for the answer to a question before asking the next: with no
+// pause, that keeps the bot's CPU saturated for the whole run. -think adds
+// the pause a person takes to read an answer before the next question
+// (exponentially distributed around the given mean; it implies -wait),
+// which is how people in a workspace actually ask. The floor bot, which
+// sends no answers, waits for each ack instead, with the same pauses.
 //
 // The exit code is 1 when a question is lost, answered twice, or acknowledged
 // late; 2 on a usage error.
@@ -105,6 +109,7 @@ type options struct {
 	timeout           time.Duration
 	verbose           bool
 	cpuProfile        string
+	childCPUs         string
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -118,6 +123,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl.DurationVar(&o.think, "think", 0, "pause moyenne d'un utilisateur entre une réponse et sa question suivante (implique -wait)")
 	fl.DurationVar(&o.timeout, "timeout", 60*time.Second, "attente maximale des réponses")
 	fl.BoolVar(&o.verbose, "v", false, "journaux du bot (niveau info) sur la sortie d'erreur")
+	pin := fl.Bool("pin", true, "avec 2 processeurs ou plus et taskset : le bot sur le processeur 0, le faux Slack et les utilisateurs sur les autres")
 	fl.StringVar(&o.cpuProfile, "cpuprofile", "", "écrit le profil CPU du processus de rolebot dans ce fichier")
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -132,12 +138,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if o.think > 0 {
 		o.wait = true
 	}
+	if *pin {
+		if code, done := pinned(ctx, args, stdout, stderr, &o); done {
+			return code
+		}
+	}
 	mode := ", tout à la fois"
 	switch {
 	case o.think > 0:
 		mode = fmt.Sprintf(", chacun attend sa réponse puis %s en moyenne", o.think)
 	case o.wait:
 		mode = ", chacun attend sa réponse"
+	}
+	if o.childCPUs != "" {
+		mode += ", bot seul sur le processeur " + o.childCPUs
 	}
 	fmt.Fprintf(stdout, "rolebot : %d questions (%d /role, %d mentions) de %d utilisateurs, %d workers%s\n",
 		o.n, (o.n+1)/2, o.n/2, o.users, o.workers, mode)
@@ -319,7 +333,7 @@ func (r report) ok() bool {
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
 
 func (r report) print(w io.Writer) {
-	fmt.Fprintf(w, "  envoyées            %d en %s\n", r.sent, ms(r.elapsed))
+	fmt.Fprintf(w, "  envoyées            %d (mesure complète en %s)\n", r.sent, ms(r.elapsed))
 	fmt.Fprintf(w, "  accusées en ≤ 3 s   %d/%d (en retard : %d)\n", r.acked-r.ackedLate, r.sent, r.ackedLate)
 	fmt.Fprintf(w, "  ack                 p50 %s   p99 %s   max %s\n", ms(r.ack.p50), ms(r.ack.p99), ms(r.ack.max))
 	if !r.expectAnswers {
