@@ -42,6 +42,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -320,6 +321,7 @@ func summarize(ds []time.Duration) stats {
 type report struct {
 	sent, acked, ackedLate     int
 	answered, lost, duplicated int
+	busy                       int // told the bot is too busy, by design when its queue is full
 	ack, answer                stats
 	expectAnswers              bool
 	elapsed                    time.Duration
@@ -340,6 +342,9 @@ func (r report) print(w io.Writer) {
 		return
 	}
 	fmt.Fprintf(w, "  répondues une fois  %d/%d (perdues : %d, en double : %d)\n", r.answered-r.duplicated, r.sent, r.lost, r.duplicated)
+	if r.busy > 0 {
+		fmt.Fprintf(w, "  renvoyées à plus tard (file pleine, « %s ») : %d\n", slackbot.BusyText, r.busy)
+	}
 	fmt.Fprintf(w, "  réponse             p50 %s   p99 %s   max %s\n", ms(r.answer.p50), ms(r.answer.p99), ms(r.answer.max))
 	if r.slackErrors > 0 {
 		fmt.Fprintf(w, "  appels Slack en erreur : %d\n", r.slackErrors)
@@ -569,6 +574,11 @@ func tally(srv *slacktest.Server, reqs []request, expectAnswers bool, elapsed ti
 			continue
 		}
 		got := answers[q.key]
+		if len(got) > 0 && got[0].Text == slackbot.BusyText ||
+			len(got) == 0 && q.slash && strings.Contains(string(acks[q.envelope].Payload), slackbot.BusyText) {
+			r.busy++
+			continue
+		}
 		switch {
 		case len(got) == 0:
 			r.lost++

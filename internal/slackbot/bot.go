@@ -410,14 +410,25 @@ func (b *Bot) ack(ctx context.Context, sm *socketmode.Client, req *socketmode.Re
 	b.metrics.AckLatency.WithLabelValues(req.Type).Observe(time.Since(read).Seconds())
 }
 
-// enqueue hands j to the workers, or turns it away when the queue is full.
-// Only the read loop sends on queue, so a queue seen with room has room.
-func (b *Bot) enqueue(lp *loop, j job) {
+// enqueue hands j to the workers, or, when the queue is full, tells the
+// user the bot is busy. When even that cannot be sent, it forgets keys and
+// reports false: the caller must not acknowledge the request, so that Slack
+// delivers it again later rather than it being dropped. Only the read loop
+// sends on queue, so a queue seen with room has room.
+func (b *Bot) enqueue(lp *loop, j job, keys ...string) bool {
 	select {
 	case lp.queue <- j:
+		return true
 	default:
-		b.overloaded(lp.work, j)
 	}
+	if b.overloaded(lp.work, j) {
+		return true
+	}
+	for _, k := range keys {
+		b.seen.forget(k)
+	}
+	b.log.Warn("file pleine : requête laissée sans accusé de réception, Slack la renverra", "surface", j.surface)
+	return false
 }
 
 func (b *Bot) onSlash(ctx context.Context, lp *loop, evt socketmode.Event) {
@@ -441,13 +452,19 @@ func (b *Bot) onSlash(ctx context.Context, lp *loop, evt socketmode.Event) {
 		b.duplicate("slash", evt.Request)
 		return
 	}
+	// The queue had room (checked above) and only this loop fills it.
 	b.enqueue(lp, job{surface: SurfaceSlash, received: read, envelope: evt.Request.EnvelopeID, slash: &cmd})
 }
 
 func (b *Bot) onEvent(ctx context.Context, lp *loop, evt socketmode.Event) {
 	sm := lp.sm
 	read := time.Now()
-	defer b.ack(ctx, sm, evt.Request, read, nil) // see ackLast
+	acked := true
+	defer func() {
+		if acked {
+			b.ack(ctx, sm, evt.Request, read, nil) // see ackLast
+		}
+	}()
 	outer, ok := evt.Data.(slackevents.EventsAPIEvent)
 	if !ok {
 		return
@@ -494,13 +511,18 @@ func (b *Bot) onEvent(ctx context.Context, lp *loop, evt socketmode.Event) {
 		b.duplicate(kind, evt.Request)
 		return
 	}
-	b.enqueue(lp, j)
+	acked = b.enqueue(lp, j, keys...)
 }
 
 func (b *Bot) onInteraction(ctx context.Context, lp *loop, evt socketmode.Event) {
 	sm := lp.sm
 	read := time.Now()
-	defer b.ack(ctx, sm, evt.Request, read, nil) // see ackLast
+	acked := true
+	defer func() {
+		if acked {
+			b.ack(ctx, sm, evt.Request, read, nil) // see ackLast
+		}
+	}()
 	cb, ok := evt.Data.(slack.InteractionCallback)
 	if !ok || cb.Type != slack.InteractionTypeBlockActions {
 		return
@@ -530,7 +552,7 @@ func (b *Bot) onInteraction(ctx context.Context, lp *loop, evt socketmode.Event)
 		b.duplicate("interaction", evt.Request)
 		return
 	}
-	b.enqueue(lp, j)
+	acked = b.enqueue(lp, j, keys...)
 }
 
 func (b *Bot) duplicate(kind string, req *socketmode.Request) {

@@ -758,3 +758,59 @@ func TestBlocksRefusedFallsBackToText(t *testing.T) {
 		t.Errorf("fallback = text %q blocks %s, want the text alone", m.Text, m.BlocksJSON)
 	}
 }
+
+// TestOverloadedMentionComesBack saturates the one worker, the one queue slot
+// and the one busy reply: the next mention is left unacknowledged, so Slack
+// delivers it again, and it is then answered once. Nothing is dropped.
+func TestOverloadedMentionComesBack(t *testing.T) {
+	t.Parallel()
+	h := start(t, setup{
+		slack: slacktest.Config{Redeliver: true, AckTimeout: time.Second},
+		opts:  func(o *slackbot.Options) { o.Workers = 1; o.QueueSize = 1 },
+	})
+	ctx := ctxFor(t, 20*time.Second)
+	// The worker's answer and the busy reply both wait out a rate limit.
+	h.srv.RateLimit("chat.postMessage", 2, 700*time.Millisecond)
+	var last string
+	for i := range 4 {
+		ts := h.srv.NewTS()
+		last = ts
+		if _, err := h.srv.SendEvent(ctx, slacktest.EventsAPI{Event: slacktest.AppMentionEvent{
+			User: "U1", Text: "<@" + h.srv.Config().BotUserID + "> designer", Channel: "C1", TS: ts}}); err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 {
+			// Let the worker take the first one.
+			if _, err := h.srv.WaitMessage(ctx, slacktest.Method("chat.postMessage")); err != nil {
+				t.Fatal(err)
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	// The fourth is redelivered and answered, in its thread, exactly once.
+	msgs, err := h.srv.WaitMessages(ctx, 1, slacktest.Method("chat.postMessage"), slacktest.Succeeded(),
+		func(m slacktest.Message) bool { return m.ThreadTS == last && !strings.Contains(m.Text, "débordé") })
+	if err != nil {
+		for _, d := range h.srv.Deliveries() {
+			t.Logf("delivery %s retry %d acked %v", d.EventID, d.RetryAttempt, d.Acked)
+		}
+		for _, m := range h.srv.Messages(slacktest.Posted()) {
+			t.Logf("message %s thread %s status %d %q", m.Method, m.ThreadTS, m.Status, m.Text)
+		}
+		t.Fatal(err)
+	}
+	settle()
+	var redelivered bool
+	for _, d := range h.srv.Deliveries() {
+		if d.RetryAttempt > 0 {
+			redelivered = true
+		}
+	}
+	if !redelivered {
+		t.Error("no event was delivered again")
+	}
+	if n := len(h.srv.Messages(slacktest.Method("chat.postMessage"), slacktest.Succeeded(),
+		func(m slacktest.Message) bool { return m.ThreadTS == last })); n != 1 {
+		t.Errorf("the overloaded mention got %d answers, want 1 (%v)", n, msgs)
+	}
+}

@@ -295,20 +295,21 @@ func (b *Bot) respond(ctx context.Context, responseURL string, msg reply.Message
 }
 
 // overloaded tells the user of a request turned away that the bot is busy,
-// from a bounded set of goroutines so the read loop never waits.
-func (b *Bot) overloaded(ctx context.Context, j job) {
+// from a bounded set of goroutines so the read loop never waits. It reports
+// false when it cannot, the busy replies being saturated too.
+func (b *Bot) overloaded(ctx context.Context, j job) bool {
 	b.metrics.Overloaded.WithLabelValues(j.surface).Inc()
 	if j.forget != "" {
 		b.seen.forget(j.forget)
 	}
 	b.log.Warn("file pleine : requête refusée", "surface", j.surface)
 	if j.surface == SurfaceHome {
-		return // nothing to say: the Home is published on the next visit
+		return true // nothing to say: the Home is published on the next visit
 	}
 	select {
 	case b.turnAway <- struct{}{}:
 	default:
-		return // even the busy replies are saturated: say nothing
+		return false // even the busy replies are saturated
 	}
 	b.turnAwayWG.Go(func() {
 		defer func() { <-b.turnAway }()
@@ -332,6 +333,7 @@ func (b *Bot) overloaded(ctx context.Context, j job) {
 			b.log.Warn("message « débordé » non envoyé", "surface", j.surface, "error", err.Error())
 		}
 	})
+	return true
 }
 
 // stripMention removes the bot's own mention, <@UBOT> or <@UBOT|name>, from
