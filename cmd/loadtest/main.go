@@ -295,6 +295,7 @@ func startFloor(srv slackServer) (func() error, error) {
 // request is one question sent.
 type request struct {
 	envelope string
+	event    string // event_id of a mention
 	key      string // the response_url (slash) or channel/ts (mention)
 	slash    bool
 }
@@ -322,6 +323,7 @@ type report struct {
 	sent, acked, ackedLate     int
 	answered, lost, duplicated int
 	busy                       int // told the bot is too busy, by design when its queue is full
+	redelivered                int // events the bot left for Slack to send again, then acked
 	ack, answer                stats
 	expectAnswers              bool
 	elapsed                    time.Duration
@@ -342,6 +344,9 @@ func (r report) print(w io.Writer) {
 		return
 	}
 	fmt.Fprintf(w, "  répondues une fois  %d/%d (perdues : %d, en double : %d)\n", r.answered-r.duplicated, r.sent, r.lost, r.duplicated)
+	if r.redelivered > 0 {
+		fmt.Fprintf(w, "  laissées à Slack pour un nouvel envoi (tout plein), puis acceptées : %d\n", r.redelivered)
+	}
 	if r.busy > 0 {
 		fmt.Fprintf(w, "  renvoyées à plus tard (file pleine, « %s ») : %d\n", slackbot.BusyText, r.busy)
 	}
@@ -356,7 +361,8 @@ func (r report) print(w io.Writer) {
 // figures.
 func measure(ctx context.Context, o options, kind string, expectAnswers bool) (report, childReport, error) {
 	var in childReport
-	srv, err := slacktest.New(slacktest.Config{})
+	// As Slack does, an event left unacknowledged is delivered again.
+	srv, err := slacktest.New(slacktest.Config{Redeliver: true})
 	if err != nil {
 		return report{}, in, err
 	}
@@ -469,7 +475,7 @@ func burst(ctx context.Context, srv *slacktest.Server, o options, expectAnswers 
 					}
 				}
 				q := questions[i%len(questions)]
-				var env, key string
+				var env, key, event string
 				var err error
 				if i%2 == 0 {
 					key = srv.ResponseURL()
@@ -483,10 +489,11 @@ func burst(ctx context.Context, srv *slacktest.Server, o options, expectAnswers 
 					mu.Lock()
 					byKey[key] = i
 					mu.Unlock()
-					env, err = srv.SendEvent(ctx, slacktest.EventsAPI{Event: slacktest.AppMentionEvent{User: user, Text: "<@" + botUser + "> " + q, Channel: channel, TS: ts}})
+					event = fmt.Sprintf("EvLOAD%d_%08d", start.UnixNano(), i) // unique across bursts
+					env, err = srv.SendEvent(ctx, slacktest.EventsAPI{EventID: event, Event: slacktest.AppMentionEvent{User: user, Text: "<@" + botUser + "> " + q, Channel: channel, TS: ts}})
 				}
 				mu.Lock()
-				reqs[i] = request{envelope: env, key: key, slash: i%2 == 0}
+				reqs[i] = request{envelope: env, event: event, key: key, slash: i%2 == 0}
 				if err != nil && sendErr == nil {
 					sendErr = err
 				}
@@ -501,7 +508,7 @@ func burst(ctx context.Context, srv *slacktest.Server, o options, expectAnswers 
 						case <-ctx.Done():
 							return
 						}
-					} else if _, err := srv.WaitAck(ctx, env); err != nil {
+					} else if _, err := waitAck(ctx, srv, env, event); err != nil {
 						return
 					}
 				}
@@ -514,13 +521,19 @@ func burst(ctx context.Context, srv *slacktest.Server, o options, expectAnswers 
 	}
 	// Wait for every ack, and every answer.
 	for _, r := range reqs {
-		if _, err := srv.WaitAck(ctx, r.envelope); err != nil {
+		if _, err := waitAck(ctx, srv, r.envelope, r.event); err != nil {
 			break // counted as not acked below
 		}
 	}
 	if expectAnswers {
 	answers:
 		for i := range answered {
+			if reqs[i].slash {
+				// A command turned away is answered in its ack.
+				if a, err := srv.WaitAck(ctx, reqs[i].envelope); err == nil && strings.Contains(string(a.Payload), slackbot.BusyText) {
+					continue
+				}
+			}
 			select {
 			case <-answered[i]:
 			case <-ctx.Done():
@@ -532,6 +545,15 @@ func burst(ctx context.Context, srv *slacktest.Server, o options, expectAnswers 
 	}
 	elapsed := time.Since(start)
 	return tally(srv, reqs, expectAnswers, elapsed), nil
+}
+
+// waitAck waits for the ack of a request: of its envelope, or, for an event,
+// of any of its deliveries (a bot may leave one for Slack to send again).
+func waitAck(ctx context.Context, srv *slacktest.Server, envelope, event string) (slacktest.Ack, error) {
+	if event != "" {
+		return srv.WaitEventAck(ctx, event)
+	}
+	return srv.WaitAck(ctx, envelope)
 }
 
 // tally computes the report from what the fake recorded.
@@ -561,6 +583,12 @@ func tally(srv *slacktest.Server, reqs []request, expectAnswers bool, elapsed ti
 		}
 		answers[key] = append(answers[key], m)
 	}
+	retried := map[string]bool{} // events acked on a redelivery
+	for _, d := range srv.Deliveries() {
+		if d.RetryAttempt > 0 && d.Acked {
+			retried[d.EventID] = true
+		}
+	}
 	var ackLat, ansLat []time.Duration
 	for _, q := range reqs {
 		if a, ok := acks[q.envelope]; ok {
@@ -569,6 +597,9 @@ func tally(srv *slacktest.Server, reqs []request, expectAnswers bool, elapsed ti
 				r.ackedLate++
 			}
 			ackLat = append(ackLat, a.Latency)
+		} else if retried[q.event] {
+			r.acked++
+			r.redelivered++
 		}
 		if !expectAnswers {
 			continue

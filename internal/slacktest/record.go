@@ -248,6 +248,24 @@ func (s *Server) WaitAck(ctx context.Context, envelopeID string) (Ack, error) {
 	return ack, nil
 }
 
+// WaitEventAck waits for the first ack of any delivery of the event eventID,
+// redeliveries included: a bot may leave a delivery unacknowledged for Slack
+// to send it again.
+func (s *Server) WaitEventAck(ctx context.Context, eventID string) (Ack, error) {
+	var ack Ack
+	err := s.waitUntil(ctx, func() bool {
+		i, ok := s.eventAck[eventID]
+		if ok {
+			ack = s.acks[i]
+		}
+		return ok
+	})
+	if err != nil {
+		return Ack{}, fmt.Errorf("slacktest: waiting for an ack of event %s: %w", eventID, err)
+	}
+	return ack, nil
+}
+
 // Deliveries returns the envelopes written so far, in order.
 func (s *Server) Deliveries() []Delivery {
 	s.mu.Lock()
@@ -279,5 +297,6 @@ func (s *Server) ResetRecords() {
 	s.deliveries = nil
 	clear(s.byEnvelope)
 	clear(s.firstAck)
+	clear(s.eventAck)
 	s.notifyLocked()
 }

@@ -127,6 +127,7 @@ type Server struct {
 	deliveries []*Delivery
 	byEnvelope map[string]*Delivery
 	firstAck   map[string]int // envelope_id → index in acks of its first ack
+	eventAck   map[string]int // event_id → index in acks of the first ack of any of its deliveries
 
 	conns   map[int]*wsConn
 	rr      int
@@ -158,6 +159,7 @@ func New(cfg Config) (*Server, error) {
 		changed:      make(chan struct{}),
 		byEnvelope:   map[string]*Delivery{},
 		firstAck:     map[string]int{},
+		eventAck:     map[string]int{},
 		conns:        map[int]*wsConn{},
 		tickets:      map[string]bool{},
 		responseURLs: map[string]*responseURL{},

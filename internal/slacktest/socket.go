@@ -217,6 +217,11 @@ func (s *Server) recordAck(c *wsConn, id string, payload json.RawMessage) {
 	if _, ok := s.firstAck[id]; !ok {
 		s.firstAck[id] = len(s.acks)
 	}
+	if d := s.byEnvelope[id]; d != nil && d.EventID != "" {
+		if _, ok := s.eventAck[d.EventID]; !ok {
+			s.eventAck[d.EventID] = len(s.acks)
+		}
+	}
 	s.acks = append(s.acks, ack)
 	s.notifyLocked()
 }

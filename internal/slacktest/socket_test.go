@@ -399,6 +399,7 @@ func TestRedelivery(t *testing.T) {
 	}
 	// Never ack: Slack retries twice, each with a new envelope.
 	var attempts []int
+	var envelopes []string
 	seen := map[string]bool{}
 	for range 3 {
 		evt := b.next(ctx, t, socketmode.EventTypeEventsAPI)
@@ -410,6 +411,7 @@ func TestRedelivery(t *testing.T) {
 			t.Errorf("envelope %s delivered twice", evt.Request.EnvelopeID)
 		}
 		seen[evt.Request.EnvelopeID] = true
+		envelopes = append(envelopes, evt.Request.EnvelopeID)
 		attempts = append(attempts, evt.Request.RetryAttempt)
 		if evt.Request.RetryAttempt > 0 && evt.Request.RetryReason != "timeout" {
 			t.Errorf("retry_reason = %q", evt.Request.RetryReason)
@@ -421,6 +423,14 @@ func TestRedelivery(t *testing.T) {
 	time.Sleep(300 * time.Millisecond)
 	if d := srv.Deliveries(); len(d) != 3 {
 		t.Errorf("%d deliveries, want 3 (1 + MaxRedeliveries)", len(d))
+	}
+
+	// An ack of a redelivery is the event's ack.
+	if err := b.sm.AckCtx(ctx, envelopes[1], nil); err != nil {
+		t.Fatal(err)
+	}
+	if ack, err := srv.WaitEventAck(ctx, "EvRETRY"); err != nil || ack.EnvelopeID != envelopes[1] {
+		t.Errorf("WaitEventAck = %+v, %v; want the ack of %s", ack, err, envelopes[1])
 	}
 
 	// A late ack is recorded as such.
