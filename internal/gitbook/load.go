@@ -101,6 +101,7 @@ func (l *loader) load() (*team.Team, error) {
 			tp = src.readTeam(doc)
 		case rs != nil:
 			rs.rolePage = src.readRole(rs.id, doc)
+			src.release()
 		}
 	}
 	if !teamSeen && l.readable {

@@ -116,6 +116,11 @@ func (s *source) frontMatter(d *diags) {
 
 var yamlLine = regexp.MustCompile(`line (\d+):?`)
 
+// release drops the page's bytes once it is read: only its line starts serve
+// later diagnostics. Holding the bytes of every page (twice: as read and as
+// parsed) until the end of a load doubled its peak memory at 10,000 pages.
+func (s *source) release() { s.raw, s.md = nil, nil }
+
 // lineBytes is line i (0-based) including its line break.
 func (s *source) lineBytes(i int) []byte {
 	if i+1 < len(s.lineStarts) {

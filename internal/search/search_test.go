@@ -199,10 +199,17 @@ func BenchmarkAsk(b *testing.B) {
 		{"role", "que fait le designer ?"},
 		{"role_text", "qui fait les revues de code ?"},
 		{"typo", "desinger"},
+		{"task_english", "who owns GDPR compliance?"},
+		{"list_roles", "liste des rôles"},
 		{"list_tasks", "qui fait quoi ?"},
+		{"help", "aide"},
 		{"none", "recette de la tarte tatin"},
 	} {
 		b.Run(q.intent, func(b *testing.B) {
+			// The benchmark measures the intent it is named for.
+			if a := ix.Ask(context.Background(), q.q); !strings.HasPrefix(q.intent, string(a.Intent)) && q.intent != "role_text" && q.intent != "typo" {
+				b.Fatalf("%q: intent %s, want %s", q.q, a.Intent, q.intent)
+			}
 			for b.Loop() {
 				ix.Ask(context.Background(), q.q)
 			}
