@@ -79,3 +79,17 @@ func TestUsage(t *testing.T) {
 		t.Errorf("-h exited %d, want 0", code)
 	}
 }
+
+// TestPinnedChildKeepsItsCPU checks that a run restarted on its own CPUs does
+// not restart again, and starts the bots on the CPU it was given.
+func TestPinnedChildKeepsItsCPU(t *testing.T) {
+	t.Setenv(pinnedEnv, "0")
+	var o options
+	var out, errs strings.Builder
+	if code, done := pinned(context.Background(), nil, &out, &errs, &o); done || code != 0 {
+		t.Fatalf("pinned() = %d, %v in the restarted run; want to go on", code, done)
+	}
+	if o.childCPUs != "0" {
+		t.Errorf("bots on CPUs %q, want 0", o.childCPUs)
+	}
+}
