@@ -234,14 +234,7 @@ func (s *Server) Acks() []Ack {
 
 // WaitAck waits for the first ack of envelopeID.
 func (s *Server) WaitAck(ctx context.Context, envelopeID string) (Ack, error) {
-	var ack Ack
-	err := s.waitUntil(ctx, func() bool {
-		i, ok := s.firstAck[envelopeID]
-		if ok {
-			ack = s.acks[i]
-		}
-		return ok
-	})
+	ack, err := s.waitIndexedAck(ctx, s.firstAck, envelopeID)
 	if err != nil {
 		return Ack{}, fmt.Errorf("slacktest: waiting for the ack of %s: %w", envelopeID, err)
 	}
@@ -252,18 +245,25 @@ func (s *Server) WaitAck(ctx context.Context, envelopeID string) (Ack, error) {
 // redeliveries included: a bot may leave a delivery unacknowledged for Slack
 // to send it again.
 func (s *Server) WaitEventAck(ctx context.Context, eventID string) (Ack, error) {
+	ack, err := s.waitIndexedAck(ctx, s.eventAck, eventID)
+	if err != nil {
+		return Ack{}, fmt.Errorf("slacktest: waiting for an ack of event %s: %w", eventID, err)
+	}
+	return ack, nil
+}
+
+// waitIndexedAck waits until index, a map of s guarded by s.mu, points key
+// to an ack, and returns it.
+func (s *Server) waitIndexedAck(ctx context.Context, index map[string]int, key string) (Ack, error) {
 	var ack Ack
 	err := s.waitUntil(ctx, func() bool {
-		i, ok := s.eventAck[eventID]
+		i, ok := index[key]
 		if ok {
 			ack = s.acks[i]
 		}
 		return ok
 	})
-	if err != nil {
-		return Ack{}, fmt.Errorf("slacktest: waiting for an ack of event %s: %w", eventID, err)
-	}
-	return ack, nil
+	return ack, err
 }
 
 // Deliveries returns the envelopes written so far, in order.
