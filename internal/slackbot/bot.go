@@ -182,7 +182,9 @@ func (b *Bot) Run(ctx context.Context) error {
 		socketmode.OptionLog(silentLogger()),
 		socketmode.OptionDebug(false),
 	}, b.socketOpts...)...)
-	runCtx, stopSocket := context.WithCancel(ctx)
+	// The socket closes when stopSocket says, not with ctx: on shutdown,
+	// what slack-go has read is acknowledged first (drainSocket).
+	runCtx, stopSocket := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopSocket()
 	runErr := make(chan error, 1)
 	go func() { runErr <- sm.RunContext(runCtx) }()
@@ -226,6 +228,9 @@ read:
 
 	// Stop taking work: Slack redelivers what was not acknowledged.
 	b.setConnected(false)
+	if !socketDone {
+		b.drainSocket(lp, sm.Events)
+	}
 	stopSocket()
 	close(queue)
 	pending := len(queue)
@@ -258,6 +263,36 @@ read:
 
 // whoAmI calls auth.test to learn the bot's own ids, so it can ignore its
 // own messages and strip its mention from questions.
+// Requests slack-go has already read wait in its Events buffer (and more
+// may be on the wire): on shutdown they are acknowledged and queued before
+// the socket closes, until none has come for drainQuiet, for drainMax at
+// most. Slack redelivers an event never acknowledged, but a slash command
+// would fail for its user.
+const (
+	drainQuiet = 50 * time.Millisecond
+	drainMax   = time.Second
+)
+
+// drainSocket handles what events holds until it stays empty for
+// drainQuiet. Acks use the work context, which outlives the cancelled one.
+func (b *Bot) drainSocket(lp *loop, events <-chan socketmode.Event) {
+	quiet := time.NewTimer(drainQuiet)
+	defer quiet.Stop()
+	limit := time.NewTimer(drainMax)
+	defer limit.Stop()
+	for {
+		select {
+		case evt := <-events:
+			b.dispatch(lp.work, lp, evt)
+			quiet.Reset(drainQuiet)
+		case <-quiet.C:
+			return
+		case <-limit.C:
+			return
+		}
+	}
+}
+
 func (b *Bot) whoAmI(ctx context.Context) error {
 	var res *slack.AuthTestResponse
 	err := b.call(ctx, "auth.test", func(ctx context.Context) error {

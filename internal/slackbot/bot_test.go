@@ -1,6 +1,7 @@
 package slackbot_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -812,5 +813,41 @@ func TestOverloadedMentionComesBack(t *testing.T) {
 	if n := len(h.srv.Messages(slacktest.Method("chat.postMessage"), slacktest.Succeeded(),
 		func(m slacktest.Message) bool { return m.ThreadTS == last })); n != 1 {
 		t.Errorf("the overloaded mention got %d answers, want 1 (%v)", n, msgs)
+	}
+}
+
+// TestShutdownAcksWhatWasRead stops the bot right after a burst of commands:
+// every command slack-go had read is still acknowledged and answered, none
+// is left for its user to see fail.
+func TestShutdownAcksWhatWasRead(t *testing.T) {
+	t.Parallel()
+	h := start(t, setup{})
+	ctx := ctxFor(t, 10*time.Second)
+	var envs []string
+	for i := range 30 {
+		env, err := h.srv.SendSlashCommand(ctx, slacktest.SlashCommand{Command: "/role", Text: "designer", UserID: "U1", ChannelID: "C1", TriggerID: "t" + strconv.Itoa(i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		envs = append(envs, env)
+	}
+	if err := h.stop(); err != nil {
+		t.Fatalf("Run = %v, want nil", err)
+	}
+	acked := map[string]bool{}
+	for _, a := range h.srv.Acks() {
+		acked[a.EnvelopeID] = true
+	}
+	missing := 0
+	for _, env := range envs {
+		if !acked[env] {
+			missing++
+		}
+	}
+	if missing > 0 {
+		t.Errorf("%d of %d commands sent before the shutdown were never acknowledged", missing, len(envs))
+	}
+	if n := len(h.srv.Messages(slacktest.Method(slacktest.MethodResponseURL), slacktest.Succeeded())); n != len(envs)-missing {
+		t.Errorf("%d answers for %d acknowledged commands", n, len(envs)-missing)
 	}
 }
