@@ -82,6 +82,8 @@ type childReport struct {
 	InBotP50 time.Duration `json:"in_bot_p50"`
 	InBotP99 time.Duration `json:"in_bot_p99"`
 	InBotOK  bool          `json:"in_bot_ok"`
+	// CPU is the CPU time (user and system) the process used in all.
+	CPU time.Duration `json:"cpu"`
 }
 
 // isChild reports whether this process was started as a bot by startChild.
@@ -143,6 +145,10 @@ func runChild(stdout, stderr io.Writer) int {
 	}
 	var rep childReport
 	rep.InBotP50, rep.InBotP99, rep.InBotOK = inBot(reg)
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
+		rep.CPU = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
 	if err := json.NewEncoder(stdout).Encode(rep); err != nil {
 		return 1
 	}
