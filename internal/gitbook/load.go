@@ -7,12 +7,16 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/rolebot/rolebot/internal/team"
 	"github.com/yuin/goldmark/ast"
 	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
 )
 
 // minWords is the body size under which a role page is reported as (almost)
@@ -54,16 +58,13 @@ func (l *loader) load() (*team.Team, error) {
 	if err != nil {
 		return nil, err
 	}
-	md := newMarkdown()
 	var tp *teamPage
 	teamSeen := false
 	byPath := map[string]*roleState{}
 	byID := map[string]*roleState{}
 	var pageOrder []*roleState
+	var reads []pageRead
 	for _, p := range paths {
-		if err := l.ctx.Err(); err != nil {
-			return nil, err
-		}
 		l.files++
 		isTeam := strings.EqualFold(p, "README.md")
 		var rs *roleState
@@ -84,26 +85,23 @@ func (l *loader) load() (*team.Team, error) {
 				pageOrder = append(pageOrder, rs)
 			}
 		}
-		raw, err := fs.ReadFile(l.fsys, p)
-		if err != nil {
-			l.diags.errorf(p, 0, "fichier illisible : %v", unwrapPath(err))
-			continue
-		}
-		if !checkEncoding(p, raw, &l.diags) {
-			continue
-		}
-		src := newSource(p, raw, &l.diags)
-		doc := src.parse(md)
-		src.lintDrafts(&l.diags)
-		src.lintLinks(doc, l.exist, &l.diags)
+		reads = append(reads, pageRead{path: p, team: isTeam, role: rs})
+	}
+	if err := l.readPages(reads); err != nil {
+		return nil, err
+	}
+	// In path order, as the diagnostics were when pages were read one by one.
+	for i := range reads {
+		r := &reads[i]
+		l.diags.list = append(l.diags.list, r.diags.list...)
 		switch {
-		case isTeam:
-			tp = src.readTeam(doc)
-		case rs != nil:
-			rs.rolePage = src.readRole(rs.id, doc)
-			src.release()
+		case r.teamPage != nil:
+			tp = r.teamPage
+		case r.rolePage != nil:
+			r.role.rolePage = r.rolePage
 		}
 	}
+
 	if !teamSeen && l.readable {
 		l.diags.errorf("README.md", 0, "page d'équipe introuvable : le dossier doit avoir un README.md à sa racine, avec les cartes des rôles et la matrice de responsabilités")
 	}
@@ -134,6 +132,61 @@ func (l *loader) load() (*team.Team, error) {
 	t.Tasks = append(l.matrixTasks(tp, idx), l.otherTasks(tp)...)
 	l.uniqueTaskIDs(tp.src.path, t.Tasks)
 	return t, nil
+}
+
+// pageRead is one page to read, and once read, what it holds.
+type pageRead struct {
+	path string
+	team bool       // the team page
+	role *roleState // the role it is the page of; nil for the team page or a duplicate
+	// Filled by read:
+	diags    diags
+	teamPage *teamPage
+	rolePage *rolePage
+}
+
+// readPages reads, checks and parses the pages on every CPU: at thousands of
+// pages, goldmark is most of a load. Each page keeps its own diagnostics.
+func (l *loader) readPages(reads []pageRead) error {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(len(reads), 1)) {
+		wg.Go(func() {
+			md := newMarkdown() // one per goroutine: a goldmark parser keeps state
+			for i := int(next.Add(1) - 1); i < len(reads); i = int(next.Add(1) - 1) {
+				if l.ctx.Err() != nil {
+					return
+				}
+				l.read(&reads[i], md)
+			}
+		})
+	}
+	wg.Wait()
+	return l.ctx.Err()
+}
+
+// read reads one page. It changes nothing in l, so calls may run in
+// parallel.
+func (l *loader) read(r *pageRead, md parser.Parser) {
+	raw, err := fs.ReadFile(l.fsys, r.path)
+	if err != nil {
+		r.diags.errorf(r.path, 0, "fichier illisible : %v", unwrapPath(err))
+		return
+	}
+	if !checkEncoding(r.path, raw, &r.diags) {
+		return
+	}
+	src := newSource(r.path, raw, &r.diags)
+	doc := src.parse(md)
+	src.lintDrafts(&r.diags)
+	src.lintLinks(doc, l.exist, &r.diags)
+	switch {
+	case r.team:
+		r.teamPage = src.readTeam(doc)
+	case r.role != nil:
+		r.rolePage = src.readRole(r.role.id, doc)
+		src.release()
+	}
 }
 
 // walk lists the Markdown pages of the folder, shallowest first so that
