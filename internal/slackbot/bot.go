@@ -210,6 +210,12 @@ func (b *Bot) Run(ctx context.Context) error {
 	}
 
 	lp := &loop{sm: sm, queue: queue, work: workCtx}
+	// Acks have a context of their own: when ctx ends, both cases of the
+	// select below may be ready, and a request dispatched then would be
+	// acked with a cancelled context, which slack-go drops at random. It
+	// ends with the drain.
+	ackCtx, stopAcks := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopAcks()
 	var result error
 	socketDone := false
 read:
@@ -222,15 +228,19 @@ read:
 			result = b.socketError(ctx, err)
 			break read
 		case evt := <-sm.Events:
-			b.dispatch(ctx, lp, evt)
+			b.dispatch(ackCtx, lp, evt)
 		}
 	}
 
 	// Stop taking work: Slack redelivers what was not acknowledged.
 	b.setConnected(false)
 	if !socketDone {
-		b.drainSocket(lp, sm.Events)
+		b.drainSocket(ackCtx, lp, sm.Events)
+		// A hello read during the drain (a reconnection under way) must
+		// not make the bot ready again.
+		b.setConnected(false)
 	}
+	stopAcks()
 	stopSocket()
 	close(queue)
 	pending := len(queue)
@@ -261,8 +271,6 @@ read:
 	return result
 }
 
-// whoAmI calls auth.test to learn the bot's own ids, so it can ignore its
-// own messages and strip its mention from questions.
 // Requests slack-go has already read wait in its Events buffer (and more
 // may be on the wire): on shutdown they are acknowledged and queued before
 // the socket closes, until none has come for drainQuiet, for drainMax at
@@ -274,25 +282,28 @@ const (
 )
 
 // drainSocket handles what events holds until it stays empty for
-// drainQuiet. Acks use the work context, which outlives the cancelled one.
-func (b *Bot) drainSocket(lp *loop, events <-chan socketmode.Event) {
+// drainQuiet, for drainMax at most: the acks it sends end with it too, so a
+// stalled socket cannot hold the shutdown.
+func (b *Bot) drainSocket(ctx context.Context, lp *loop, events <-chan socketmode.Event) {
+	ctx, cancel := context.WithTimeout(ctx, drainMax)
+	defer cancel()
 	quiet := time.NewTimer(drainQuiet)
 	defer quiet.Stop()
-	limit := time.NewTimer(drainMax)
-	defer limit.Stop()
 	for {
 		select {
 		case evt := <-events:
-			b.dispatch(lp.work, lp, evt)
+			b.dispatch(ctx, lp, evt)
 			quiet.Reset(drainQuiet)
 		case <-quiet.C:
 			return
-		case <-limit.C:
+		case <-ctx.Done():
 			return
 		}
 	}
 }
 
+// whoAmI calls auth.test to learn the bot's own ids, so it can ignore its
+// own messages and strip its mention from questions.
 func (b *Bot) whoAmI(ctx context.Context) error {
 	var res *slack.AuthTestResponse
 	err := b.call(ctx, "auth.test", func(ctx context.Context) error {
@@ -448,7 +459,8 @@ func (b *Bot) ack(ctx context.Context, sm *socketmode.Client, req *socketmode.Re
 // enqueue hands j to the workers, or, when the queue is full, tells the
 // user the bot is busy. When even that cannot be sent, it forgets keys and
 // reports false: the caller must not acknowledge the request, so that Slack
-// delivers it again later rather than it being dropped. Only the read loop
+// delivers an event again later, and shows its error for a click, rather
+// than the request being dropped without a word. Only the read loop
 // sends on queue, so a queue seen with room has room.
 func (b *Bot) enqueue(lp *loop, j job, keys ...string) bool {
 	select {
@@ -462,7 +474,12 @@ func (b *Bot) enqueue(lp *loop, j job, keys ...string) bool {
 	for _, k := range keys {
 		b.seen.forget(k)
 	}
-	b.log.Warn("file pleine : requête laissée sans accusé de réception, Slack la renverra", "surface", j.surface)
+	if j.interaction != nil {
+		// Slack never sends a click again: the user sees its error.
+		b.log.Warn("file pleine : clic laissé sans accusé de réception, Slack affichera une erreur", "surface", j.surface)
+	} else {
+		b.log.Warn("file pleine : requête laissée sans accusé de réception, Slack la renverra", "surface", j.surface)
+	}
 	return false
 }
 
