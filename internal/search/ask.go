@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -332,19 +333,32 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 	// longer forms), then looked up exactly: far cheaper than bleve's fuzzy
 	// and prefix queries over every field.
 	exp := map[string]map[string]float64{}
-	// A word most documents hold in a field is not looked up there, unless
-	// the question has nothing else to be found by: the reranking still
-	// counts it (Index.matched).
+	// A concept most documents hold in a field, in any of its forms, is not
+	// looked up there in any form (its rarer forms and typos would make the
+	// few pages using them the only candidates), unless the question keeps
+	// no word of its own to be found by: the reranking still counts it
+	// (Index.matched).
 	var clauses, common []query.Query
+	exact := false // a kept clause looks up a form the question's words give
 	for _, c := range p.concepts {
 		typo := !ix.known(c) // "infra" is short for "infrastructure", no typo of "intra"
+		var commonIn [len(textFields)]bool
+		for _, alt := range c.alts {
+			for _, t := range alt {
+				for fi := range textFields {
+					commonIn[fi] = commonIn[fi] || ix.common(ix.fieldCount(t, fi))
+				}
+			}
+		}
 		for _, alt := range c.alts {
 			for _, t := range alt {
 				if _, done := exp[t]; done {
 					continue
 				}
 				exp[t] = ix.expand(t, typo)
-				for m := range exp[t] {
+				// Sorted: the clauses, and so bleve's ties, do not depend on
+				// map order.
+				for _, m := range slices.Sorted(maps.Keys(exp[t])) {
 					for fi, f := range textFields {
 						n := ix.fieldCount(m, fi)
 						if n == 0 {
@@ -352,18 +366,19 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 						}
 						tq := bleve.NewTermQuery(m)
 						tq.SetField(f)
-						if ix.common(n) {
+						if commonIn[fi] || ix.common(n) {
 							common = append(common, tq)
-						} else {
-							clauses = append(clauses, tq)
+							continue
 						}
+						clauses = append(clauses, tq)
+						exact = exact || m == t
 					}
 				}
 			}
 		}
 	}
-	if len(clauses) == 0 {
-		clauses = common
+	if !exact {
+		clauses = append(clauses, common...)
 	}
 	if len(clauses) == 0 {
 		return nil, nil

@@ -246,3 +246,33 @@ func TestCommonWordsAtScale(t *testing.T) {
 		t.Errorf("got %s %+v, want role-321", a.Intent, a.Role)
 	}
 }
+
+// TestCommonWordNotReplacedByARareForm: when a question's word is on most
+// pages and only one page uses a longer form of it, that page must not win
+// alone because the common word was left out of the search.
+func TestCommonWordNotReplacedByARareForm(t *testing.T) {
+	tm := &team.Team{Title: "Équipe"}
+	for i := range 400 {
+		text := fmt.Sprintf("Ce rôle sert le service numéro %d.", i)
+		switch {
+		case i == 5:
+			text += " Il tient le budget, suit le budget, prévoit le budget et défend le budget."
+		case i == 321:
+			text += " Il tient la ligne budgétaire."
+		case i < 300:
+			text += " Il connaît le budget."
+		}
+		tm.Roles = append(tm.Roles, team.Role{ID: fmt.Sprintf("role-%03d", i), Title: fmt.Sprintf("Agent %03d", i), Summary: "Un agent.",
+			Sections: []team.Section{{Title: "Mission", Text: text}}})
+	}
+	tm.Reindex()
+	ix, err := search.Build(context.Background(), tm, search.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	a := ix.Ask(context.Background(), "qui gère le budget ?")
+	if a.Role != nil && a.Role.ID == "role-321" {
+		t.Errorf("the one page saying « budgétaire » answered for « budget », held by 300 pages: %+v", a)
+	}
+}
