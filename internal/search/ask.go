@@ -384,6 +384,7 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 		return nil, nil
 	}
 	req := bleve.NewSearchRequestOptions(query.NewDisjunctionQuery(clauses), candidates, 0, false)
+	req.SortBy([]string{"-_score", "_id"})
 	res, err := ix.bleve.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, err
@@ -428,7 +429,18 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 		}
 		hits = append(hits, h)
 	}
-	sort.SliceStable(hits, func(i, j int) bool { return hits[i].score > hits[j].score })
+	// Ties are broken by kind and id: the same folder gives the same answer
+	// every time, whatever order bleve found equal documents in.
+	sort.SliceStable(hits, func(i, j int) bool {
+		a, b := &hits[i], &hits[j]
+		if a.score != b.score {
+			return a.score > b.score
+		}
+		if a.kind != b.kind {
+			return a.kind > b.kind // tasks first: the matrix says who owns what
+		}
+		return a.id < b.id
+	})
 	return hits, nil
 }
 

@@ -6,6 +6,7 @@ package search
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"runtime"
 	"slices"
@@ -93,6 +94,12 @@ func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create index: %w", err)
 	}
+	built := false
+	defer func() {
+		if !built {
+			_ = bi.Close() // a failed or cancelled build leaves no index running
+		}
+	}()
 	an, err := frenchAnalyzer(m)
 	if err != nil {
 		return nil, err
@@ -130,7 +137,7 @@ func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
 		for i := range part {
 			p := &part[i]
 			if p.names != nil {
-				ix.names[p.id] = p.names
+				ix.names[p.id] = append(ix.names[p.id], p.names...)
 			}
 			if err := batch.Index(p.key, ix.merge(p)); err != nil {
 				return nil, fmt.Errorf("index %s: %w", p.key, err)
@@ -150,7 +157,7 @@ func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
 	// Question words may be mistyped too ("s'ocupe"): they join the
 	// vocabulary that typos are corrected against.
 	for _, list := range []map[string]bool{structural, weak, whoWords, whichWords} {
-		for w := range list {
+		for _, w := range slices.Sorted(maps.Keys(list)) { // in order: typo ties go to the first
 			ix.learn(w)
 		}
 	}
@@ -158,6 +165,7 @@ func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
 	for t := range ix.df {
 		ix.termsByFirst.add(t)
 	}
+	built = true
 	return ix, nil
 }
 

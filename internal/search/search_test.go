@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/rolebot/rolebot/internal/answer"
+	"github.com/rolebot/rolebot/internal/contentgen"
 	"github.com/rolebot/rolebot/internal/gitbook"
 	"github.com/rolebot/rolebot/internal/reply"
 	"github.com/rolebot/rolebot/internal/search"
@@ -274,5 +275,40 @@ func TestCommonWordNotReplacedByARareForm(t *testing.T) {
 	a := ix.Ask(context.Background(), "qui gère le budget ?")
 	if a.Role != nil && a.Role.ID == "role-321" {
 		t.Errorf("the one page saying « budgétaire » answered for « budget », held by 300 pages: %+v", a)
+	}
+}
+
+// TestSameAnswersEveryBuild builds one generated folder several times: the
+// answers, alternatives and suggestions are the same every time, whatever
+// order maps and bleve's batches went in.
+func TestSameAnswersEveryBuild(t *testing.T) {
+	size := contentgen.Size{Pages: 300, Tasks: 30, Seed: 3}
+	fsys := contentgen.Folder(size)
+	questions := contentgen.Questions(size)
+	var first []string
+	for range 4 {
+		tm, _, err := gitbook.Load(context.Background(), fsys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ix, err := search.Build(context.Background(), tm, search.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, q := range questions {
+			b, _ := json.Marshal(ix.Ask(context.Background(), q))
+			got = append(got, string(b))
+		}
+		ix.Close()
+		if first == nil {
+			first = got
+			continue
+		}
+		for i := range got {
+			if got[i] != first[i] {
+				t.Fatalf("%q answered differently by two builds:\n%s\n%s", questions[i], first[i], got[i])
+			}
+		}
 	}
 }
