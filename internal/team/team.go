@@ -67,8 +67,9 @@ type Team struct {
 
 // Reindex makes Role and Task look ids up in constant time instead of
 // scanning, which matters at thousands of roles. Call it once Roles and Tasks
-// are final (gitbook.Load does); a Team changed afterwards must be
-// reindexed, or lookups may miss.
+// are final (gitbook.Load does). A lookup the index cannot vouch for (an
+// unknown id, or slices changed since) falls back to scanning, so a stale
+// index is slow, never wrong; reindex after a change.
 func (t *Team) Reindex() {
 	t.roleAt = make(map[string]int, len(t.Roles))
 	for i := range t.Roles {
@@ -184,11 +185,10 @@ func (t *Team) eachString(visit func(*string)) {
 // Role returns the role with the given id (the first, if two share it).
 func (t *Team) Role(id string) (*Role, bool) {
 	if t.roleAt != nil {
-		i, ok := t.roleAt[id]
-		if !ok || i >= len(t.Roles) {
-			return nil, false
+		if i, ok := t.roleAt[id]; ok && i < len(t.Roles) && t.Roles[i].ID == id {
+			return &t.Roles[i], true
 		}
-		return &t.Roles[i], true
+		// Unknown, or the roles changed since Reindex: scan.
 	}
 	for i := range t.Roles {
 		if t.Roles[i].ID == id {
@@ -201,11 +201,10 @@ func (t *Team) Role(id string) (*Role, bool) {
 // Task returns the task with the given id (the first, if two share it).
 func (t *Team) Task(id string) (*Task, bool) {
 	if t.taskAt != nil {
-		i, ok := t.taskAt[id]
-		if !ok || i >= len(t.Tasks) {
-			return nil, false
+		if i, ok := t.taskAt[id]; ok && i < len(t.Tasks) && t.Tasks[i].ID == id {
+			return &t.Tasks[i], true
 		}
-		return &t.Tasks[i], true
+		// Unknown, or the tasks changed since Reindex: scan.
 	}
 	for i := range t.Tasks {
 		if t.Tasks[i].ID == id {

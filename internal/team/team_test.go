@@ -67,3 +67,22 @@ func TestCompactKeepsEveryText(t *testing.T) {
 		t.Errorf("after Compact: %+v", tm)
 	}
 }
+
+func TestStaleIndexIsNeverWrong(t *testing.T) {
+	tm := &Team{Roles: []Role{{ID: "a"}, {ID: "b"}}, Tasks: []Task{{ID: "x"}, {ID: "y"}}}
+	tm.Reindex()
+	tm.Roles = []Role{{ID: "b"}, {ID: "c"}} // reordered, one removed, one added
+	tm.Tasks = tm.Tasks[1:]
+	for id, want := range map[string]bool{"a": false, "b": true, "c": true} {
+		r, ok := tm.Role(id)
+		if ok != want || (ok && r.ID != id) {
+			t.Errorf("Role(%q) = %v, %v after a change; want found=%v", id, r, ok, want)
+		}
+	}
+	if k, ok := tm.Task("y"); !ok || k.ID != "y" {
+		t.Errorf("Task(y) = %v, %v", k, ok)
+	}
+	if _, ok := tm.Task("x"); ok {
+		t.Error("Task(x) found after its removal")
+	}
+}
