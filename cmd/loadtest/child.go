@@ -11,8 +11,8 @@ import (
 	"os"
 	"os/exec"
 	"os/signal"
-	"runtime"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -50,9 +50,9 @@ func pinned(ctx context.Context, args []string, stdout, stderr io.Writer, o *opt
 		o.childCPUs = cpus
 		return 0, false
 	}
-	n := runtime.NumCPU()
-	taskset, err := exec.LookPath("taskset")
-	if n < 2 || err != nil {
+	cpus, err := allowedCPUs()
+	taskset, lookErr := exec.LookPath("taskset")
+	if err != nil || len(cpus) < 2 || lookErr != nil {
 		fmt.Fprintln(stderr, "loadtest : pas de processeur réservé au bot (un seul processeur, ou pas de taskset)")
 		return 0, false
 	}
@@ -61,18 +61,77 @@ func pinned(ctx context.Context, args []string, stdout, stderr io.Writer, o *opt
 		fmt.Fprintf(stderr, "loadtest : %v\n", err)
 		return 1, true
 	}
-	cmd := exec.CommandContext(ctx, taskset, append([]string{"--cpu-list", fmt.Sprintf("1-%d", n-1), exe}, args...)...)
-	cmd.Env = append(os.Environ(), pinnedEnv+"=0")
+	// The bots get the first CPU this process may use, this process the
+	// others: in a container, they need not be 0 to N-1.
+	rest := make([]string, 0, len(cpus)-1)
+	for _, c := range cpus[1:] {
+		rest = append(rest, strconv.Itoa(c))
+	}
+	cmd := exec.Command(taskset, append([]string{"--cpu-list", strings.Join(rest, ","), exe}, args...)...)
+	cmd.Env = append(os.Environ(), pinnedEnv+"="+strconv.Itoa(cpus[0]))
 	cmd.Stdout, cmd.Stderr = stdout, stderr
-	if err := cmd.Run(); err != nil {
-		var exit *exec.ExitError
-		if errors.As(err, &exit) {
-			return exit.ExitCode(), true
-		}
+	if err := cmd.Start(); err != nil {
 		fmt.Fprintf(stderr, "loadtest : %v\n", err)
 		return 1, true
 	}
+	// On Ctrl-C or SIGTERM, the restarted process is told to stop, as this
+	// one was, so that it stops its bots: a SIGKILL would leave them running.
+	waited := make(chan error, 1)
+	go func() { waited <- cmd.Wait() }()
+	var werr error
+	select {
+	case werr = <-waited:
+	case <-ctx.Done():
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		werr = <-waited
+	}
+	if werr != nil {
+		var exit *exec.ExitError
+		if errors.As(werr, &exit) && exit.ExitCode() > 0 {
+			return exit.ExitCode(), true
+		}
+		return 1, true // killed by a signal, or never ran
+	}
 	return 0, true
+}
+
+// allowedCPUs lists the CPUs this process may run on, from Linux's
+// /proc/self/status.
+func allowedCPUs() ([]int, error) {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return nil, err
+	}
+	for line := range strings.Lines(string(b)) {
+		list, ok := strings.CutPrefix(line, "Cpus_allowed_list:")
+		if !ok {
+			continue
+		}
+		return parseCPUList(strings.TrimSpace(list))
+	}
+	return nil, errors.New("Cpus_allowed_list absent de /proc/self/status")
+}
+
+// parseCPUList reads a Linux CPU list such as "0-3,8,10-11".
+func parseCPUList(list string) ([]int, error) {
+	var cpus []int
+	for part := range strings.SplitSeq(list, ",") {
+		lo, hi, isRange := strings.Cut(part, "-")
+		a, err := strconv.Atoi(lo)
+		if err != nil {
+			return nil, fmt.Errorf("liste de processeurs illisible %q", list)
+		}
+		b := a
+		if isRange {
+			if b, err = strconv.Atoi(hi); err != nil || b < a {
+				return nil, fmt.Errorf("liste de processeurs illisible %q", list)
+			}
+		}
+		for c := a; c <= b; c++ {
+			cpus = append(cpus, c)
+		}
+	}
+	return cpus, nil
 }
 
 // childReport is what a child prints on stdout when it stops.
@@ -199,6 +258,7 @@ func startChild(srv *slacktest.Server, kind string, o options) (stop func() (chi
 	if o.verbose {
 		cmd.Env = append(cmd.Env, childVerbose+"=1")
 	}
+	stopWithParent(cmd)
 	var out, errs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errs
 	if o.verbose {

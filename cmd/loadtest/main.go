@@ -165,9 +165,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if in.InBotOK {
 		fmt.Fprintf(stdout, "  dont dans le bot     p50 ≤ %s   p99 ≤ %s (lecture de la requête → ack confié à slack-go, histogramme)\n", ms(in.InBotP50), ms(in.InBotP99))
 	}
-	if in.CPU > 0 {
-		fmt.Fprintf(stdout, "  CPU du bot           %s en tout, démarrage et mise en route compris (%s par question)\n",
-			ms(in.CPU), ms(in.CPU/time.Duration(o.n)))
+	if in.CPU > 0 && bot.answered > 0 {
+		fmt.Fprintf(stdout, "  CPU du bot           %s en tout, démarrage et mise en route compris (%s par question répondue)\n",
+			ms(in.CPU), ms(in.CPU/time.Duration(bot.answered)))
 	}
 
 	fmt.Fprintf(stdout, "\nplancher (client socket-mode qui ne fait qu'accuser réception), même rafale :\n")

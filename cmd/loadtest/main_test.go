@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -91,5 +92,25 @@ func TestPinnedChildKeepsItsCPU(t *testing.T) {
 	}
 	if o.childCPUs != "0" {
 		t.Errorf("bots on CPUs %q, want 0", o.childCPUs)
+	}
+}
+
+func TestParseCPUList(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want []int
+		err  bool
+	}{
+		{"0", []int{0}, false},
+		{"0-1", []int{0, 1}, false},
+		{"2-3,8,10-11", []int{2, 3, 8, 10, 11}, false},
+		{"", nil, true},
+		{"3-1", nil, true},
+		{"a-b", nil, true},
+	} {
+		got, err := parseCPUList(tc.in)
+		if (err != nil) != tc.err || !slices.Equal(got, tc.want) {
+			t.Errorf("parseCPUList(%q) = %v, %v; want %v, error %v", tc.in, got, err, tc.want, tc.err)
+		}
 	}
 }
