@@ -109,7 +109,7 @@ func allowedCPUs() ([]int, error) {
 		}
 		return parseCPUList(strings.TrimSpace(list))
 	}
-	return nil, errors.New("Cpus_allowed_list absent de /proc/self/status")
+	return nil, errors.New("liste des processeurs permis (Cpus_allowed_list) absente de /proc/self/status")
 }
 
 // parseCPUList reads a Linux CPU list such as "0-3,8,10-11".
