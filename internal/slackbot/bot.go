@@ -456,6 +456,24 @@ func (b *Bot) ack(ctx context.Context, sm *socketmode.Client, req *socketmode.Re
 	b.metrics.AckLatency.WithLabelValues(req.Type).Observe(time.Since(read).Seconds())
 }
 
+// laterAck acknowledges a request when its handler returns, after the job
+// is queued (see ackLast), unless skip is set: the request is then left for
+// Slack to deliver again.
+type laterAck struct {
+	b    *Bot
+	ctx  context.Context
+	sm   *socketmode.Client
+	req  *socketmode.Request
+	read time.Time
+	skip bool
+}
+
+func (l *laterAck) send() {
+	if !l.skip {
+		l.b.ack(l.ctx, l.sm, l.req, l.read, nil)
+	}
+}
+
 // enqueue hands j to the workers, or, when the queue is full, tells the
 // user the bot is busy. When even that cannot be sent, it forgets keys and
 // reports false: the caller must not acknowledge the request, so that Slack
@@ -509,14 +527,9 @@ func (b *Bot) onSlash(ctx context.Context, lp *loop, evt socketmode.Event) {
 }
 
 func (b *Bot) onEvent(ctx context.Context, lp *loop, evt socketmode.Event) {
-	sm := lp.sm
 	read := time.Now()
-	acked := true
-	defer func() {
-		if acked {
-			b.ack(ctx, sm, evt.Request, read, nil) // see ackLast
-		}
-	}()
+	later := &laterAck{b: b, ctx: ctx, sm: lp.sm, req: evt.Request, read: read}
+	defer later.send()
 	outer, ok := evt.Data.(slackevents.EventsAPIEvent)
 	if !ok {
 		return
@@ -563,18 +576,13 @@ func (b *Bot) onEvent(ctx context.Context, lp *loop, evt socketmode.Event) {
 		b.duplicate(kind, evt.Request)
 		return
 	}
-	acked = b.enqueue(lp, j, keys...)
+	later.skip = !b.enqueue(lp, j, keys...)
 }
 
 func (b *Bot) onInteraction(ctx context.Context, lp *loop, evt socketmode.Event) {
-	sm := lp.sm
 	read := time.Now()
-	acked := true
-	defer func() {
-		if acked {
-			b.ack(ctx, sm, evt.Request, read, nil) // see ackLast
-		}
-	}()
+	later := &laterAck{b: b, ctx: ctx, sm: lp.sm, req: evt.Request, read: read}
+	defer later.send()
 	cb, ok := evt.Data.(slack.InteractionCallback)
 	if !ok || cb.Type != slack.InteractionTypeBlockActions {
 		return
@@ -604,7 +612,7 @@ func (b *Bot) onInteraction(ctx context.Context, lp *loop, evt socketmode.Event)
 		b.duplicate("interaction", evt.Request)
 		return
 	}
-	acked = b.enqueue(lp, j, keys...)
+	later.skip = !b.enqueue(lp, j, keys...)
 }
 
 func (b *Bot) duplicate(kind string, req *socketmode.Request) {
