@@ -196,7 +196,10 @@ func (s *Server) Close() {
 	for _, c := range conns {
 		c.kill()
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	// Requests in flight get a moment to finish; a client's new keep-alive
+	// connection that never sent a request counts as active for seconds, so
+	// a longer wait only slows every test down.
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	if err := s.http.Shutdown(ctx); err != nil {
 		_ = s.http.Close()
