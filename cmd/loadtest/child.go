@@ -217,22 +217,6 @@ func runChild(stdout, stderr io.Writer) int {
 // childServer is the fake Slack as a child sees it: its address and tokens.
 type childServer struct{ apiURL, bot, app string }
 
-func (c childServer) APIURL() string { return c.apiURL }
-
-// slackServer is what starting a bot needs to know of the fake Slack.
-type slackServer interface{ APIURL() string }
-
-func tokens(s slackServer) (bot, app string) {
-	switch s := s.(type) {
-	case childServer:
-		return s.bot, s.app
-	case *slacktest.Server:
-		cfg := s.Config()
-		return cfg.BotToken, cfg.AppToken
-	}
-	return "", ""
-}
-
 // startChild starts kind ("rolebot" or "floor") in a child process
 // connected to srv; stop sends it SIGTERM and returns its report.
 func startChild(srv *slacktest.Server, kind string, o options) (stop func() (childReport, error), err error) {

@@ -202,14 +202,13 @@ func loadContent(ctx context.Context) (*knowledge.Store, error) {
 
 // startRolebot runs the real bot against srv; stop cancels it and returns
 // what Run returned.
-func startRolebot(srv slackServer, store *knowledge.Store, workers int, logger *slog.Logger, reg prometheus.Registerer) (func() error, error) {
-	botToken, appToken := tokens(srv)
+func startRolebot(srv childServer, store *knowledge.Store, workers int, logger *slog.Logger, reg prometheus.Registerer) (func() error, error) {
 	metrics, err := slackbot.NewMetrics(reg)
 	if err != nil {
 		return nil, err
 	}
 	bot := slackbot.New(slackbot.Options{
-		API:             slackbot.NewClient(config.Secret(botToken), config.Secret(appToken), srv.APIURL()),
+		API:             slackbot.NewClient(config.Secret(srv.bot), config.Secret(srv.app), srv.apiURL),
 		Store:           store,
 		Logger:          logger,
 		Metrics:         metrics,
@@ -266,9 +265,8 @@ func inBot(reg *prometheus.Registry) (p50, p99 time.Duration, ok bool) {
 
 // startFloor runs the least a socket-mode app can do: read each request off
 // slack-go's Events channel and acknowledge it, nothing more.
-func startFloor(srv slackServer) (func() error, error) {
-	botToken, appToken := tokens(srv)
-	api := slack.New(botToken, slack.OptionAppLevelToken(appToken), slack.OptionAPIURL(srv.APIURL()))
+func startFloor(srv childServer) (func() error, error) {
+	api := slack.New(srv.bot, slack.OptionAppLevelToken(srv.app), slack.OptionAPIURL(srv.apiURL))
 	sm := socketmode.New(api)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
