@@ -389,6 +389,15 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The ids of the terms looked for, resolved once for every candidate.
+	ids := map[string]uint32{}
+	for _, ms := range exp {
+		for m := range ms {
+			if tid, ok := ix.termIDs[m]; ok {
+				ids[m] = tid
+			}
+		}
+	}
 	total := 0.0
 	for _, c := range p.concepts {
 		total += c.weight
@@ -398,7 +407,7 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 		kind, id, _ := strings.Cut(dm.ID, ":")
 		h := hit{kind: kind, id: id}
 		fw := fieldWeight[kind]
-		matched := ix.matched(dm.ID, exp)
+		matched := ix.matched(dm.ID, ids)
 		for ci, c := range p.concepts {
 			best, bestAny := 0.0, 0.0
 			for f, w := range fw {
@@ -444,19 +453,21 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 	return hits, nil
 }
 
-// matched lists, per text field of document id, the indexed terms of exp it
-// holds.
-func (ix *Index) matched(id string, exp map[string]map[string]float64) map[string]map[string]bool {
+// matched lists, per text field of document id, which of the terms ids
+// (term → term id) it holds.
+func (ix *Index) matched(id string, ids map[string]uint32) map[string]map[string]bool {
 	out := map[string]map[string]bool{}
+	held := ix.fields[id]
+	if held == nil {
+		return out
+	}
 	for fi, f := range textFields {
-		for _, ms := range exp {
-			for m := range ms {
-				if ix.holds(id, fi, m) {
-					if out[f] == nil {
-						out[f] = map[string]bool{}
-					}
-					out[f][m] = true
+		for m, tid := range ids {
+			if _, ok := slices.BinarySearch(held[fi], tid); ok {
+				if out[f] == nil {
+					out[f] = map[string]bool{}
 				}
+				out[f][m] = true
 			}
 		}
 	}

@@ -314,18 +314,6 @@ func (ix *Index) merge(p *prepared) doc {
 	return out
 }
 
-// holds reports whether the text field numbered field of document id holds
-// term.
-func (ix *Index) holds(id string, field int, term string) bool {
-	tid, ok := ix.termIDs[term]
-	held := ix.fields[id]
-	if !ok || held == nil {
-		return false
-	}
-	_, found := slices.BinarySearch(held[field], tid)
-	return found
-}
-
 // Common words are left out of the search for candidates, in the fields
 // where more than commonShare of the documents, and at least commonMin of
 // them, hold them: "usagers" in the text of most of 10,000 role pages would
