@@ -931,3 +931,18 @@ func TestCardNeverEmpty(t *testing.T) {
 		checkRoundTrip(t, m.Blocks)
 	}
 }
+
+// BenchmarkCard measures a card's assembly and the marshalling slack-go
+// then does: both run for every answer the bot posts.
+func BenchmarkCard(b *testing.B) {
+	for _, tc := range cardCases() {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				m := Card(tc.a, tc.o)
+				if _, err := json.Marshal(m.Blocks); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
