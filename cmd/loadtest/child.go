@@ -7,18 +7,20 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"os/exec"
 	"os/signal"
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/rolebot/rolebot/internal/config"
+	"github.com/rolebot/rolebot/internal/knowledge"
 	"github.com/rolebot/rolebot/internal/slacktest"
 )
 
@@ -34,7 +36,6 @@ const (
 	childAPIURL  = "LOADTEST_API_URL"
 	childBot     = "LOADTEST_BOT_TOKEN"
 	childApp     = "LOADTEST_APP_TOKEN"
-	childVerbose = "LOADTEST_VERBOSE"
 	pinnedEnv    = "LOADTEST_PINNED" // the CPU list the bots run on
 )
 
@@ -174,17 +175,19 @@ func runChild(stdout, stderr io.Writer) int {
 	}
 	switch os.Getenv(childEnv) {
 	case "rolebot":
-		logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-		if os.Getenv(childVerbose) != "" {
-			logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-		}
+		// As serve does: its logs (one JSON line a question) and its
+		// garbage collector settings are part of what an answer costs.
+		logger := config.Config{LogLevel: "info", LogFormat: "json"}.Logger(stderr)
 		workers := 0
 		fmt.Sscan(os.Getenv(childWorkers), &workers)
+		gc := knowledge.NewGC(os.Getenv)
+		gc.Begin()
 		store, lerr := loadContent(ctx)
 		if lerr != nil {
 			fmt.Fprintf(stderr, "loadtest : %v\n", lerr)
 			return 1
 		}
+		gc.End()
 		reg = prometheus.NewRegistry()
 		stopBot, err = startRolebot(srv, store, workers, logger, reg)
 	case "floor":
@@ -239,14 +242,12 @@ func startChild(srv *slacktest.Server, kind string, o options) (stop func() (chi
 	if kind == "rolebot" && o.cpuProfile != "" {
 		cmd.Env = append(cmd.Env, childProfile+"="+o.cpuProfile)
 	}
-	if o.verbose {
-		cmd.Env = append(cmd.Env, childVerbose+"=1")
-	}
 	stopWithParent(cmd)
-	var out, errs bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errs
+	var out bytes.Buffer
+	errs := &tail{max: 8 << 10}
+	cmd.Stdout, cmd.Stderr = &out, errs
 	if o.verbose {
-		cmd.Stderr = io.MultiWriter(&errs, os.Stderr)
+		cmd.Stderr = io.MultiWriter(errs, os.Stderr)
 	}
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("démarrage du bot (%s) : %w", kind, err)
@@ -271,4 +272,28 @@ func startChild(srv *slacktest.Server, kind string, o options) (stop func() (chi
 		}
 		return rep, nil
 	}, nil
+}
+
+// tail keeps the last max bytes written to it: a child's logs, to say why
+// it failed.
+type tail struct {
+	mu  sync.Mutex
+	max int
+	buf []byte
+}
+
+func (t *tail) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if over := len(t.buf) - t.max; over > 0 {
+		t.buf = bytes.Clone(t.buf[over:])
+	}
+	return len(p), nil
+}
+
+func (t *tail) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.buf)
 }

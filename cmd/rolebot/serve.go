@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -19,10 +18,6 @@ import (
 	"github.com/rolebot/rolebot/internal/knowledge"
 	"github.com/rolebot/rolebot/internal/slackbot"
 )
-
-// serveGCPercent is the garbage collector's target for serve when GOGC is
-// not set (see docs/benchmarks.md).
-const serveGCPercent = 50
 
 func runServe(ctx context.Context, env *environment, args []string) int {
 	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -62,18 +57,13 @@ Se règle par des variables d'environnement :`)
 	logger := cfg.Logger(env.stderr)
 	logger.Info("démarrage de rolebot", "version", version, "commit", commit, "config", cfg)
 
-	if env.getenv("GOGC") == "" {
-		// The heap is mostly the index, which never changes: Go's default
-		// (100) lets it double before each collection. 50 keeps a
-		// 10,000-page folder at about 220 MiB resident instead of 290, and
-		// costs a small folder nothing worth measuring.
-		debug.SetGCPercent(serveGCPercent)
-	}
+	gc := knowledge.NewGC(env.getenv)
+	gc.Begin()
 	snap, code := loadSnapshot(ctx, env, cfg.ContentDir)
 	if snap == nil {
 		return code
 	}
-	knowledge.GiveBack()
+	gc.End()
 	// Answers read the store only: a reload swaps its snapshot.
 	store := knowledge.NewStore(snap)
 	defer func() {
@@ -123,7 +113,7 @@ Se règle par des variables d'environnement :`)
 		hup := make(chan os.Signal, 1)
 		signal.Notify(hup, syscall.SIGHUP)
 		defer signal.Stop(hup)
-		rel := knowledge.NewReloader(cfg.ContentDir, store, logger, func(ok bool, v string) {
+		rel := knowledge.NewReloader(cfg.ContentDir, store, gc, logger, func(ok bool, v string) {
 			if ok {
 				reloads.WithLabelValues("ok").Inc()
 				logger.Info("contenu rechargé", "version", v)

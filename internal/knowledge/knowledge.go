@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"runtime/debug"
 	"sort"
 	"sync/atomic"
 
@@ -100,13 +99,6 @@ func version(fsys fs.FS) string {
 type Store struct {
 	cur atomic.Pointer[Snapshot]
 }
-
-// GiveBack returns to the system the memory a build or a dropped index
-// leaves behind. Building an index makes several times its size in garbage,
-// which the Go runtime would otherwise keep for minutes: at 10,000 pages,
-// about 100 MB of resident memory held for nothing. The reloader calls it
-// after each swap; a service calls it after its first Load.
-func GiveBack() { debug.FreeOSMemory() }
 
 // NewStore serves s.
 func NewStore(s *Snapshot) *Store {

@@ -39,6 +39,7 @@ const (
 type Reloader struct {
 	dir      string
 	store    *Store
+	gc       *GC
 	logger   *slog.Logger
 	onResult func(ok bool, version string)
 	grace    time.Duration // closeGrace; tests shorten it
@@ -47,17 +48,17 @@ type Reloader struct {
 	mu sync.Mutex // held for a whole reload
 }
 
-// NewReloader reloads dir into store. logger may be nil (logs are then
-// dropped); onResult, if not nil, is told the outcome of every reload that
+// NewReloader reloads dir into store, each build between gc.Begin and
+// gc.End (gc may be nil). logger may be nil (logs are then dropped); onResult, if not nil, is told the outcome of every reload that
 // either fails or serves a new version, for metrics and health checks.
-func NewReloader(dir string, store *Store, logger *slog.Logger, onResult func(ok bool, version string)) *Reloader {
+func NewReloader(dir string, store *Store, gc *GC, logger *slog.Logger, onResult func(ok bool, version string)) *Reloader {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
 	if onResult == nil {
 		onResult = func(bool, string) {}
 	}
-	return &Reloader{dir: filepath.Clean(dir), store: store, logger: logger, onResult: onResult, grace: closeGrace}
+	return &Reloader{dir: filepath.Clean(dir), store: store, gc: gc, logger: logger, onResult: onResult, grace: closeGrace}
 }
 
 // Reload loads the folder now. On success it serves the new snapshot, closes
@@ -70,12 +71,14 @@ func (r *Reloader) Reload(ctx context.Context) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 
+	r.gc.Begin()
 	fsys, err := Open(r.dir)
 	var snap *Snapshot
 	if err == nil {
 		snap, err = Load(ctx, fsys)
 	}
 	if err != nil {
+		r.gc.End()
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			// Shutting down is not a content error: nothing to report.
 			return fmt.Errorf("rechargement de %s : %w", r.dir, ctxErr)
@@ -92,25 +95,28 @@ func (r *Reloader) Reload(ctx context.Context) error {
 			r.logger.Warn("fermeture de l'index inutile", "error", cerr)
 		}
 		r.logger.Debug("contenu inchangé", "version", snap.Version)
-		GiveBack()
+		r.gc.End()
 		return nil
 	}
 	old := r.store.Swap(snap)
 	r.logger.Info("contenu rechargé", "version", snap.Version,
 		"roles", snap.Report.Roles, "tasks", snap.Report.Tasks, "warnings", snap.Report.Warnings())
 	r.onResult(true, snap.Version)
-	if old != nil && old.Index != nil {
-		// Readers took the old snapshot without a lock, so nothing says when
-		// the last one is done with it; a question takes milliseconds, the
-		// grace delay is generous.
-		idx, logger := old.Index, r.logger
-		time.AfterFunc(r.grace, func() {
-			if cerr := idx.Close(); cerr != nil {
-				logger.Warn("fermeture de l'ancien index", "version", old.Version, "error", cerr)
-			}
-			GiveBack()
-		})
+	if old == nil || old.Index == nil {
+		r.gc.End()
+		return nil
 	}
+	// Readers took the old snapshot without a lock, so nothing says when
+	// the last one is done with it; a question takes milliseconds, the
+	// grace delay is generous. The build settings last until then: the
+	// live heap holds both indexes.
+	idx, logger, gc := old.Index, r.logger, r.gc
+	time.AfterFunc(r.grace, func() {
+		if cerr := idx.Close(); cerr != nil {
+			logger.Warn("fermeture de l'ancien index", "version", old.Version, "error", cerr)
+		}
+		gc.End()
+	})
 	return nil
 }
 

@@ -74,7 +74,7 @@ func newHarness(t *testing.T, dir string) *harness {
 	}
 	h := &harness{dir: dir, store: NewStore(snap), results: make(chan result, 64), hup: make(chan os.Signal, 1)}
 	logger := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	h.r = NewReloader(dir, h.store, logger, func(ok bool, v string) { h.results <- result{ok, v} })
+	h.r = NewReloader(dir, h.store, nil, logger, func(ok bool, v string) { h.results <- result{ok, v} })
 	// Long enough for any question in flight, short enough to be exercised.
 	h.r.grace = 300 * time.Millisecond
 	return h
