@@ -58,3 +58,52 @@ func TestLexiconNeverMissesANearWord(t *testing.T) {
 		t.Error("the mask ruled nothing out")
 	}
 }
+
+// TestFieldPositions: the weights and flags of reranking name fields by
+// their position in textFields.
+func TestFieldPositions(t *testing.T) {
+	for at, f := range map[int]string{nameAt: fieldName, summaryAt: fieldSummary, bodyAt: fieldBody, detailsAt: fieldDetails, notesAt: fieldNotes} {
+		if textFields[at] != f {
+			t.Errorf("textFields[%d] = %q, want %q", at, textFields[at], f)
+		}
+	}
+}
+
+// TestLookedUpQuality: a concept's quality in a field is the best of its
+// forms, each the mean over its terms of the best weight of the forms
+// the field holds.
+func TestLookedUpQuality(t *testing.T) {
+	ix := &Index{termIDs: map[string]uint32{"budget": 7, "budgetaire": 3, "suivi": 9}}
+	p := parsed{concepts: []concept{
+		{alts: [][]string{{"suivi", "budgetair"}, {"pilotage"}}},
+	}}
+	exp := map[string]map[string]float64{
+		"suivi":     {"suivi": 1},
+		"budgetair": {"budgetaire": 1, "budget": 0.5},
+		"pilotage":  {"pilotage": 1}, // not in the index: never held
+	}
+	lk := ix.lookup(p, exp)
+	fields := func(ids ...uint32) *[len(textFields)][]uint32 {
+		var f [len(textFields)][]uint32
+		f[bodyAt] = ids
+		return &f
+	}
+	for _, tt := range []struct {
+		ids  []uint32
+		want float64
+	}{
+		{nil, 0},
+		{[]uint32{9}, 0.5},           // suivi only: (1 + 0) / 2
+		{[]uint32{7, 9}, 0.75},       // suivi and budget: (1 + 0.5) / 2
+		{[]uint32{3, 7, 9}, 1},       // the best form of each term
+		{[]uint32{1, 2, 4, 5, 6}, 0}, // none of them
+	} {
+		held := lk.held(fields(tt.ids...))
+		if got := lk.quality(0, held[bodyAt]); got != tt.want {
+			t.Errorf("held %v: quality %v, want %v", tt.ids, got, tt.want)
+		}
+		if got := lk.quality(0, held[nameAt]); got != 0 {
+			t.Errorf("held %v: quality %v in an empty field", tt.ids, got)
+		}
+	}
+}

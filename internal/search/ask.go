@@ -41,9 +41,10 @@ const (
 
 // fieldWeight says how much a match in a field tells: a task's own title
 // says more than a sentence deep in a role page.
-var fieldWeight = map[string]map[string]float64{
-	"role": {fieldName: 1.0, fieldSummary: 0.75, fieldBody: 0.5},
-	"task": {fieldName: 1.0, fieldDetails: 0.9, fieldNotes: 0.5},
+// Indexed like textFields; a field a kind does not have weighs 0.
+var fieldWeight = map[string][len(textFields)]float64{
+	"role": {nameAt: 1.0, summaryAt: 0.75, bodyAt: 0.5},
+	"task": {nameAt: 1.0, detailsAt: 0.9, notesAt: 0.5},
 }
 
 // Ask answers one question. It never fails: a question it cannot answer gets
@@ -201,6 +202,7 @@ type concept struct {
 	alts   [][]string // analysed terms: alts[0] as typed, then synonyms
 	weight float64
 	weak   bool // an ownership word: it says an owner is asked for, not what
+	known  bool // some page uses it in some form: then it is no typo
 }
 
 // parsed is a question reduced to what search needs.
@@ -264,7 +266,8 @@ func (ix *Index) parse(ws []string) parsed {
 				c.weak = true
 				c.weight = weakWeight
 			}
-			if !ix.known(c) {
+			c.known = ix.known(c)
+			if !c.known {
 				p.unknown++
 			}
 			p.concepts = append(p.concepts, c)
@@ -341,7 +344,7 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 	var clauses, common []query.Query
 	exact := false // a kept clause looks up a form the question's words give
 	for _, c := range p.concepts {
-		typo := !ix.known(c) // "infra" is short for "infrastructure", no typo of "intra"
+		typo := !c.known // "infra" is short for "infrastructure", no typo of "intra"
 		var commonIn [len(textFields)]bool
 		for _, alt := range c.alts {
 			for _, t := range alt {
@@ -389,15 +392,7 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The ids of the terms looked for, resolved once for every candidate.
-	ids := map[string]uint32{}
-	for _, ms := range exp {
-		for m := range ms {
-			if tid, ok := ix.termIDs[m]; ok {
-				ids[m] = tid
-			}
-		}
-	}
+	lk := ix.lookup(p, exp)
 	total := 0.0
 	for _, c := range p.concepts {
 		total += c.weight
@@ -407,19 +402,22 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 		kind, id, _ := strings.Cut(dm.ID, ":")
 		h := hit{kind: kind, id: id}
 		fw := fieldWeight[kind]
-		matched := ix.matched(dm.ID, ids)
+		held := lk.held(ix.fields[dm.ID])
 		for ci, c := range p.concepts {
 			best, bestAny := 0.0, 0.0
-			for f, w := range fw {
-				q := altQuality(c, matched[f], exp)
+			for fi, w := range fw {
+				if w == 0 {
+					continue
+				}
+				q := lk.quality(ci, held[fi])
 				best = max(best, w*q)
 				bestAny = max(bestAny, q)
-				if q > 0 && (f == fieldName || f == fieldSummary || f == fieldDetails) && c.weight > 0 {
-					if !p.concepts[ci].weak {
+				if q > 0 && (fi == nameAt || fi == summaryAt || fi == detailsAt) && c.weight > 0 {
+					if !c.weak {
 						h.strong = true
 					}
 				}
-				if q > 0 && (f == fieldName || f == fieldDetails) && kind == "task" && ci == 0 {
+				if q > 0 && (fi == nameAt || fi == detailsAt) && kind == "task" && ci == 0 {
 					h.head = true
 				}
 			}
@@ -453,44 +451,105 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 	return hits, nil
 }
 
-// matched lists, per text field of document id, which of the terms ids
-// (term → term id) it holds.
-func (ix *Index) matched(id string, ids map[string]uint32) map[string]map[string]bool {
-	out := map[string]map[string]bool{}
-	held := ix.fields[id]
-	if held == nil {
-		return out
-	}
-	for fi, f := range textFields {
-		for m, tid := range ids {
-			if _, ok := slices.BinarySearch(held[fi], tid); ok {
-				if out[f] == nil {
-					out[f] = map[string]bool{}
-				}
-				out[f][m] = true
+// lookedUp is what reranking needs of the terms a question looked for:
+// their ids in the index, and for each concept's forms, how much each of
+// them counts, so that a candidate's fields are read as bitmasks of these
+// terms rather than as maps.
+type lookedUp struct {
+	ids []uint32 // the looked-for terms the index holds, by position
+	// forms holds, per concept and form, per term of the form, the
+	// positions in ids of the terms it expands to, with their weight.
+	forms [][][]posWeight
+}
+
+type posWeight struct {
+	pos int
+	w   float64
+}
+
+// mask is a set of positions in lookedUp.ids.
+type mask []uint64
+
+func (m mask) has(i int) bool { return m[i/64]&(1<<(i%64)) != 0 }
+
+// lookup resolves the expanded terms exp of p's concepts once per question.
+func (ix *Index) lookup(p parsed, exp map[string]map[string]float64) lookedUp {
+	var lk lookedUp
+	pos := map[string]int{}
+	// Sorted: positions do not depend on map order (nor do results).
+	for _, t := range slices.Sorted(maps.Keys(exp)) {
+		for _, m := range slices.Sorted(maps.Keys(exp[t])) {
+			if _, ok := pos[m]; ok {
+				continue
+			}
+			if tid, ok := ix.termIDs[m]; ok {
+				pos[m] = len(lk.ids)
+				lk.ids = append(lk.ids, tid)
 			}
 		}
+	}
+	lk.forms = make([][][]posWeight, len(p.concepts))
+	for ci, c := range p.concepts {
+		lk.forms[ci] = make([][]posWeight, 0, len(c.alts))
+		for _, alt := range c.alts {
+			var terms []posWeight
+			for _, t := range alt {
+				terms = append(terms, posWeight{pos: -1}) // a separator: a new term
+				for m, w := range exp[t] {
+					if i, ok := pos[m]; ok {
+						terms = append(terms, posWeight{pos: i, w: w})
+					}
+				}
+			}
+			lk.forms[ci] = append(lk.forms[ci], terms)
+		}
+	}
+	return lk
+}
+
+// held gives, per text field of a document whose sorted term ids are
+// fields, the looked-for terms it holds.
+func (lk lookedUp) held(fields *[len(textFields)][]uint32) [len(textFields)]mask {
+	var out [len(textFields)]mask
+	if fields == nil || len(lk.ids) == 0 {
+		return out
+	}
+	words := (len(lk.ids) + 63) / 64
+	all := make(mask, words*len(textFields))
+	for fi := range textFields {
+		m := all[fi*words : (fi+1)*words]
+		for i, tid := range lk.ids {
+			if _, ok := slices.BinarySearch(fields[fi], tid); ok {
+				m[i/64] |= 1 << (i % 64)
+			}
+		}
+		out[fi] = m
 	}
 	return out
 }
 
-// altQuality is how well a concept matches the terms a field matched: the
-// best of its forms, each the mean of its terms' matches.
-func altQuality(c concept, found map[string]bool, exp map[string]map[string]float64) float64 {
-	if len(found) == 0 {
+// quality is how well concept ci matches the terms a field holds: the best
+// of its forms, each the mean of its terms' matches.
+func (lk lookedUp) quality(ci int, held mask) float64 {
+	if held == nil {
 		return 0
 	}
 	best := 0.0
-	for _, alt := range c.alts {
-		sum := 0.0
-		for _, t := range alt {
-			q := 0.0
-			for m := range found {
-				q = max(q, exp[t][m])
+	for _, form := range lk.forms[ci] {
+		sum, q, n := 0.0, 0.0, 0
+		for _, pw := range form {
+			if pw.pos < 0 { // the next term of the form
+				sum += q
+				q = 0
+				n++
+				continue
 			}
-			sum += q
+			if held.has(pw.pos) {
+				q = max(q, pw.w)
+			}
 		}
-		best = max(best, sum/float64(len(alt)))
+		sum += q
+		best = max(best, sum/float64(n))
 	}
 	return best
 }
@@ -539,7 +598,7 @@ func (ix *Index) nameMatch(roleID string, p parsed) (int, []bool) {
 		for i, c := range p.concepts {
 			// One concept whose form is the whole name: "po", "ux designer".
 			for _, alt := range c.alts {
-				if ix.sameTerms(alt, name, !ix.known(c)) {
+				if ix.sameTerms(alt, name, !c.known) {
 					best, used = len(name), mark(len(p.concepts), i, 1)
 				}
 			}
@@ -550,7 +609,7 @@ func (ix *Index) nameMatch(roleID string, p parsed) (int, []bool) {
 			j, k := i, 0
 			for k < len(name) && j < len(p.concepts) {
 				if !slices.ContainsFunc(p.concepts[j].alts, func(alt []string) bool {
-					return len(alt) == 1 && ix.sameTerm(alt[0], name[k], !ix.known(p.concepts[j]))
+					return len(alt) == 1 && ix.sameTerm(alt[0], name[k], !p.concepts[j].known)
 				}) {
 					break
 				}

@@ -39,6 +39,15 @@ const (
 // textFields are searched for every question.
 var textFields = [...]string{fieldName, fieldSummary, fieldBody, fieldDetails, fieldNotes}
 
+// Positions of the fields in textFields.
+const (
+	nameAt = iota
+	summaryAt
+	bodyAt
+	detailsAt
+	notesAt
+)
+
 // doc is what bleve indexes for a role or a task.
 type doc struct {
 	Kind    string `json:"kind"`
