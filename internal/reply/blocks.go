@@ -1,7 +1,6 @@
 package reply
 
 import (
-	"encoding/json"
 	"net/url"
 	"path"
 	"strconv"
@@ -138,6 +137,12 @@ func Card(a answer.Answer, o CardOptions) Message {
 	text := cardText(a, o.Command)
 	// The text shares the message's size budget with the blocks.
 	c := newComposer(slotCount, maxBlocks, maxMessageJSON-jsonLen(text)-len(`{"text":,"blocks":}`))
+	fill(c, a, o)
+	return Message{Text: text, Blocks: c.result()}
+}
+
+// fill puts a's card into c.
+func fill(c *composer, a answer.Answer, o CardOptions) {
 	switch {
 	case a.Intent == answer.IntentRole && a.Role != nil:
 		roleCard(c, a, o)
@@ -152,7 +157,6 @@ func Card(a answer.Answer, o CardOptions) Message {
 	default:
 		noneCard(c, a)
 	}
-	return Message{Text: text, Blocks: c.result()}
 }
 
 // Display order of a card's parts. Each card fills them by priority, so that
@@ -663,15 +667,6 @@ func shorten(s string, max int) string {
 	return strings.TrimRight(t, " \n") + "…"
 }
 
-// jsonLen is the size v takes once marshalled, as slack-go sends it.
-func jsonLen(v any) int {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return maxMessageJSON + 1 // never fits
-	}
-	return len(b)
-}
-
 func mrkdwnObject(s string) *slack.TextBlockObject {
 	// Verbatim: Slack must not turn words of the pages into links or
 	// mentions; only rolebot's own <@U…> is markup.
@@ -719,13 +714,17 @@ func cost(blks []slack.Block) int {
 
 // put adds blocks to a slot, all or none, if they fit what is left.
 func (c *composer) put(slot int, blks ...slack.Block) bool {
-	n := cost(blks)
-	if len(blks) > c.blocks || n > c.bytes {
+	return c.putSized(slot, cost(blks), blks...)
+}
+
+// putSized is put for blocks whose cost is known already.
+func (c *composer) putSized(slot, cost int, blks ...slack.Block) bool {
+	if len(blks) > c.blocks || cost > c.bytes {
 		return false
 	}
 	c.slots[slot] = append(c.slots[slot], blks...)
 	c.blocks -= len(blks)
-	c.bytes -= n
+	c.bytes -= cost
 	return true
 }
 
@@ -760,54 +759,55 @@ func (c *composer) header(slot int, id, title string) {
 
 // context adds a one-element context line, shortened to fit.
 func (c *composer) context(slot int, id, text string) {
-	fit := c.fitting(maxContextText, text, func(t string) slack.Block {
+	fit, n := c.fitting(maxContextText, text, func(t string) slack.Block {
 		return slack.NewContextBlock(id, mrkdwnObject(t))
 	})
 	if fit != nil {
-		c.put(slot, fit)
+		c.putSized(slot, n, fit)
 	}
 }
 
 // fitSection adds a section, its text shortened to max characters and to
 // what is left of the budget.
 func (c *composer) fitSection(slot int, id, text string, max int) {
-	fit := c.fitting(min(max, maxSectionText), text, func(t string) slack.Block { return sectionBlock(id, t) })
+	fit, n := c.fitting(min(max, maxSectionText), text, func(t string) slack.Block { return sectionBlock(id, t) })
 	if fit != nil {
-		c.put(slot, fit)
+		c.putSized(slot, n, fit)
 	}
 }
 
 // fitting returns the block build makes from the longest prefix of text
-// (at most max characters) that fits the budget, or nil when not even a
-// useful part fits.
-func (c *composer) fitting(max int, text string, build func(string) slack.Block) slack.Block {
+// (at most max characters) that fits the budget, and its cost; nil when not
+// even a useful part fits.
+func (c *composer) fitting(max int, text string, build func(string) slack.Block) (slack.Block, int) {
 	text = strings.TrimSpace(text)
 	if text == "" || c.blocks < 1 {
-		return nil
+		return nil, 0
 	}
-	fits := func(n int) (slack.Block, bool) {
+	fits := func(n int) (slack.Block, int, bool) {
 		b := build(shorten(text, n))
-		return b, jsonLen(b)+1 <= c.bytes
+		cost := jsonLen(b) + 1
+		return b, cost, cost <= c.bytes
 	}
 	hi := min(max, utf8.RuneCountInString(text))
-	if b, ok := fits(hi); ok {
-		return b
+	if b, cost, ok := fits(hi); ok {
+		return b, cost
 	}
 	const minUseful = 20
 	lo := minUseful
-	if _, ok := fits(lo); !ok {
-		return nil
+	if _, _, ok := fits(lo); !ok {
+		return nil, 0
 	}
 	for lo < hi-1 { // fits(lo) holds, fits(hi) does not
 		mid := (lo + hi) / 2
-		if _, ok := fits(mid); ok {
+		if _, _, ok := fits(mid); ok {
 			lo = mid
 		} else {
 			hi = mid
 		}
 	}
-	b, _ := fits(lo)
-	return b
+	b, cost, _ := fits(lo)
+	return b, cost
 }
 
 // list renders items as lines of sections under an optional heading, in as
@@ -818,7 +818,7 @@ func (c *composer) list(slot int, id, heading string, items []string, sep string
 	// Room kept in every section for the "… et N autres" line.
 	reserve := more(len(items))
 	reserveRunes := utf8.RuneCountInString(reserve) + 1
-	reserveBytes := jsonLen(reserve) + 2
+	reserveBytes := stringLen(reserve) + 2
 	i := 0
 	var last *slack.SectionBlock
 	for s := 0; s < maxSections && i < len(items) && c.blocks > 0; s++ {
@@ -834,7 +834,7 @@ func (c *composer) list(slot int, id, heading string, items []string, sep string
 		fits := func(ls []string) bool {
 			t := strings.Join(ls, sep)
 			return utf8.RuneCountInString(t)+reserveRunes <= maxSectionText &&
-				overhead+jsonLen(t)-2+reserveBytes <= c.bytes
+				overhead+stringLen(t)-2+reserveBytes <= c.bytes
 		}
 		start := len(lines)
 		for i < len(items) {
@@ -855,8 +855,10 @@ func (c *composer) list(slot int, id, heading string, items []string, sep string
 		if len(lines) == start {
 			break
 		}
-		b := sectionBlock(bid, strings.Join(lines, sep))
-		if !c.put(slot, b) {
+		text := strings.Join(lines, sep)
+		b := sectionBlock(bid, text)
+		// Only the text differs from the empty section overhead measured.
+		if !c.putSized(slot, overhead+escapedLen(text), b) {
 			i -= len(lines) - start
 			break
 		}
@@ -865,9 +867,9 @@ func (c *composer) list(slot int, id, heading string, items []string, sep string
 	if i < len(items) && last != nil {
 		// The reserve guarantees room: swap the last section for one that
 		// says how many items were left out.
-		before := jsonLen(last)
+		before := escapedLen(last.Text.Text)
 		last.Text.Text += "\n" + more(len(items)-i)
-		c.bytes -= jsonLen(last) - before
+		c.bytes -= escapedLen(last.Text.Text) - before
 	}
 }
 

@@ -946,3 +946,28 @@ func BenchmarkCard(b *testing.B) {
 		})
 	}
 }
+
+// TestComposerAccountsExactly: the bytes the composer counts as used are
+// the bytes the blocks marshal to, so that limits hold with nothing wasted,
+// whether a part's size was marshalled or computed from its text.
+func TestComposerAccountsExactly(t *testing.T) {
+	opts := CardOptions{BaseURL: baseURL, Command: "/role", Shareable: true}
+	var answers []answer.Answer
+	for _, tc := range cardCases() {
+		answers = append(answers, tc.a)
+	}
+	answers = append(answers, huge()...)
+	for _, budget := range []int{maxMessageJSON, 3000, 800} {
+		for _, a := range answers {
+			c := newComposer(slotCount, maxBlocks, budget)
+			fill(c, a, opts)
+			blocks := c.result()
+			if len(blocks) == 0 {
+				continue
+			}
+			if got, used := len(marshal(t, blocks)), budget-c.bytes; got != used {
+				t.Errorf("%s, budget %d: blocks marshal to %d bytes, the composer counted %d", a.Intent, budget, got, used)
+			}
+		}
+	}
+}
