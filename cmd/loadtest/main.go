@@ -330,6 +330,7 @@ type report struct {
 	expectAnswers              bool
 	elapsed                    time.Duration
 	slackErrors                int
+	timedOut                   time.Duration // -timeout, when the run did not finish within it
 }
 
 func (r report) ok() bool {
@@ -340,6 +341,9 @@ func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Micros
 
 func (r report) print(w io.Writer) {
 	fmt.Fprintf(w, "  envoyées            %d (mesure complète en %s)\n", r.sent, ms(r.elapsed))
+	if r.timedOut > 0 {
+		fmt.Fprintf(w, "  DÉLAI DÉPASSÉ       la mesure n'a pas fini en %s (-timeout) : la suite est incomplète\n", r.timedOut)
+	}
 	fmt.Fprintf(w, "  accusées en ≤ 3 s   %d/%d (en retard : %d)\n", r.acked-r.ackedLate, r.sent, r.ackedLate)
 	fmt.Fprintf(w, "  ack                 p50 %s   p99 %s   max %s\n", ms(r.ack.p50), ms(r.ack.p99), ms(r.ack.max))
 	if !r.expectAnswers {
@@ -397,6 +401,10 @@ func measure(ctx context.Context, o options, kind string, expectAnswers bool) (r
 	r, err := burst(wctx, srv, o, expectAnswers)
 	if err != nil {
 		return r, in, err
+	}
+	if wctx.Err() != nil && ctx.Err() == nil {
+		// What was not sent or answered in time is counted as lost: say why.
+		r.timedOut = o.timeout
 	}
 	stopped = true
 	if in, err = stop(); err != nil {

@@ -114,3 +114,18 @@ func TestParseCPUList(t *testing.T) {
 		}
 	}
 }
+
+// TestReportSaysTimeout: questions cut off by -timeout are counted as lost,
+// and the report says why.
+func TestReportSaysTimeout(t *testing.T) {
+	for _, tt := range []struct {
+		timedOut time.Duration
+		want     bool
+	}{{0, false}, {3 * time.Second, true}} {
+		var out strings.Builder
+		report{sent: 10, acked: 4, timedOut: tt.timedOut}.print(&out)
+		if got := strings.Contains(out.String(), "DÉLAI DÉPASSÉ"); got != tt.want {
+			t.Errorf("timedOut %v: says it %v, want %v:\n%s", tt.timedOut, got, tt.want, out.String())
+		}
+	}
+}
