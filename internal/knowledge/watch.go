@@ -49,8 +49,9 @@ type Reloader struct {
 }
 
 // NewReloader reloads dir into store, each build between gc.Begin and
-// gc.End (gc may be nil). logger may be nil (logs are then dropped); onResult, if not nil, is told the outcome of every reload that
-// either fails or serves a new version, for metrics and health checks.
+// gc.End (gc may be nil). logger may be nil (logs are then dropped);
+// onResult, if not nil, is told the outcome of every reload that either
+// fails or serves a new version, for metrics and health checks.
 func NewReloader(dir string, store *Store, gc *GC, logger *slog.Logger, onResult func(ok bool, version string)) *Reloader {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
