@@ -494,8 +494,10 @@ func (b *Bot) enqueue(lp *loop, j job, keys ...string) bool {
 	}
 	if j.interaction != nil {
 		// Slack never sends a click again: the user sees its error.
+		b.metrics.Overloaded.WithLabelValues(j.surface).Inc()
 		b.log.Warn("file pleine : clic laissé sans accusé de réception, Slack affichera une erreur", "surface", j.surface)
 	} else {
+		b.metrics.Deferred.WithLabelValues(j.surface).Inc()
 		b.log.Warn("file pleine : requête laissée sans accusé de réception, Slack la renverra", "surface", j.surface)
 	}
 	return false

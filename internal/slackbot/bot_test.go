@@ -814,6 +814,15 @@ func TestOverloadedMentionComesBack(t *testing.T) {
 		func(m slacktest.Message) bool { return m.ThreadTS == last })); n != 1 {
 		t.Errorf("the overloaded mention got %d answers, want 1 (%v)", n, msgs)
 	}
+	// Turned away: the third, told the bot is busy. The fourth was only
+	// put off, however many times Slack had to deliver it.
+	mention := map[string]string{"surface": slackbot.SurfaceMention}
+	if got := h.metric(slackbot.MetricOverloaded, mention); got != 1 {
+		t.Errorf("overloaded counted %v, want 1", got)
+	}
+	if got := h.metric(slackbot.MetricDeferred, mention); got < 1 {
+		t.Errorf("deferred deliveries counted %v, want at least 1", got)
+	}
 }
 
 // TestShutdownAcksWhatWasRead stops the bot right after a burst of commands:

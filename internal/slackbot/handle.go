@@ -298,19 +298,22 @@ func (b *Bot) respond(ctx context.Context, responseURL string, msg reply.Message
 // from a bounded set of goroutines so the read loop never waits. It reports
 // false when it cannot, the busy replies being saturated too.
 func (b *Bot) overloaded(ctx context.Context, j job) bool {
-	b.metrics.Overloaded.WithLabelValues(j.surface).Inc()
 	if j.forget != "" {
 		b.seen.forget(j.forget)
 	}
-	b.log.Warn("file pleine : requête refusée", "surface", j.surface)
 	if j.surface == SurfaceHome {
-		return true // nothing to say: the Home is published on the next visit
+		// Nothing to say: the Home is published on the next visit.
+		b.metrics.Overloaded.WithLabelValues(j.surface).Inc()
+		b.log.Warn("file pleine : requête refusée", "surface", j.surface)
+		return true
 	}
 	select {
 	case b.turnAway <- struct{}{}:
 	default:
 		return false // even the busy replies are saturated
 	}
+	b.metrics.Overloaded.WithLabelValues(j.surface).Inc()
+	b.log.Warn("file pleine : requête refusée", "surface", j.surface)
 	b.turnAwayWG.Go(func() {
 		defer func() { <-b.turnAway }()
 		busy := reply.Message{Text: BusyText}

@@ -42,8 +42,13 @@ type Metrics struct {
 	// (event, message, slash, interaction).
 	Duplicates *prometheus.CounterVec
 	// Overloaded counts requests turned away because the queue was full,
-	// by surface.
+	// by surface: told the bot is busy, or, for a click, left for Slack
+	// to show its error.
 	Overloaded *prometheus.CounterVec
+	// Deferred counts the deliveries of events left unacknowledged because
+	// the queue and the busy replies were full, by surface: Slack delivers
+	// them again, so one event may count more than once.
+	Deferred *prometheus.CounterVec
 	// Failures counts questions that could not be answered because of an
 	// error, by surface.
 	Failures *prometheus.CounterVec
@@ -61,6 +66,7 @@ const (
 	MetricSlackRetries  = "rolebot_slack_api_retries_total"
 	MetricDuplicates    = "rolebot_duplicate_requests_total"
 	MetricOverloaded    = "rolebot_overloaded_requests_total"
+	MetricDeferred      = "rolebot_deferred_deliveries_total"
 	MetricFailures      = "rolebot_failed_answers_total"
 )
 
@@ -102,6 +108,9 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		Overloaded: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: MetricOverloaded, Help: "Requests turned away because the work queue was full, by surface.",
 		}, []string{"surface"}),
+		Deferred: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: MetricDeferred, Help: "Event deliveries left unacknowledged for Slack to send again, the work queue and the busy replies being full, by surface.",
+		}, []string{"surface"}),
 		Failures: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: MetricFailures, Help: "Questions left unanswered because of an error, by surface.",
 		}, []string{"surface"}),
@@ -110,7 +119,7 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		return m, nil
 	}
 	for _, c := range []prometheus.Collector{m.Questions, m.Unanswered, m.AckLatency, m.AnswerLatency,
-		m.Reconnections, m.Connected, m.SlackErrors, m.SlackRetries, m.Duplicates, m.Overloaded, m.Failures} {
+		m.Reconnections, m.Connected, m.SlackErrors, m.SlackRetries, m.Duplicates, m.Overloaded, m.Deferred, m.Failures} {
 		if err := reg.Register(c); err != nil {
 			var are prometheus.AlreadyRegisteredError
 			if errors.As(err, &are) {
