@@ -139,9 +139,9 @@ func parseCPUList(list string) ([]int, error) {
 type childReport struct {
 	// InBotP50 and InBotP99 bound the bot's own share of ack latency, from
 	// its histogram (rolebot only).
-	InBotP50 time.Duration `json:"in_bot_p50"`
-	InBotP99 time.Duration `json:"in_bot_p99"`
-	InBotOK  bool          `json:"in_bot_ok"`
+	InBotP50 bucketBound `json:"in_bot_p50"`
+	InBotP99 bucketBound `json:"in_bot_p99"`
+	InBotOK  bool        `json:"in_bot_ok"`
 	// CPU is the CPU time (user and system) the process used in all.
 	CPU time.Duration `json:"cpu"`
 }

@@ -163,7 +163,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	bot.print(stdout)
 	if in.InBotOK {
-		fmt.Fprintf(stdout, "  dont dans le bot     p50 ≤ %s   p99 ≤ %s (lecture de la requête → ack confié à slack-go, histogramme)\n", ms(in.InBotP50), ms(in.InBotP99))
+		fmt.Fprintf(stdout, "  dont dans le bot     p50 %s   p99 %s (lecture de la requête → ack confié à slack-go, histogramme)\n", in.InBotP50, in.InBotP99)
 	}
 	if in.CPU > 0 && bot.answered > 0 {
 		fmt.Fprintf(stdout, "  CPU du bot           %s en tout, démarrage et mise en route compris (%s par question répondue)\n",
@@ -224,15 +224,29 @@ func startRolebot(srv childServer, store *knowledge.Store, workers int, logger *
 	}, nil
 }
 
+// bucketBound is where a quantile of a histogram lies: at most Max, or,
+// when Over is set, beyond Max, its last bucket.
+type bucketBound struct {
+	Max  time.Duration `json:"max"`
+	Over bool          `json:"over"`
+}
+
+func (b bucketBound) String() string {
+	if b.Over {
+		return "> " + ms(b.Max)
+	}
+	return "≤ " + ms(b.Max)
+}
+
 // inBot reads the bot's own ack latency histogram: the bucket bounds under
 // which half and 99 % of its acks were handed to slack-go.
-func inBot(reg *prometheus.Registry) (p50, p99 time.Duration, ok bool) {
+func inBot(reg prometheus.Gatherer) (p50, p99 bucketBound, ok bool) {
 	if reg == nil {
-		return 0, 0, false
+		return p50, p99, false
 	}
 	mfs, err := reg.Gather()
 	if err != nil {
-		return 0, 0, false
+		return p50, p99, false
 	}
 	counts := map[float64]uint64{}
 	var total uint64
@@ -248,17 +262,17 @@ func inBot(reg *prometheus.Registry) (p50, p99 time.Duration, ok bool) {
 			}
 		}
 	}
-	if total == 0 {
-		return 0, 0, false
+	if total == 0 || len(counts) == 0 {
+		return p50, p99, false
 	}
 	bounds := slices.Sorted(maps.Keys(counts))
-	at := func(q float64) time.Duration {
+	at := func(q float64) bucketBound {
 		for _, ub := range bounds {
 			if float64(counts[ub]) >= q*float64(total) {
-				return time.Duration(ub * float64(time.Second))
+				return bucketBound{Max: time.Duration(ub * float64(time.Second))}
 			}
 		}
-		return time.Duration(bounds[len(bounds)-1] * float64(time.Second))
+		return bucketBound{Max: time.Duration(bounds[len(bounds)-1] * float64(time.Second)), Over: true}
 	}
 	return at(0.5), at(0.99), true
 }

@@ -7,6 +7,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/rolebot/rolebot/internal/slackbot"
 )
 
 // TestMain lets the test binary be the bots' child process too, as the
@@ -40,7 +44,7 @@ func TestBurstExactlyOnce(t *testing.T) {
 	if !r.ok() {
 		t.Error("report not ok")
 	}
-	if !in.InBotOK || in.InBotP99 <= 0 {
+	if !in.InBotOK || in.InBotP99.Max <= 0 {
 		t.Errorf("the bot's process reported no ack histogram: %+v", in)
 	}
 }
@@ -127,5 +131,34 @@ func TestReportSaysTimeout(t *testing.T) {
 		if got := strings.Contains(out.String(), "DÉLAI DÉPASSÉ"); got != tt.want {
 			t.Errorf("timedOut %v: says it %v, want %v:\n%s", tt.timedOut, got, tt.want, out.String())
 		}
+	}
+}
+
+// TestInBot reads quantiles off the bot's ack histogram, and says "beyond"
+// when they lie past its last bucket rather than claim they are under it.
+func TestInBot(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m, err := slackbot.NewMetrics(reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, ok := inBot(reg); ok {
+		t.Error("an empty histogram gave quantiles")
+	}
+	for range 98 {
+		m.AckLatency.WithLabelValues("events_api").Observe(0.00004)
+	}
+	for range 2 {
+		m.AckLatency.WithLabelValues("slash_commands").Observe(3600) // past every bucket
+	}
+	p50, p99, ok := inBot(reg)
+	if !ok || p50.Over || p50.Max <= 0 || p50.Max > time.Millisecond {
+		t.Errorf("p50 = %+v (ok %v), want a small bucket bound", p50, ok)
+	}
+	if !p99.Over || !strings.HasPrefix(p99.String(), "> ") {
+		t.Errorf("p99 = %+v (%s), want beyond the last bucket", p99, p99)
+	}
+	if !strings.HasPrefix(p50.String(), "≤ ") {
+		t.Errorf("p50 reads %q", p50)
 	}
 }
