@@ -4,8 +4,7 @@
 // reads them all for the serve subcommand, Slack tokens included; a token
 // may also come from a file named by the variable of the same name ending
 // in _FILE, as Kubernetes and Docker mount secrets. LoadContentOnly reads
-// everything but the tokens, for the subcommands that never talk to Slack
-// (ask, check).
+// everything but the tokens, for healthcheck, which never talks to Slack.
 //
 // When a variable is wrong, loading fails with one line in French that names
 // it, and never shows a token: tokens are kept as Secret, which prints as
@@ -85,8 +84,9 @@ func Load(environ map[string]string, readFile func(string) ([]byte, error)) (Con
 	return load(environ, readFile, true)
 }
 
-// LoadContentOnly reads the configuration without the Slack tokens, for the
-// subcommands that never connect to Slack (ask, check): the token variables
+// LoadContentOnly reads the configuration without the Slack tokens, for a
+// subcommand that never connects to Slack (healthcheck; ask and check only
+// read CONTENT_DIR, as their -content flag's default): the token variables
 // and their _FILE companions are ignored, neither checked nor read, and the
 // token fields of the result are empty. The other variables are read and
 // checked as by Load.
