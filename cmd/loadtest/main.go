@@ -240,7 +240,7 @@ func (b bucketBound) String() string {
 
 // inBot reads the bot's own ack latency histogram: the bucket bounds under
 // which half and 99 % of its acks were handed to slack-go.
-func inBot(reg prometheus.Gatherer) (p50, p99 bucketBound, ok bool) {
+func inBot(reg *prometheus.Registry) (p50, p99 bucketBound, ok bool) {
 	if reg == nil {
 		return p50, p99, false
 	}
