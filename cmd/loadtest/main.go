@@ -416,10 +416,6 @@ func measure(ctx context.Context, o options, kind string, expectAnswers bool) (r
 	if err != nil {
 		return r, in, err
 	}
-	if wctx.Err() != nil && ctx.Err() == nil {
-		// What was not sent or answered in time is counted as lost: say why.
-		r.timedOut = o.timeout
-	}
 	stopped = true
 	if in, err = stop(); err != nil {
 		return r, in, fmt.Errorf("arrêt du bot : %w", err)
@@ -549,6 +545,7 @@ func burst(ctx context.Context, srv *slacktest.Server, o options, expectAnswers 
 			break // counted as not acked below
 		}
 	}
+	cut := false
 	if expectAnswers {
 	answers:
 		for i := range answered {
@@ -564,11 +561,20 @@ func burst(ctx context.Context, srv *slacktest.Server, o options, expectAnswers 
 				break answers
 			}
 		}
+		// Decided before the wait below, which may itself outlast ctx.
+		cut = errors.Is(ctx.Err(), context.DeadlineExceeded)
 		// Give a duplicate the time to show up.
 		time.Sleep(300 * time.Millisecond)
+	} else {
+		cut = errors.Is(ctx.Err(), context.DeadlineExceeded)
 	}
 	elapsed := time.Since(start)
-	return tally(srv, reqs, expectAnswers, elapsed), nil
+	r := tally(srv, reqs, expectAnswers, elapsed)
+	if cut {
+		// What was not sent or answered in time is counted as lost: say why.
+		r.timedOut = o.timeout
+	}
+	return r, nil
 }
 
 // waitAck waits for the ack of a request: of its envelope, or, for an event,

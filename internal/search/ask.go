@@ -340,7 +340,7 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 	// looked up there in any form (its rarer forms and typos would make the
 	// few pages using them the only candidates), unless the question keeps
 	// no word of its own to be found by: the reranking still counts it
-	// (Index.matched).
+	// (Index.lookup).
 	var clauses, common []query.Query
 	exact := false // a kept clause looks up a form the question's words give
 	for _, c := range p.concepts {
