@@ -545,7 +545,6 @@ func burst(ctx context.Context, srv *slacktest.Server, o options, expectAnswers 
 			break // counted as not acked below
 		}
 	}
-	cut := false
 	if expectAnswers {
 	answers:
 		for i := range answered {
@@ -561,12 +560,12 @@ func burst(ctx context.Context, srv *slacktest.Server, o options, expectAnswers 
 				break answers
 			}
 		}
-		// Decided before the wait below, which may itself outlast ctx.
-		cut = errors.Is(ctx.Err(), context.DeadlineExceeded)
+	}
+	// Decided before the wait below, which may itself outlast ctx.
+	cut := errors.Is(ctx.Err(), context.DeadlineExceeded)
+	if expectAnswers {
 		// Give a duplicate the time to show up.
 		time.Sleep(300 * time.Millisecond)
-	} else {
-		cut = errors.Is(ctx.Err(), context.DeadlineExceeded)
 	}
 	elapsed := time.Since(start)
 	r := tally(srv, reqs, expectAnswers, elapsed)

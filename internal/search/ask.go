@@ -457,11 +457,16 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 // terms rather than as maps.
 type lookedUp struct {
 	ids []uint32 // the looked-for terms the index holds, by position
-	// forms holds, per concept and form, per term of the form, the
-	// positions in ids of the terms it expands to, with their weight.
-	forms [][][]posWeight
+	// forms holds, per concept, its forms, each a list of its terms.
+	forms [][]form
 }
 
+// form is one way a concept is written: for each of its terms, the
+// looked-for terms it expands to.
+type form [][]posWeight
+
+// posWeight is a looked-for term, by its position in lookedUp.ids, and how
+// much it counts.
 type posWeight struct {
 	pos int
 	w   float64
@@ -488,20 +493,18 @@ func (ix *Index) lookup(p parsed, exp map[string]map[string]float64) lookedUp {
 			}
 		}
 	}
-	lk.forms = make([][][]posWeight, len(p.concepts))
+	lk.forms = make([][]form, len(p.concepts))
 	for ci, c := range p.concepts {
-		lk.forms[ci] = make([][]posWeight, 0, len(c.alts))
 		for _, alt := range c.alts {
-			var terms []posWeight
-			for _, t := range alt {
-				terms = append(terms, posWeight{pos: -1}) // a separator: a new term
+			f := make(form, len(alt))
+			for ti, t := range alt {
 				for m, w := range exp[t] {
 					if i, ok := pos[m]; ok {
-						terms = append(terms, posWeight{pos: i, w: w})
+						f[ti] = append(f[ti], posWeight{pos: i, w: w})
 					}
 				}
 			}
-			lk.forms[ci] = append(lk.forms[ci], terms)
+			lk.forms[ci] = append(lk.forms[ci], f)
 		}
 	}
 	return lk
@@ -535,21 +538,18 @@ func (lk lookedUp) quality(ci int, held mask) float64 {
 		return 0
 	}
 	best := 0.0
-	for _, form := range lk.forms[ci] {
-		sum, q, n := 0.0, 0.0, 0
-		for _, pw := range form {
-			if pw.pos < 0 { // the next term of the form
-				sum += q
-				q = 0
-				n++
-				continue
+	for _, f := range lk.forms[ci] {
+		sum := 0.0
+		for _, term := range f {
+			q := 0.0
+			for _, pw := range term {
+				if held.has(pw.pos) {
+					q = max(q, pw.w)
+				}
 			}
-			if held.has(pw.pos) {
-				q = max(q, pw.w)
-			}
+			sum += q
 		}
-		sum += q
-		best = max(best, sum/float64(n))
+		best = max(best, sum/float64(len(f)))
 	}
 	return best
 }

@@ -301,19 +301,20 @@ func (b *Bot) overloaded(ctx context.Context, j job) bool {
 	if j.forget != "" {
 		b.seen.forget(j.forget)
 	}
-	if j.surface == SurfaceHome {
-		// Nothing to say: the Home is published on the next visit.
-		b.metrics.Overloaded.WithLabelValues(j.surface).Inc()
-		b.log.Warn("file pleine : requête refusée", "surface", j.surface)
-		return true
-	}
-	select {
-	case b.turnAway <- struct{}{}:
-	default:
-		return false // even the busy replies are saturated
+	// Nothing to say about the Home: it is published on the next visit.
+	home := j.surface == SurfaceHome
+	if !home {
+		select {
+		case b.turnAway <- struct{}{}:
+		default:
+			return false // even the busy replies are saturated
+		}
 	}
 	b.metrics.Overloaded.WithLabelValues(j.surface).Inc()
 	b.log.Warn("file pleine : requête refusée", "surface", j.surface)
+	if home {
+		return true
+	}
 	b.turnAwayWG.Go(func() {
 		defer func() { <-b.turnAway }()
 		busy := reply.Message{Text: BusyText}
