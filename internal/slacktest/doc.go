@@ -2,7 +2,8 @@
 //
 // A Server fakes the parts of Slack that a socket-mode bot talks to: the Web
 // API methods it calls (apps.connections.open, auth.test, chat.*, views.publish,
-// conversations.info), the response_url endpoints of slash commands and
+// views.open and views.update with real trigger_ids, users.info from AddUser,
+// conversations.info, conversations.members from SetMembers), the response_url endpoints of slash commands and
 // interactions, and the socket-mode WebSocket. The real slack-go clients run
 // against it unchanged:
 //
@@ -20,7 +21,8 @@
 // waited for. Faults are injected per method (RateLimit, Fail), per token
 // (Revoke) and per connection (DropConnections, SendDisconnect, pings).
 //
-// Injection methods (SendSlashCommand, SendEvent, SendInteraction) wait, bounded
+// Injection methods (SendSlashCommand, SendEvent, SendInteraction,
+// SendViewSubmission) wait, bounded
 // by their context, until a socket-mode connection is open: a test can inject
 // right after starting the bot without racing its connection.
 //

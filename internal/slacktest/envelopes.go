@@ -36,7 +36,7 @@ func (s *Server) SendSlashCommand(ctx context.Context, cmd SlashCommand) (string
 	def(&cmd.TeamID, s.cfg.TeamID)
 	def(&cmd.TeamDomain, s.cfg.TeamDomain)
 	if cmd.TriggerID == "" {
-		cmd.TriggerID = s.newTriggerIDLocked()
+		cmd.TriggerID = s.mintTriggerLocked(cmd.UserID)
 	}
 	if cmd.ResponseURL == "" {
 		cmd.ResponseURL = s.mintResponseURLLocked(cmd.ChannelID, cmd.UserID)
@@ -57,7 +57,7 @@ func (s *Server) SendSlashCommand(ctx context.Context, cmd SlashCommand) (string
 		"response_url":          cmd.ResponseURL,
 		"trigger_id":            cmd.TriggerID,
 	}
-	return s.send(ctx, "slash_commands", payload, true, nil, "")
+	return s.send(ctx, "slash_commands", payload, true, nil, "", 0)
 }
 
 // EventsAPI is an Events API event_callback to deliver in an events_api
@@ -72,6 +72,10 @@ type EventsAPI struct {
 	// retries by hand (see Config.Redeliver for automatic ones).
 	RetryAttempt int
 	RetryReason  string
+	// Conn, when set, delivers the envelope on that connection (see
+	// ConnectionIDs) instead of the next one round-robin, to model a retry
+	// that reaches another replica.
+	Conn int
 	// Event is the inner event: an AppMentionEvent, MessageEvent or
 	// AppHomeOpenedEvent, or any value that encodes to a JSON object with a
 	// "type" (a map, a json.RawMessage, a slackevents struct).
@@ -214,7 +218,7 @@ func (s *Server) SendEvent(ctx context.Context, ev EventsAPI) (string, error) {
 		"is_ext_shared_channel": false,
 		"event_context":         "4-" + head.Type + "-" + s.cfg.TeamID,
 	}
-	return s.send(ctx, "events_api", payload, false, &ev, ev.EventID)
+	return s.send(ctx, "events_api", payload, false, &ev, ev.EventID, ev.Conn)
 }
 
 // BlockActions is a block_actions interaction: a user clicked a button (or
@@ -264,7 +268,7 @@ type Action struct {
 func (s *Server) SendInteraction(ctx context.Context, ia BlockActions) (string, error) {
 	s.mu.Lock()
 	if ia.TriggerID == "" {
-		ia.TriggerID = s.newTriggerIDLocked()
+		ia.TriggerID = s.mintTriggerLocked(ia.UserID)
 	}
 	if ia.ViewID == "" {
 		if ia.ResponseURL == "" {
@@ -332,7 +336,7 @@ func (s *Server) SendInteraction(ctx context.Context, ia BlockActions) (string, 
 			payload["message"] = msg
 		}
 	}
-	return s.send(ctx, "interactive", payload, false, nil, "")
+	return s.send(ctx, "interactive", payload, false, nil, "", 0)
 }
 
 func (s *Server) newTriggerIDLocked() string {

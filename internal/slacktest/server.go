@@ -71,6 +71,8 @@ type Config struct {
 	// ResponseURLUses and ResponseURLTTL limit each response_url.
 	ResponseURLUses int
 	ResponseURLTTL  time.Duration
+	// TriggerTTL is how long a trigger_id may open a view.
+	TriggerTTL time.Duration
 	// Logf, when set, receives a line for each connection event and fault.
 	Logf func(format string, args ...any)
 }
@@ -97,6 +99,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ResponseURLTTL <= 0 {
 		c.ResponseURLTTL = DefaultResponseURLTTL
+	}
+	if c.TriggerTTL <= 0 {
+		c.TriggerTTL = DefaultTriggerTTL
 	}
 	return c
 }
@@ -137,6 +142,11 @@ type Server struct {
 	faults       map[string][]*fault
 	revoked      string // error code answered to every token once revoked
 	posted       map[string]bool
+
+	users    map[string]User
+	members  map[string][]string
+	triggers map[string]*trigger
+	views    map[string]*view
 }
 
 // New starts a fake Slack on an ephemeral port of 127.0.0.1.
@@ -165,6 +175,10 @@ func New(cfg Config) (*Server, error) {
 		responseURLs: map[string]*responseURL{},
 		faults:       map[string][]*fault{},
 		posted:       map[string]bool{},
+		users:        map[string]User{},
+		members:      map[string][]string{},
+		triggers:     map[string]*trigger{},
+		views:        map[string]*view{},
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/{method}", s.handleAPI)

@@ -311,10 +311,15 @@ func (s *Server) SendDisconnect(reason string) int {
 }
 
 // nextConn waits for a routable connection and picks one round-robin, as
-// Slack sends each envelope to exactly one of the app's connections.
-func (s *Server) nextConn(ctx context.Context) (*wsConn, error) {
+// Slack sends each envelope to exactly one of the app's connections; with
+// target > 0, it waits for that connection.
+func (s *Server) nextConn(ctx context.Context, target int) (*wsConn, error) {
 	var c *wsConn
 	err := s.waitUntil(ctx, func() bool {
+		if target > 0 {
+			c = s.conns[target]
+			return c != nil && !c.draining
+		}
 		conns := s.activeLocked(true)
 		if len(conns) == 0 {
 			return false
@@ -332,9 +337,9 @@ func (s *Server) nextConn(ctx context.Context) (*wsConn, error) {
 // deliver writes env to one connection, waiting for one if none is open, and
 // records the delivery. A connection that fails the write is dropped and the
 // envelope goes to another one.
-func (s *Server) deliver(ctx context.Context, env envelope) (*Delivery, error) {
+func (s *Server) deliver(ctx context.Context, env envelope, target int) (*Delivery, error) {
 	for {
-		c, err := s.nextConn(ctx)
+		c, err := s.nextConn(ctx, target)
 		if err != nil {
 			return nil, err
 		}
@@ -367,7 +372,9 @@ func (s *Server) deliver(ctx context.Context, env envelope) (*Delivery, error) {
 }
 
 // send delivers a new envelope and, with Redeliver, retries an unacked event.
-func (s *Server) send(ctx context.Context, typ string, payload any, acceptsResponse bool, ev *EventsAPI, eventID string) (string, error) {
+// With target > 0, the envelope goes to that connection (redeliveries go
+// round-robin).
+func (s *Server) send(ctx context.Context, typ string, payload any, acceptsResponse bool, ev *EventsAPI, eventID string, target int) (string, error) {
 	raw, err := json.Marshal(payload)
 	if err != nil {
 		return "", fmt.Errorf("slacktest: encoding %s payload: %w", typ, err)
@@ -385,7 +392,7 @@ func (s *Server) send(ctx context.Context, typ string, payload any, acceptsRespo
 		reason := ev.RetryReason
 		env.RetryAttempt, env.RetryReason = &attempt, &reason
 	}
-	d, err := s.deliver(ctx, env)
+	d, err := s.deliver(ctx, env, target)
 	if err != nil {
 		return "", err
 	}
@@ -413,7 +420,7 @@ func (s *Server) redeliver(env envelope, d *Delivery, attempt int) {
 		s.logf("slacktest: %s not acked in %v, redelivering event %s as %s (attempt %d)",
 			env.EnvelopeID, s.cfg.AckTimeout, env.eventID, next.EnvelopeID, attempt)
 		var derr error
-		if d, derr = s.deliver(s.ctx, next); derr != nil {
+		if d, derr = s.deliver(s.ctx, next, 0); derr != nil {
 			return
 		}
 		env = next

@@ -305,6 +305,14 @@ func (s *Server) answerLocked(method string, req *request, msg *Message) apiResp
 		view["bot_id"] = s.cfg.BotID
 		view["hash"] = fmt.Sprintf("%d.%d", time.Now().Unix(), s.viewSeq)
 		return okResponse(map[string]any{"view": view})
+	case "views.open":
+		return s.viewsOpenLocked(req, msg)
+	case "views.update":
+		return s.viewsUpdateLocked(req, msg)
+	case "users.info":
+		return s.usersInfoLocked(req)
+	case "conversations.members":
+		return s.conversationsMembersLocked(req)
 	case "conversations.info":
 		if msg.Channel == "" {
 			return errResponse("channel_not_found")
