@@ -186,7 +186,7 @@ func TestWebAPIErrors(t *testing.T) {
 			return err
 		}, "channel_not_found"},
 		{"unknown method", func() error {
-			_, err := api.GetUserInfoContext(ctx, "U1")
+			_, err := api.GetUserGroupsContext(ctx)
 			return err
 		}, "unknown_method"},
 	}
