@@ -39,6 +39,9 @@ type CardOptions struct {
 	// "Partagé par <@U…>". Anything but a user id (^[UW][A-Z0-9]+$) is shown
 	// as escaped text, never as a mention.
 	SharedBy string
+	// People are who hold the roles where the card is read; nil for none
+	// (see People).
+	People *People
 }
 
 // Action ids of rolebot's buttons. Slack wants action ids unique within a
@@ -184,6 +187,7 @@ func roleCard(c *composer, a answer.Answer, o CardOptions) {
 	c.actions(a, o, r.Source)
 	c.fitSection(slotSummary, blockSummary, esc(r.Summary), maxSummary)
 	c.alternatives(a.Alternatives)
+	c.rolePeople(o.People, r.ID)
 
 	rows := make([]string, 0, len(r.Tasks))
 	for _, t := range r.Tasks {
@@ -215,6 +219,11 @@ func taskCard(c *composer, a answer.Answer, o CardOptions) {
 	} else {
 		owners := make([]string, 0, len(t.Owners))
 		for _, ow := range t.Owners {
+			if o.People.named() {
+				// "Responsable produit (Responsable) : <@U…>"
+				owners = append(owners, "• *"+esc(titleOr(ow.Title, ow.Role))+"* ("+levelWords(ow.Level, ow.Note, ow.Locked)+")"+o.People.ownerPeople(ow.Role))
+				continue
+			}
 			owners = append(owners, "• *"+esc(titleOr(ow.Title, ow.Role))+"* : "+levelWords(ow.Level, ow.Note, ow.Locked))
 		}
 		c.list(slotBody1, blockOwners, "", owners, "\n", 1, moreRows)
@@ -222,6 +231,7 @@ func taskCard(c *composer, a answer.Answer, o CardOptions) {
 	}
 	c.fitSection(slotSummary, blockDetails, esc(t.Details), maxSummary)
 	c.alternatives(a.Alternatives)
+	c.unavailableNote(o.People)
 }
 
 func listRolesCard(c *composer, a answer.Answer, o CardOptions) {
@@ -231,7 +241,8 @@ func listRolesCard(c *composer, a answer.Answer, o CardOptions) {
 	if len(a.Roles) == 0 {
 		c.fitSection(slotBody1, blockCore, "Les pages de l'équipe ne décrivent aucun rôle.", maxSectionText)
 	}
-	core, experts := roleItems(a.Roles)
+	core, experts := roleItems(a.Roles, o.People)
+	c.unavailableNote(o.People)
 	forExperts := c.hold(c.bytes/3, 1)
 	c.list(slotBody1, blockCore, headCore, core, "\n", 2, moreRoles)
 	forExperts()
@@ -256,10 +267,11 @@ func listTasksCard(c *composer, a answer.Answer, o CardOptions) {
 	c.header(slotHeader, blockHeader, titleListTasks)
 	c.shared(o)
 	c.actions(a, o, "README.md")
-	owned, unowned := taskItems(a.Tasks)
+	owned, unowned := taskItems(a.Tasks, o.People)
 	if len(owned) > 0 {
 		c.context(slotFooter, blockLegend, Legend)
 	}
+	c.unavailableNote(o.People)
 	if len(a.Tasks) == 0 {
 		c.fitSection(slotBody1, blockTasks, "Les pages de l'équipe ne décrivent aucune tâche.", maxSectionText)
 	}
@@ -287,13 +299,14 @@ func noneCard(c *composer, a answer.Answer) {
 
 // roleItems lists roles as bullets with their summary's first sentence,
 // core roles apart from expert supports. A role that is neither is a role
-// of the team, as kind says.
-func roleItems(roles []answer.Role) (core, experts []string) {
+// of the team, as kind says. With p, each role says who holds it, by name.
+func roleItems(roles []answer.Role, p *People) (core, experts []string) {
 	for _, r := range roles {
 		item := "• *" + esc(titleOr(r.Title, r.ID)) + "*"
 		if r.Core && r.Expert {
 			item += " (aussi soutien expert)"
 		}
+		item += p.listPeople(r.ID)
 		if s := esc(firstSentence(oneLine(r.Summary))); s != "" {
 			item += " : " + s
 		}
@@ -307,8 +320,9 @@ func roleItems(roles []answer.Role) (core, experts []string) {
 }
 
 // taskItems lists the tasks some role owns, each with its owners in words,
-// and apart the tasks the page gives no owner.
-func taskItems(tasks []answer.Task) (owned, unowned []string) {
+// and apart the tasks the page gives no owner. With p, each owner says who
+// holds the role, by name.
+func taskItems(tasks []answer.Task, p *People) (owned, unowned []string) {
 	for _, t := range tasks {
 		title := esc(titleOr(t.Title, t.ID))
 		if len(t.Owners) == 0 {
@@ -317,7 +331,7 @@ func taskItems(tasks []answer.Task) (owned, unowned []string) {
 		}
 		lines := []string{"*" + title + "*"}
 		for _, ow := range t.Owners {
-			lines = append(lines, "• "+esc(titleOr(ow.Title, ow.Role))+" : "+levelWords(ow.Level, ow.Note, ow.Locked))
+			lines = append(lines, "• "+esc(titleOr(ow.Title, ow.Role))+" : "+levelWords(ow.Level, ow.Note, ow.Locked)+p.listPeople(ow.Role))
 		}
 		owned = append(owned, strings.Join(lines, "\n"))
 	}

@@ -24,6 +24,7 @@ const (
 // Display order of the Home tab.
 const (
 	homeIntro = iota
+	homeTeams
 	homeDivider1
 	homeRolesHeader
 	homeCore
@@ -41,13 +42,34 @@ const (
 // Slack's limits however long the pages are, and escapes all content. Only
 // o.BaseURL and o.Command matter here.
 func Home(roles []answer.Role, tasks []answer.Task, o CardOptions) slack.HomeTabViewRequest {
+	return home(roles, tasks, nil, o)
+}
+
+// MyTeams is the Home tab's "Mes équipes": the channels where the user holds
+// a role.
+type MyTeams struct {
+	Channels []ChannelRoles
+	// Unavailable means the teams could not be read.
+	Unavailable bool
+}
+
+// HomeWithTeams is Home with "Mes équipes" under the help.
+func HomeWithTeams(roles []answer.Role, tasks []answer.Task, mine MyTeams, o CardOptions) slack.HomeTabViewRequest {
+	return home(roles, tasks, &mine, o)
+}
+
+func home(roles []answer.Role, tasks []answer.Task, mine *MyTeams, o CardOptions) slack.HomeTabViewRequest {
 	c := newComposer(homeSlots, maxHomeBlocks, maxHomeJSON)
 	c.fitSection(homeIntro, "rolebot_home_intro", helpMrkdwn(o.Command), maxSectionText)
+	if mine != nil {
+		// Bounded to two sections, placed before the long lists.
+		c.myTeams(homeTeams, mine.Channels, mine.Unavailable)
+	}
 	c.put(homeDivider1, divider("rolebot_home_divider_1"))
 	c.header(homeRolesHeader, "rolebot_home_roles_header", titleListRoles)
 	c.put(homeDivider2, divider("rolebot_home_divider_2"))
 	c.header(homeTasksHeader, "rolebot_home_tasks_header", titleListTasks)
-	owned, unowned := taskItems(tasks)
+	owned, unowned := taskItems(tasks, nil)
 	if len(owned) > 0 {
 		c.context(homeLegend, "rolebot_home_legend", Legend)
 	}
