@@ -72,7 +72,28 @@ type Options struct {
 	// SocketOptions are passed to socketmode.New after the bot's own, e.g.
 	// socketmode.OptionPingInterval.
 	SocketOptions []socketmode.Option
+	// Teams gives each channel's team, so that answers name people and
+	// `/role équipe` edits them; nil: answers name nobody.
+	Teams Teams
+	// Claims de-duplicates Slack's deliveries across replicas; nil: the
+	// in-memory de-duplication alone.
+	Claims Claims
+	// ClaimTTL is how long a delivery's claim lasts. Default:
+	// DefaultClaimTTL.
+	ClaimTTL time.Duration
+	// Admins are Slack user ids who may edit every channel's team
+	// (ADMIN_USER_IDS).
+	Admins []string
+	// UserCacheTTL and MembersCacheTTL bound the caches of users.info and
+	// of channels' members. Defaults: DefaultUserCacheTTL and
+	// DefaultMembersCacheTTL.
+	UserCacheTTL    time.Duration
+	MembersCacheTTL time.Duration
 }
+
+// DefaultClaimTTL is how long a delivery's claim lasts: Slack retries an
+// event within minutes; an hour leaves a wide margin.
+const DefaultClaimTTL = time.Hour
 
 // Bot is rolebot's Slack app. Create it with New and start it with Run.
 type Bot struct {
@@ -88,6 +109,11 @@ type Bot struct {
 	maxRetryWait    time.Duration
 	socketOpts      []socketmode.Option
 	seen            *dedup
+	teams           Teams
+	claims          Claims
+	claimTTL        time.Duration
+	admins          map[string]bool
+	dir             *directory
 
 	// botUserID and botID are learnt from auth.test before the socket
 	// opens, and only read afterwards.
@@ -117,7 +143,18 @@ func New(o Options) *Bot {
 		maxRetryWait:    o.MaxRetryWait,
 		socketOpts:      o.SocketOptions,
 		seen:            newDedup(o.DedupTTL, o.DedupSize, nil),
+		teams:           o.Teams,
+		claims:          o.Claims,
+		claimTTL:        o.ClaimTTL,
+		admins:          map[string]bool{},
 	}
+	for _, a := range o.Admins {
+		b.admins[a] = true
+	}
+	if b.claimTTL <= 0 {
+		b.claimTTL = DefaultClaimTTL
+	}
+	b.dir = newDirectory(b, o.UserCacheTTL, o.MembersCacheTTL)
 	if b.log == nil {
 		b.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -352,6 +389,14 @@ type job struct {
 	home        *slackevents.AppHomeOpenedEvent
 	interaction *slack.InteractionCallback
 	action      *slack.BlockAction
+	// submission is a team's modal submitted: the worker acks it, with
+	// sm and req, once it has validated it.
+	submission *slack.InteractionCallback
+	sm         *socketmode.Client
+	req        *socketmode.Request
+	// claims are the keys to claim in the store before answering, so that
+	// another replica does not answer the same event.
+	claims []string
 	// forget is the de-duplication key to drop if the work fails, so the
 	// user may try again.
 	forget string
@@ -578,6 +623,10 @@ func (b *Bot) onEvent(ctx context.Context, lp *loop, evt socketmode.Event) {
 		b.duplicate(kind, evt.Request)
 		return
 	}
+	if j.home == nil {
+		// Publishing the Home twice is harmless; answering twice is not.
+		j.claims = keys
+	}
 	later.skip = !b.enqueue(lp, j, keys...)
 }
 
@@ -586,6 +635,10 @@ func (b *Bot) onInteraction(ctx context.Context, lp *loop, evt socketmode.Event)
 	later := &laterAck{b: b, ctx: ctx, sm: lp.sm, req: evt.Request, read: read}
 	defer later.send()
 	cb, ok := evt.Data.(slack.InteractionCallback)
+	if ok && cb.Type == slack.InteractionTypeViewSubmission {
+		later.skip = b.onSubmission(lp, evt, &cb, read)
+		return
+	}
 	if !ok || cb.Type != slack.InteractionTypeBlockActions {
 		return
 	}
@@ -595,7 +648,7 @@ func (b *Bot) onInteraction(ctx context.Context, lp *loop, evt socketmode.Event)
 			continue
 		}
 		// Action ids of a kind get a suffix (":2") after the first.
-		if name := reply.ActionName(a.ActionID); name == reply.ActionShare || name == reply.ActionOpen {
+		if name := reply.ActionName(a.ActionID); name == reply.ActionShare || name == reply.ActionOpen || name == reply.ActionEditTeam {
 			act = a
 			break
 		}
@@ -615,6 +668,31 @@ func (b *Bot) onInteraction(ctx context.Context, lp *loop, evt socketmode.Event)
 		return
 	}
 	later.skip = !b.enqueue(lp, j, keys...)
+}
+
+// onSubmission queues a team's modal submitted, for a worker to validate and
+// ack with its errors; it reports whether it left the ack to the worker.
+// Other views are acked at once, with nothing to say.
+func (b *Bot) onSubmission(lp *loop, evt socketmode.Event, cb *slack.InteractionCallback, read time.Time) bool {
+	if cb.View.CallbackID != reply.TeamCallbackID {
+		return false
+	}
+	if !b.seen.first("envelope:" + evt.Request.EnvelopeID) {
+		b.duplicate("interaction", evt.Request)
+		return false
+	}
+	j := job{surface: SurfaceTeam, received: read, envelope: evt.Request.EnvelopeID, submission: cb, sm: lp.sm, req: evt.Request}
+	select {
+	case lp.queue <- j:
+		return true
+	default:
+	}
+	// A full queue: say so under the modal's first input, in the ack.
+	b.metrics.Overloaded.WithLabelValues(SurfaceTeam).Inc()
+	b.ack(lp.work, lp.sm, evt.Request, read, map[string]any{
+		"response_action": "errors", "errors": map[string]string{firstInput(cb.View): modalBusy},
+	})
+	return true
 }
 
 func (b *Bot) duplicate(kind string, req *socketmode.Request) {

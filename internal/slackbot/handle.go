@@ -28,7 +28,14 @@ func (b *Bot) handle(ctx context.Context, j job) {
 			b.log.Error("panique en répondant", "surface", j.surface, "panic", fmt.Sprint(r))
 		}
 	}()
+	if len(j.claims) > 0 && !b.claim(ctx, j.claims) {
+		b.metrics.Duplicates.WithLabelValues("claimed").Inc()
+		b.log.Debug("requête déjà prise par une autre instance, ignorée", "envelope", j.envelope)
+		return
+	}
 	switch {
+	case j.submission != nil:
+		b.submitTeam(ctx, j)
 	case j.slash != nil:
 		b.answerSlash(ctx, j)
 	case j.mention != nil:
@@ -102,11 +109,11 @@ func (b *Bot) lookup(value string) (answer.Answer, bool) {
 	return b.store.Current().Index.Answer(ref)
 }
 
-func (b *Bot) card(a answer.Answer, shareable bool, sharedBy string) reply.Message {
+func (b *Bot) card(a answer.Answer, shareable bool, sharedBy string, people *reply.People) reply.Message {
 	if shareable {
 		_, shareable = reply.RefOf(a)
 	}
-	return reply.Card(a, reply.CardOptions{BaseURL: b.baseURL, Command: b.command, Shareable: shareable, SharedBy: sharedBy})
+	return reply.Card(a, reply.CardOptions{BaseURL: b.baseURL, Command: b.command, Shareable: shareable, SharedBy: sharedBy, People: people})
 }
 
 // answerSlash answers the slash command privately through its response_url:
@@ -115,8 +122,12 @@ func (b *Bot) card(a answer.Answer, shareable bool, sharedBy string) reply.Messa
 // chat.postEphemeral needs the bot in the channel.
 func (b *Bot) answerSlash(ctx context.Context, j job) {
 	cmd := j.slash
+	if isTeamCommand(cmd.Text) {
+		b.showTeam(ctx, j)
+		return
+	}
 	a := b.ask(ctx, cmd.Text)
-	err := b.respond(ctx, cmd.ResponseURL, b.card(a, true, ""), false)
+	err := b.respond(ctx, cmd.ResponseURL, b.card(a, true, "", b.people(ctx, cmd.ChannelID, cmd.UserID, a)), false)
 	b.done(ctx, j, result{intent: a.Intent, question: cmd.Text, user: cmd.UserID, channel: cmd.ChannelID, err: err})
 }
 
@@ -129,7 +140,7 @@ func (b *Bot) answerMention(ctx context.Context, j job) {
 	if thread == "" {
 		thread = ev.TimeStamp
 	}
-	err := b.post(ctx, ev.Channel, thread, b.card(a, false, ""))
+	err := b.post(ctx, ev.Channel, thread, b.card(a, false, "", b.people(ctx, ev.Channel, ev.User, a)))
 	b.done(ctx, j, result{intent: a.Intent, question: q, user: ev.User, channel: ev.Channel, err: err})
 }
 
@@ -138,7 +149,8 @@ func (b *Bot) answerDM(ctx context.Context, j job) {
 	ev := j.message
 	q := stripMention(ev.Text, b.botUserID)
 	a := b.ask(ctx, q)
-	err := b.post(ctx, ev.Channel, ev.ThreadTimeStamp, b.card(a, false, ""))
+	// A DM's channel is no team's: the asker's channels' teams apply.
+	err := b.post(ctx, ev.Channel, ev.ThreadTimeStamp, b.card(a, false, "", b.people(ctx, "", ev.User, a)))
 	b.done(ctx, j, result{intent: a.Intent, question: q, user: ev.User, channel: ev.Channel, err: err})
 }
 
@@ -147,7 +159,11 @@ func (b *Bot) publishHome(ctx context.Context, j job) {
 	ev := j.home
 	ix := b.store.Current().Index
 	t := ix.Team()
-	view := reply.Home(answer.ListRoles(t), answer.ListTasks(t), reply.CardOptions{BaseURL: b.baseURL, Command: b.command})
+	o := reply.CardOptions{BaseURL: b.baseURL, Command: b.command}
+	view := reply.Home(answer.ListRoles(t), answer.ListTasks(t), o)
+	if b.teams != nil {
+		view = reply.HomeWithTeams(answer.ListRoles(t), answer.ListTasks(t), b.myTeams(ctx, ev.User), o)
+	}
 	err := b.call(ctx, "views.publish", func(ctx context.Context) error {
 		_, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: ev.User, View: view})
 		return err
@@ -161,6 +177,10 @@ func (b *Bot) answerButton(ctx context.Context, j job) {
 	channel := cb.Container.ChannelID
 	if channel == "" {
 		channel = cb.Channel.ID
+	}
+	if reply.ActionName(act.ActionID) == reply.ActionEditTeam {
+		b.openTeamModal(ctx, j)
+		return
 	}
 	r := result{user: cb.User.ID, channel: channel, question: act.Value}
 	a, ok := b.lookup(act.Value)
@@ -181,7 +201,7 @@ func (b *Bot) answerButton(ctx context.Context, j job) {
 		// message, it comes as a new private message.
 		// A card opened from the App Home goes to the app's DM, where
 		// there is no one to share it with.
-		r.err = b.privately(ctx, cb, b.card(a, cb.ResponseURL != "", ""), cb.Container.IsEphemeral)
+		r.err = b.privately(ctx, cb, b.card(a, cb.ResponseURL != "", "", b.people(ctx, channel, cb.User.ID, a)), cb.Container.IsEphemeral)
 	}
 	b.done(ctx, j, r)
 }
@@ -189,7 +209,7 @@ func (b *Bot) answerButton(ctx context.Context, j job) {
 // share posts a card for everyone in the conversation of the preview (in its
 // thread), saying who shared it, then deletes the private preview.
 func (b *Bot) share(ctx context.Context, cb *slack.InteractionCallback, channel string, a answer.Answer) error {
-	msg := b.card(a, false, cb.User.ID)
+	msg := b.card(a, false, cb.User.ID, b.people(ctx, channel, cb.User.ID, a))
 	err := b.post(ctx, channel, cb.Container.ThreadTs, msg)
 	var ae *APIError
 	if err != nil && errors.As(err, &ae) && (ae.Code == "not_in_channel" || ae.Code == "channel_not_found") && cb.ResponseURL != "" {

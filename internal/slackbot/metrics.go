@@ -14,6 +14,7 @@ const (
 	SurfaceDM      = "dm"      // a direct message to the bot
 	SurfaceButton  = "button"  // a card's button
 	SurfaceHome    = "home"    // the App Home tab
+	SurfaceTeam    = "team"    // the team's modal: its opening and submission
 )
 
 // Metrics are the bot's Prometheus metrics. Create them with NewMetrics on
@@ -52,6 +53,10 @@ type Metrics struct {
 	// Failures counts questions that could not be answered because of an
 	// error, by surface.
 	Failures *prometheus.CounterVec
+	// StoreErrors counts failed calls to the store (teams, claims), by
+	// operation: the answers went out without people, or the
+	// de-duplication fell back to memory.
+	StoreErrors *prometheus.CounterVec
 }
 
 // Metric names, for dashboards and tests.
@@ -68,6 +73,7 @@ const (
 	MetricOverloaded    = "rolebot_overloaded_requests_total"
 	MetricDeferred      = "rolebot_deferred_deliveries_total"
 	MetricFailures      = "rolebot_failed_answers_total"
+	MetricStoreErrors   = "rolebot_store_errors_total"
 )
 
 // NewMetrics creates the bot's metrics and registers them on reg; a nil reg
@@ -114,12 +120,15 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		Failures: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: MetricFailures, Help: "Questions left unanswered because of an error, by surface.",
 		}, []string{"surface"}),
+		StoreErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: MetricStoreErrors, Help: "Failed calls to the store (teams, de-duplication claims), by operation.",
+		}, []string{"op"}),
 	}
 	if reg == nil {
 		return m, nil
 	}
 	for _, c := range []prometheus.Collector{m.Questions, m.Unanswered, m.AckLatency, m.AnswerLatency,
-		m.Reconnections, m.Connected, m.SlackErrors, m.SlackRetries, m.Duplicates, m.Overloaded, m.Deferred, m.Failures} {
+		m.Reconnections, m.Connected, m.SlackErrors, m.SlackRetries, m.Duplicates, m.Overloaded, m.Deferred, m.Failures, m.StoreErrors} {
 		if err := reg.Register(c); err != nil {
 			var are prometheus.AlreadyRegisteredError
 			if errors.As(err, &are) {

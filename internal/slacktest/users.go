@@ -98,3 +98,39 @@ func (s *Server) conversationsMembersLocked(req *request) apiResponse {
 		"response_metadata": map[string]any{"next_cursor": next},
 	})
 }
+
+// usersConversationsLocked answers users.conversations: the channels whose
+// members (SetMembers) include the user, a page at a time.
+func (s *Server) usersConversationsLocked(req *request) apiResponse {
+	user := req.str("user")
+	var ids []string
+	for ch, ms := range s.members {
+		if slices.Contains(ms, user) {
+			ids = append(ids, ch)
+		}
+	}
+	slices.Sort(ids)
+	limit, err := strconv.Atoi(req.str("limit"))
+	if err != nil || limit <= 0 {
+		limit = defaultMembersPage
+	}
+	from := 0
+	if c := req.str("cursor"); c != "" {
+		if from, err = strconv.Atoi(c); err != nil || from < 0 || from > len(ids) {
+			return errResponse("invalid_cursor")
+		}
+	}
+	to := min(from+limit, len(ids))
+	next := ""
+	if to < len(ids) {
+		next = strconv.Itoa(to)
+	}
+	channels := make([]map[string]any, 0, to-from)
+	for _, id := range ids[from:to] {
+		channels = append(channels, fakeChannel(id))
+	}
+	return okResponse(map[string]any{
+		"channels":          channels,
+		"response_metadata": map[string]any{"next_cursor": next},
+	})
+}

@@ -313,6 +313,8 @@ func (s *Server) answerLocked(method string, req *request, msg *Message) apiResp
 		return s.usersInfoLocked(req)
 	case "conversations.members":
 		return s.conversationsMembersLocked(req)
+	case "users.conversations":
+		return s.usersConversationsLocked(req)
 	case "conversations.info":
 		if msg.Channel == "" {
 			return errResponse("channel_not_found")
