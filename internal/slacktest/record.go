@@ -56,6 +56,9 @@ type Message struct {
 	ViewJSON json.RawMessage
 	// View is ViewJSON decoded by slack-go.
 	View *slack.View
+	// ViewID is the id of the view opened or updated (views.open,
+	// views.update), for ViewState and SendViewSubmission.
+	ViewID string
 	// Params holds the form arguments without the token (form-encoded calls).
 	Params url.Values
 	// Body is the raw JSON body (JSON calls and response_url posts).

@@ -59,7 +59,7 @@ func (s *Server) viewsOpenLocked(req *request, msg *Message) apiResponse {
 	id := fmt.Sprintf("V%010d", s.viewSeq)
 	s.fillViewLocked(v, id)
 	s.views[id] = &view{id: id, user: t.user, raw: v}
-	msg.User = t.user
+	msg.User, msg.ViewID = t.user, id
 	return okResponse(map[string]any{"view": v})
 }
 
@@ -75,7 +75,7 @@ func (s *Server) viewsUpdateLocked(req *request, msg *Message) apiResponse {
 	}
 	s.fillViewLocked(v, old.id)
 	old.raw = v
-	msg.User = old.user
+	msg.User, msg.ViewID = old.user, old.id
 	return okResponse(map[string]any{"view": v})
 }
 
