@@ -330,13 +330,12 @@ func (b *Bot) submitTeam(ctx context.Context, j job) {
 	b.done(ctx, j, r)
 }
 
-// validateTeam reads the modal's state into the next team: current with
-// the roles of the modal replaced. Errors are by block id.
+// validateTeam reads the modal's state into the roles to save: each role
+// of the modal with its people, an empty list for a role cleared (SetTeam
+// leaves the roles it is not given as they are: those the modal could not
+// show, those the content no longer has). Errors are by block id.
 func (b *Bot) validateTeam(ctx context.Context, state *slack.ViewState, current Team) (Team, map[string]string) {
-	next := make(Team, len(current))
-	for role, users := range current {
-		next[role] = slices.Clone(users)
-	}
+	next := Team{}
 	errs := map[string]string{}
 	if state == nil {
 		return next, errs
@@ -373,11 +372,10 @@ func (b *Bot) validateTeam(ctx context.Context, state *slack.ViewState, current 
 				break
 			}
 		}
-		if len(users) == 0 {
-			delete(next, role)
-		} else {
-			next[role] = users
+		if users == nil {
+			users = []string{}
 		}
+		next[role] = users
 	}
 	return next, errs
 }
