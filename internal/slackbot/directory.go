@@ -45,7 +45,7 @@ type person struct {
 type directory struct {
 	b        *Bot
 	users    *expirable.LRU[string, person]
-	members  *expirable.LRU[string, []string] // sorted user ids
+	members  *expirable.LRU[string, channelMembers]
 	channels *expirable.LRU[string, []string] // a user's channels, sorted
 }
 
@@ -59,7 +59,7 @@ func newDirectory(b *Bot, userTTL, membersTTL time.Duration) *directory {
 	return &directory{
 		b:        b,
 		users:    expirable.NewLRU[string, person](userCacheSize, nil, userTTL),
-		members:  expirable.NewLRU[string, []string](membersCacheSize, nil, membersTTL),
+		members:  expirable.NewLRU[string, channelMembers](membersCacheSize, nil, membersTTL),
 		channels: expirable.NewLRU[string, []string](userCacheSize, nil, membersTTL),
 	}
 }
@@ -176,16 +176,31 @@ func (d *directory) isMember(ctx context.Context, channel, user string) (bool, e
 // channel's members are not cached.
 func (d *directory) cachedMember(channel, user string) (member, known bool) {
 	ms, ok := d.members.Peek(channel)
-	if !ok {
+	if !ok || ms.hidden {
 		return false, false
 	}
-	_, found := slices.BinarySearch(ms, user)
+	_, found := slices.BinarySearch(ms.ids, user)
 	return found, true
 }
 
+// channelMembers is a channel's members as cached: sorted user ids, or
+// hidden when Slack would not list them (rolebot is not in a private
+// channel), which is cached too, as the answer would not change.
+type channelMembers struct {
+	ids    []string
+	hidden bool
+}
+
+// hiddenCode tells Slack's answers for a channel whose members rolebot
+// cannot list.
+func hiddenCode(code string) bool { return code == "channel_not_found" || code == "not_in_channel" }
+
 func (d *directory) channelMembers(ctx context.Context, channel string) ([]string, error) {
 	if ms, ok := d.members.Get(channel); ok {
-		return ms, nil
+		if ms.hidden {
+			return nil, &APIError{Method: "conversations.members", Code: "channel_not_found", Err: errors.New("membres du canal invisibles")}
+		}
+		return ms.ids, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, slackLookupTimeout)
 	defer cancel()
@@ -201,6 +216,10 @@ func (d *directory) channelMembers(ctx context.Context, channel string) ([]strin
 			})
 			return err
 		})
+		var ae *APIError
+		if errors.As(err, &ae) && hiddenCode(ae.Code) {
+			d.members.Add(channel, channelMembers{hidden: true})
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -211,7 +230,7 @@ func (d *directory) channelMembers(ctx context.Context, channel string) ([]strin
 		cursor = next
 	}
 	slices.Sort(all)
-	d.members.Add(channel, all)
+	d.members.Add(channel, channelMembers{ids: all})
 	return all, nil
 }
 
@@ -245,7 +264,7 @@ func (b *Bot) mayEdit(ctx context.Context, user, channel string) (ok bool, refus
 	member, err := b.dir.isMember(ctx, channel, user)
 	if err != nil {
 		var ae *APIError
-		if errors.As(err, &ae) && (ae.Code == "channel_not_found" || ae.Code == "not_in_channel") {
+		if errors.As(err, &ae) && hiddenCode(ae.Code) {
 			return false, refuseHidden
 		}
 		b.log.Warn("droits d'édition non vérifiés : conversations.members a échoué", "channel", channel, "error", err.Error())
