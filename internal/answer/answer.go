@@ -58,6 +58,9 @@ type Role struct {
 	Responsibilities []string `json:"responsibilities,omitempty"`
 	// Tasks are the role's rows of the matrix, most accountable first.
 	Tasks []RoleTask `json:"tasks"`
+	// People are the Slack user ids who hold the role in the asker's channel, when it has a
+	// team (see FillPeople).
+	People []string `json:"people,omitempty"`
 }
 
 // RoleTask is one matrix row seen from a role.
@@ -87,6 +90,39 @@ type Owner struct {
 	Note  string     `json:"note,omitempty"`
 	// Locked means the responsibility cannot be delegated.
 	Locked bool `json:"locked,omitempty"`
+	// People are the Slack user ids who hold the role in the asker's channel, when it has a
+	// team (see FillPeople).
+	People []string `json:"people,omitempty"`
+}
+
+// FillPeople sets the People of the answer's role card, of every owner of its task or tasks,
+// and of every role it lists, from people (role id -> Slack user ids; nil or empty for a role
+// nobody holds). Each list is copied. The caller reads people from wherever teams are kept
+// (store.Team.People), so this package depends on no store.
+func (a *Answer) FillPeople(people func(role string) []string) {
+	get := func(role string) []string {
+		if p := people(role); len(p) > 0 {
+			return append([]string(nil), p...)
+		}
+		return nil
+	}
+	if a.Role != nil {
+		a.Role.People = get(a.Role.ID)
+	}
+	fillTask := func(t *Task) {
+		for i := range t.Owners {
+			t.Owners[i].People = get(t.Owners[i].Role)
+		}
+	}
+	if a.Task != nil {
+		fillTask(a.Task)
+	}
+	for i := range a.Tasks {
+		fillTask(&a.Tasks[i])
+	}
+	for i := range a.Roles {
+		a.Roles[i].People = get(a.Roles[i].ID)
+	}
 }
 
 // maxResponsibilities keeps a card short enough to read at a glance.

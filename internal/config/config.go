@@ -64,6 +64,17 @@ type Config struct {
 	Workers int `env:"WORKERS" envDefault:"8"`
 	// ShutdownTimeout is how long serve drains work after SIGTERM (> 0).
 	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"10s"`
+
+	// DatabaseURL names the database of the teams: empty for SQLite in DataDir,
+	// sqlite:///path/file.db, or postgres://…. A Secret, as it may hold a
+	// password. Empty when loaded with LoadContentOnly.
+	DatabaseURL Secret `env:"DATABASE_URL"`
+	// DatabaseURLFile is the file DatabaseURL was read from, if it came from one.
+	DatabaseURLFile string `env:"DATABASE_URL_FILE"`
+	// DataDir is the folder of the default SQLite database (created if missing).
+	DataDir string `env:"DATA_DIR" envDefault:"./data"`
+	// AdminUserIDs are the Slack user ids allowed to edit every channel's team.
+	AdminUserIDs []string `env:"ADMIN_USER_IDS" envSeparator:","`
 }
 
 // Load reads the whole configuration, Slack tokens included, as the serve
@@ -94,6 +105,20 @@ func LoadContentOnly(environ map[string]string) (Config, error) {
 	return load(environ, nil, false)
 }
 
+// LoadLocal reads the configuration without the Slack tokens but with the
+// database (DATABASE_URL or the file DATABASE_URL_FILE names, read with
+// readFile; nil means os.ReadFile), for the subcommands that read the store
+// without talking to Slack: ask --channel, check --database, roster.
+func LoadLocal(environ map[string]string, readFile func(string) ([]byte, error)) (Config, error) {
+	if readFile == nil {
+		readFile = os.ReadFile
+	}
+	return load(environ, readFile, false)
+}
+
+// load reads every variable. With withTokens it resolves the Slack tokens;
+// with a readFile it resolves the database URL (Load and LoadLocal), which
+// LoadContentOnly leaves empty.
 func load(environ map[string]string, readFile func(string) ([]byte, error), withTokens bool) (Config, error) {
 	if environ == nil {
 		// env reads os.Environ when given no environment: never let it.
@@ -171,6 +196,24 @@ func load(environ map[string]string, readFile func(string) ([]byte, error), with
 		}
 		return nil
 	})
+
+	check("DATA_DIR", func() *VarError {
+		if c.DataDir = strings.TrimSpace(c.DataDir); c.DataDir == "" {
+			c.DataDir = "./data"
+		}
+		return nil
+	})
+	check("ADMIN_USER_IDS", func() (ve *VarError) {
+		c.AdminUserIDs, ve = checkUserIDs("ADMIN_USER_IDS", c.AdminUserIDs)
+		return ve
+	})
+	if readFile != nil {
+		if ve := resolveDatabase(&c, environ, readFile); ve != nil {
+			errs = append(errs, ve)
+		}
+	} else {
+		c.DatabaseURL, c.DatabaseURLFile = "", ""
+	}
 
 	if withTokens {
 		app, bot := appToken(), botToken()
@@ -328,6 +371,10 @@ func (c Config) LogValue() slog.Value {
 		slog.String("command", c.Command),
 		slog.Int("workers", c.Workers),
 		slog.Duration("shutdown_timeout", c.ShutdownTimeout),
+		slog.String("database", RedactDatabaseURL(c.DatabaseURL.Reveal())),
+		slog.String("database_url_file", c.DatabaseURLFile),
+		slog.String("data_dir", c.DataDir),
+		slog.Int("admin_user_ids", len(c.AdminUserIDs)),
 	)
 }
 

@@ -92,6 +92,7 @@ func TestLoadDefaults(t *testing.T) {
 		Command:         "/role",
 		Workers:         8,
 		ShutdownTimeout: 10 * time.Second,
+		DataDir:         "./data",
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("Load = %+v\nwant %+v", c, want)

@@ -46,6 +46,14 @@ func Vars() []Var {
 			Doc: "Nombre de questions traitées en même temps (au moins 1)."},
 		{Name: "SHUTDOWN_TIMEOUT", Default: "10s", Example: "30s",
 			Doc: "Délai laissé aux réponses en cours après SIGTERM, avant l'arrêt."},
+		{Name: "DATABASE_URL", Example: "postgres://rolebot:…@db:5432/rolebot",
+			Doc: "Base des équipes : vide pour SQLite dans DATA_DIR, sqlite:///chemin/fichier.db, ou postgres://… (plusieurs réplicas) ; le mot de passe n'est jamais affiché."},
+		{Name: "DATABASE_URL_FILE", Example: "/var/run/secrets/rolebot/database-url",
+			Doc: "Fichier qui contient DATABASE_URL (secret monté) ; à la place de DATABASE_URL, pas en plus."},
+		{Name: "DATA_DIR", Default: "./data", Example: "/data",
+			Doc: "Dossier de la base SQLite par défaut (rolebot.db), créé s'il manque."},
+		{Name: "ADMIN_USER_IDS", Example: "U012AB3CD,U045EF6GH",
+			Doc: "Identifiants Slack (séparés par des virgules) autorisés à modifier l'équipe de tout canal."},
 	}
 }
 

@@ -374,3 +374,7 @@ func (s *Store) Orphans(ctx context.Context, known func(role string) bool) ([]Ro
 	}
 	return out, nil
 }
+
+// People returns the users who hold role (nil when nobody does): the shape that
+// answer.Answer.FillPeople takes.
+func (t Team) People(role string) []string { return t[role] }
