@@ -40,7 +40,6 @@ func TestTwoReplicasAnswerEachEventOnce(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 
-	var replicas []*exec.Cmd
 	var logs []*lockedBuffer
 	for i := range 2 {
 		env := serveEnv(srv)
@@ -57,16 +56,20 @@ func TestTwoReplicasAnswerEachEventOnce(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		replicas, logs = append(replicas, cmd), append(logs, buf)
+		logs = append(logs, buf)
 		t.Cleanup(func() {
 			_ = cmd.Process.Signal(syscall.SIGTERM)
-			done := make(chan struct{})
-			go func() { _ = cmd.Wait(); close(done) }()
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
 			select {
-			case <-done:
+			case err := <-done:
+				if err != nil {
+					t.Errorf("replica %d after SIGTERM: %v", i+1, err)
+				}
 			case <-time.After(15 * time.Second):
 				_ = cmd.Process.Kill()
 				<-done
+				t.Errorf("replica %d did not stop within 15 s of SIGTERM", i+1)
 			}
 			if t.Failed() {
 				t.Logf("replica %d logs:\n%s", i+1, buf.String())
