@@ -409,13 +409,29 @@ func TestStoreLostAnswersWithoutPeople(t *testing.T) {
 	}
 }
 
+// TestClaimsShareOneEventBetweenTwoBots runs two bots, each with a store
+// handle of its own on one database, as two replicas: every event goes to
+// both sockets, then is retried on the first; each is answered once.
 func TestClaimsShareOneEventBetweenTwoBots(t *testing.T) {
 	t.Parallel()
-	st := newStore(t)
+	storetest.Each(t, func(t *testing.T, url string) {
+		claimsOnTwoBots(t, url)
+	})
+}
+
+func claimsOnTwoBots(t *testing.T, url string) {
 	srv := slacktest.NewTB(t, slacktest.Config{})
-	opts := func(o *slackbot.Options) { o.Teams, o.Claims = st, st }
-	one := newHarness(t, srv, setup{opts: opts})
-	two := newHarness(t, srv, setup{opts: opts})
+	var handles []*dbstore.Store
+	for range 2 {
+		st, err := dbstore.Open(context.Background(), url, "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = st.Close() })
+		handles = append(handles, st)
+	}
+	one := newHarness(t, srv, setup{opts: func(o *slackbot.Options) { o.Teams, o.Claims = handles[0], handles[0] }})
+	two := newHarness(t, srv, setup{opts: func(o *slackbot.Options) { o.Teams, o.Claims = handles[1], handles[1] }})
 	one.run()
 	two.run()
 	one.waitConnected()
