@@ -17,6 +17,7 @@ import (
 
 	"github.com/rolebot/rolebot/internal/knowledge"
 	"github.com/rolebot/rolebot/internal/reply"
+	"github.com/rolebot/rolebot/internal/store"
 )
 
 // Defaults for the zero fields of Options.
@@ -72,6 +73,9 @@ type Options struct {
 	// SocketOptions are passed to socketmode.New after the bot's own, e.g.
 	// socketmode.OptionPingInterval.
 	SocketOptions []socketmode.Option
+	// Teams keeps each channel's team and the delivery claims shared by
+	// replicas (internal/store); nil runs without people. Optional.
+	Teams *store.Store
 }
 
 // Bot is rolebot's Slack app. Create it with New and start it with Run.
