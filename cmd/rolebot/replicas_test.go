@@ -42,9 +42,8 @@ func TestTwoReplicasAnswerEachEventOnce(t *testing.T) {
 
 	var logs []*lockedBuffer
 	for i := range 2 {
-		env := serveEnv(srv)
+		env := serveEnv(t, srv)
 		env["DATABASE_URL"] = dbURL
-		env["DATA_DIR"] = t.TempDir()
 		env["LOG_LEVEL"] = "info"
 		cmd := exec.Command(bin, "serve")
 		for k, v := range env {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -17,6 +18,14 @@ import (
 	"github.com/rolebot/rolebot/internal/httpapi"
 	"github.com/rolebot/rolebot/internal/knowledge"
 	"github.com/rolebot/rolebot/internal/slackbot"
+	teamstore "github.com/rolebot/rolebot/internal/store"
+)
+
+// The database's upkeep while serve runs: a ping for /readyz, and the purge of expired claims.
+const (
+	dbPingInterval     = 5 * time.Second
+	dbPingTimeout      = 2 * time.Second
+	claimPurgeInterval = 10 * time.Minute
 )
 
 func runServe(ctx context.Context, env *environment, args []string) int {
@@ -80,7 +89,47 @@ Se règle par des variables d'environnement :`)
 		logger.Error("rolebot serve : " + err.Error())
 		return 1
 	}
-	bot := slackbot.New(slackbot.Options{
+	// The HTTP server starts before the database and the bot, so that /readyz says what is
+	// awaited (503 with the reason) while the database is retried.
+	var bot atomic.Pointer[slackbot.Bot]
+	dbHealth := &teamstore.Health{}
+	srv, err := httpapi.Listen(cfg.HTTPAddr, httpapi.Handler(httpapi.Options{
+		Gatherer:  reg,
+		Content:   store,
+		Connected: func() bool { b := bot.Load(); return b != nil && b.Connected() },
+		Database:  dbHealth.Err,
+		Logger:    logger,
+	}), logger)
+	if err != nil {
+		logger.Error("rolebot serve : " + err.Error())
+		return 1
+	}
+	logger.Info("serveur HTTP à l'écoute", "addr", srv.Addr())
+	stopHTTP := func() {
+		shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(shutdownCtx); err != nil {
+			logger.Warn(err.Error())
+		}
+	}
+
+	// A replica without its database would answer deliveries that another replica may answer
+	// too (claims live there): it connects to Slack only once the database answers.
+	teams, err := teamstore.Connect(ctx, cfg.DatabaseURL.Reveal(), cfg.DataDir, logger, dbHealth)
+	if err != nil {
+		stopHTTP()
+		if ctx.Err() != nil {
+			logger.Info("rolebot arrêté avant d'avoir joint la base de données")
+			return 0
+		}
+		logger.Error("rolebot serve : " + err.Error())
+		return 1
+	}
+	defer teams.Close()
+	go teams.Watch(ctx, dbHealth, dbPingInterval, dbPingTimeout)
+	go teams.PurgeEvery(ctx, claimPurgeInterval)
+
+	b := slackbot.New(slackbot.Options{
 		API:             slackbot.NewClient(cfg.BotToken, cfg.AppToken, cfg.APIURL),
 		Store:           store,
 		Logger:          logger,
@@ -89,18 +138,11 @@ Se règle par des variables d'environnement :`)
 		BaseURL:         cfg.ContentBaseURL,
 		Workers:         cfg.Workers,
 		ShutdownTimeout: cfg.ShutdownTimeout,
+		Teams:           teams,
+		Claims:          teams,
+		Admins:          cfg.AdminUserIDs,
 	})
-	srv, err := httpapi.Listen(cfg.HTTPAddr, httpapi.Handler(httpapi.Options{
-		Gatherer:  reg,
-		Content:   store,
-		Connected: bot.Connected,
-		Logger:    logger,
-	}), logger)
-	if err != nil {
-		logger.Error("rolebot serve : " + err.Error())
-		return 1
-	}
-	logger.Info("serveur HTTP à l'écoute", "addr", srv.Addr())
+	bot.Store(b)
 
 	if cfg.ContentDir != "" {
 		// Live content: rebuild aside on every change or SIGHUP; a broken
@@ -128,13 +170,8 @@ Se règle par des variables d'environnement :`)
 		}()
 	}
 
-	runErr := bot.Run(ctx)
-
-	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		logger.Warn(err.Error())
-	}
+	runErr := b.Run(ctx)
+	stopHTTP()
 	if runErr != nil {
 		var auth *slackbot.AuthError
 		if errors.As(runErr, &auth) {

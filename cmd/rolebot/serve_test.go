@@ -37,9 +37,11 @@ func getenvOf(m map[string]string) func(string) string {
 	return func(k string) string { return m[k] }
 }
 
-// serveEnv is the environment of a serve against srv.
-func serveEnv(srv *slacktest.Server) map[string]string {
+// serveEnv is the environment of a serve against srv, its SQLite database in a temporary
+// folder.
+func serveEnv(t *testing.T, srv *slacktest.Server) map[string]string {
 	return map[string]string{
+		"DATA_DIR":         t.TempDir(),
 		"SLACK_APP_TOKEN":  srv.Config().AppToken,
 		"SLACK_BOT_TOKEN":  srv.Config().BotToken,
 		"SLACK_API_URL":    srv.APIURL(),
@@ -84,7 +86,7 @@ func status(t *testing.T, url string) int {
 func TestServeAnswersThenStops(t *testing.T) {
 	t.Parallel()
 	srv := slacktest.NewTB(t, slacktest.Config{})
-	env := serveEnv(srv)
+	env := serveEnv(t, srv)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var stdout, stderr lockedBuffer
@@ -134,7 +136,7 @@ func TestServeAnswersThenStops(t *testing.T) {
 func TestServeConfigError(t *testing.T) {
 	t.Parallel()
 	srv := slacktest.NewTB(t, slacktest.Config{})
-	env := serveEnv(srv)
+	env := serveEnv(t, srv)
 	delete(env, "SLACK_APP_TOKEN")
 	var stdout, stderr lockedBuffer
 	code := run(context.Background(), []string{"serve"}, strings.NewReader(""), &stdout, &stderr, getenvOf(env))
@@ -157,7 +159,7 @@ func TestServeRefusedToken(t *testing.T) {
 	t.Parallel()
 	srv := slacktest.NewTB(t, slacktest.Config{})
 	srv.Revoke()
-	env := serveEnv(srv)
+	env := serveEnv(t, srv)
 	var stdout, stderr lockedBuffer
 	done := make(chan int, 1)
 	go func() {

@@ -106,6 +106,9 @@ func childEnv(environ []string, srv *slacktest.Server, addr, contentDir string) 
 		"SLACK_API_URL="+srv.APIURL(),
 		"HTTP_ADDR="+addr,
 		"LOG_LEVEL=warn",
+		// The default SQLite database, out of the working folder; kept between runs, as a
+		// restarted rolebot finds it.
+		"DATA_DIR="+filepath.Join(os.TempDir(), "rolebot-startbench-data"),
 	)
 	if contentDir != "" {
 		env = append(env, "CONTENT_DIR="+contentDir)

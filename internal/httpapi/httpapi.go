@@ -1,6 +1,7 @@
 // Package httpapi serves rolebot's operational endpoints: /healthz (the
-// process is alive), /readyz (content indexed and Slack connected) and
-// /metrics (Prometheus, from a registry of its own).
+// process is alive), /readyz (content indexed, Slack connected, and the
+// database answering when there is one) and /metrics (Prometheus, from a
+// registry of its own).
 package httpapi
 
 import (
@@ -10,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -77,6 +79,10 @@ type Options struct {
 	Content Snapshots
 	// Connected tells whether the Slack socket is up; nil means it is not.
 	Connected func() bool
+	// Database tells why the database of the teams does not answer (nil: it
+	// does); a nil func means rolebot runs without one, and /readyz does not
+	// mention it. The error's text is shown: it must hold no password.
+	Database func() error
 	// Logger receives the server's errors; nil discards them.
 	Logger *slog.Logger
 }
@@ -102,12 +108,21 @@ func Handler(o Options) http.Handler {
 		if o.Connected == nil || !o.Connected() {
 			socket = "déconnecté"
 		}
+		database := "ok"
+		if o.Database != nil {
+			if err := o.Database(); err != nil {
+				database = "indisponible : " + strings.ReplaceAll(err.Error(), "\n", " ")
+			}
+		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
-		if content != "ok" || socket != "ok" {
+		if content != "ok" || socket != "ok" || database != "ok" {
 			w.WriteHeader(http.StatusServiceUnavailable)
 		}
 		fmt.Fprintf(w, "contenu : %s\nslack : %s\n", content, socket)
+		if o.Database != nil {
+			fmt.Fprintf(w, "base de données : %s\n", database)
+		}
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{
 		ErrorLog:          slogPrinter{o.Logger},

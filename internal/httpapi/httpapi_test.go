@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -95,6 +96,48 @@ func TestEndpoints(t *testing.T) {
 	}
 	if _, err := http.Get(base + "/healthz"); err == nil {
 		t.Error("still serving after Shutdown")
+	}
+}
+
+func TestReadyzDatabase(t *testing.T) {
+	content := &snapshots{}
+	content.cur.Store(&knowledge.Snapshot{Index: &search.Index{}, Version: "v"})
+	var dbErr atomic.Pointer[error]
+	database := func() error {
+		if p := dbErr.Load(); p != nil {
+			return *p
+		}
+		return nil
+	}
+	srv, err := httpapi.Listen("127.0.0.1:0", httpapi.Handler(httpapi.Options{
+		Content: content, Connected: func() bool { return true }, Database: database,
+	}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Shutdown(context.Background())
+	base := "http://" + srv.Addr()
+	if code, body := get(t, base+"/readyz"); code != 200 || !strings.Contains(body, "base de données : ok") {
+		t.Errorf("/readyz = %d %q with the database up, want 200", code, body)
+	}
+	lost := errors.New("base de données postgres://bot:xxxxx@db/rolebot : ping : connection refused")
+	dbErr.Store(&lost)
+	if code, body := get(t, base+"/readyz"); code != 503 || !strings.Contains(body, "base de données : indisponible : "+lost.Error()) {
+		t.Errorf("/readyz = %d %q with the database lost, want 503 and the reason", code, body)
+	}
+	dbErr.Store(nil)
+	if code, _ := get(t, base+"/readyz"); code != 200 {
+		t.Errorf("/readyz = %d once the database is back, want 200", code)
+	}
+
+	// Without a database (nil func), /readyz does not mention one.
+	srv2, err := httpapi.Listen("127.0.0.1:0", httpapi.Handler(httpapi.Options{Content: content, Connected: func() bool { return true }}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv2.Shutdown(context.Background())
+	if code, body := get(t, "http://"+srv2.Addr()+"/readyz"); code != 200 || strings.Contains(body, "base de données") {
+		t.Errorf("/readyz without a database = %d %q", code, body)
 	}
 }
 

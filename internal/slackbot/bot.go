@@ -95,9 +95,6 @@ type Options struct {
 // event within minutes; an hour leaves a wide margin.
 const DefaultClaimTTL = time.Hour
 
-// ClaimPurgeInterval is how often Run deletes the expired claims. Every
-// replica purges; a purge is one DELETE of expired rows, harmless twice.
-const ClaimPurgeInterval = 10 * time.Minute
 
 // Bot is rolebot's Slack app. Create it with New and start it with Run.
 type Bot struct {
@@ -250,9 +247,6 @@ func (b *Bot) Run(ctx context.Context) error {
 		})
 	}
 
-	if b.claims != nil {
-		workers.Go(func() { b.purgeClaims(runCtx) })
-	}
 	lp := &loop{sm: sm, queue: queue, work: workCtx}
 	// Acks have a context of their own: when ctx ends, both cases of the
 	// select below may be ready, and a request dispatched then would be

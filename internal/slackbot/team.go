@@ -501,24 +501,3 @@ func (b *Bot) claim(ctx context.Context, keys []string) bool {
 	return true
 }
 
-// purgeClaims deletes the expired claims every ClaimPurgeInterval until ctx
-// ends.
-func (b *Bot) purgeClaims(ctx context.Context) {
-	t := time.NewTicker(ClaimPurgeInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		n, err := b.claims.PurgeClaims(pctx)
-		cancel()
-		if err != nil {
-			b.storeFailed("purge_claims", err)
-			continue
-		}
-		b.log.Debug("claims expirés supprimés", "count", n)
-	}
-}

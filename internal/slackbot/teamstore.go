@@ -25,9 +25,8 @@ type Teams interface {
 
 // Claims is the part of the store that de-duplicates Slack's deliveries
 // across replicas: Claim reports true for the first claim of key within
-// ttl, whichever replica made it. PurgeClaims deletes the expired claims;
-// Run calls it every ClaimPurgeInterval. *store.Store is one.
+// ttl, whichever replica made it. *store.Store is one; serve purges the
+// expired claims.
 type Claims interface {
 	Claim(ctx context.Context, key string, ttl time.Duration) (bool, error)
-	PurgeClaims(ctx context.Context) (int64, error)
 }

@@ -71,7 +71,7 @@ func Open(ctx context.Context, rawURL, dataDir string, log *slog.Logger) (*Store
 	}
 	driver, dsn, redacted, err := parseURL(rawURL, dataDir)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w : %w", ErrConfig, err)
 	}
 	if driver == DriverSQLite {
 		path := strings.TrimPrefix(redacted, "sqlite://")
