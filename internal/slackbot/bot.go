@@ -95,7 +95,6 @@ type Options struct {
 // event within minutes; an hour leaves a wide margin.
 const DefaultClaimTTL = time.Hour
 
-
 // Bot is rolebot's Slack app. Create it with New and start it with Run.
 type Bot struct {
 	api             *slack.Client

@@ -500,4 +500,3 @@ func (b *Bot) claim(ctx context.Context, keys []string) bool {
 	}
 	return true
 }
-
