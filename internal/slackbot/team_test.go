@@ -470,3 +470,48 @@ func claimsOnTwoBots(t *testing.T, url string) {
 		}
 	}
 }
+
+// TestModalOpensBeforeRightsAreChecked clicks "Modifier l'équipe" as someone
+// rolebot knows nothing of yet: the modal opens first, within the trigger's
+// life, and users.info comes after it.
+func TestModalOpensBeforeRightsAreChecked(t *testing.T) {
+	t.Parallel()
+	st := newStore(t)
+	h := startTeams(t, st)
+	ctx := ctxFor(t, 20*time.Second)
+	const newcomer = "U0NEWCOMER"
+	h.srv.AddUser(slacktest.User{ID: newcomer, Name: "new", RealName: "Nouvelle"})
+	h.srv.SetMembers(prod, marc, newcomer)
+	if _, err := h.srv.SendInteraction(ctx, slacktest.BlockActions{
+		UserID: newcomer, ChannelID: prod, MessageTS: h.srv.NewTS(),
+		Actions: []slacktest.Action{{ActionID: reply.ActionEditTeam, BlockID: "rolebot_team_edit", Value: prod}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	opened, err := h.srv.WaitMessage(ctx, slacktest.Method("views.open"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !opened.OK() {
+		t.Fatalf("views.open failed: %s", opened.Error)
+	}
+	info, err := h.srv.WaitMessage(ctx, slacktest.Method("users.info"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Seq < opened.Seq {
+		t.Errorf("users.info (#%d) came before views.open (#%d)", info.Seq, opened.Seq)
+	}
+	// A member: the modal stays, it is not replaced by a refusal.
+	settle()
+	if ms := h.srv.Messages(slacktest.Method("views.update")); len(ms) != 0 {
+		t.Errorf("a member's modal was replaced: %v", allText(ms[0]))
+	}
+	view := opened.ViewID
+	if p := h.submit(ctx, newcomer, view, map[string][]string{reply.TeamRoleBlock("coach-produit"): {newcomer}}); p != nil {
+		t.Errorf("ack = %s", p)
+	}
+	if got, _ := st.Team(ctx, prod); !slices.Equal(got["coach-produit"], []string{newcomer}) {
+		t.Errorf("team = %v", got)
+	}
+}
