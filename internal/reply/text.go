@@ -94,6 +94,9 @@ func Text(a answer.Answer) string {
 
 func writeRole(b *strings.Builder, r *answer.Role) {
 	fmt.Fprintf(b, "%s (%s)\n", Escape(r.Title), kind(r.Core, r.Expert))
+	if len(r.People) > 0 {
+		fmt.Fprintf(b, "Dans ce canal : %s\n", peopleText(r.People))
+	}
 	if r.Summary != "" {
 		fmt.Fprintf(b, "%s\n", Escape(r.Summary))
 	}
@@ -125,7 +128,11 @@ func writeTask(b *strings.Builder, t *answer.Task) {
 		b.WriteString("La page de l'équipe ne désigne personne pour cette tâche : à vous de voir qui la prend en charge.\n")
 	} else {
 		for _, o := range t.Owners {
-			fmt.Fprintf(b, "  • %s : %s\n", Escape(o.Title), level(o.Level, o.Note, o.Locked))
+			fmt.Fprintf(b, "  • %s : %s", Escape(o.Title), level(o.Level, o.Note, o.Locked))
+			if len(o.People) > 0 {
+				fmt.Fprintf(b, " — %s", peopleText(o.People))
+			}
+			b.WriteByte('\n')
 		}
 		b.WriteString(Legend + "\n")
 	}
@@ -154,6 +161,15 @@ func ownersLine(owners []answer.Owner) string {
 		parts = append(parts, Escape(o.Title)+" "+strings.ToLower(o.Level.Label()))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// peopleText names people in a terminal: their Slack user ids (rolebot stores no names).
+func peopleText(ids []string) string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = "@" + Escape(id)
+	}
+	return strings.Join(out, ", ")
 }
 
 func kind(core, expert bool) string {
