@@ -511,6 +511,7 @@ func TestDeploymentTokensFromSecretFiles(t *testing.T) {
 	for _, tt := range []struct{ variable, key, prefix string }{
 		{"SLACK_APP_TOKEN_FILE", "app-token", "xapp-"},
 		{"SLACK_BOT_TOKEN_FILE", "bot-token", "xoxb-"},
+		{"DATABASE_URL_FILE", "database-url", "postgres://"},
 	} {
 		t.Run(tt.variable, func(t *testing.T) {
 			if _, ok := c.env(strings.TrimSuffix(tt.variable, "_FILE")); ok {
@@ -550,6 +551,70 @@ func TestDeploymentTokensFromSecretFiles(t *testing.T) {
 				t.Errorf("secret.example.yaml: key %s = %q, want a %s… placeholder", tt.key, secret.StringData[tt.key], tt.prefix)
 			}
 		})
+	}
+}
+
+// TestPostgresExample: the example StatefulSet that the Deployment's 2 replicas can share (when
+// no managed PostgreSQL is at hand) has its Service, a volume per pod, and a password from a
+// Secret; the Secret's example URL points at that Service.
+func TestPostgresExample(t *testing.T) {
+	d, _ := loadDeployment(t)
+	if d.Spec.Replicas < 2 {
+		t.Errorf("Deployment runs %d replicas, want 2 on PostgreSQL", d.Spec.Replicas)
+	}
+	type doc struct {
+		object `yaml:",inline"`
+		Spec   struct {
+			ServiceName          string `yaml:"serviceName"`
+			VolumeClaimTemplates []struct {
+				Metadata struct {
+					Name string `yaml:"name"`
+				} `yaml:"metadata"`
+			} `yaml:"volumeClaimTemplates"`
+			Ports []struct {
+				Port int `yaml:"port"`
+			} `yaml:"ports"`
+			Template struct {
+				Spec struct {
+					Containers []container `yaml:"containers"`
+				} `yaml:"spec"`
+			} `yaml:"template"`
+		} `yaml:"spec"`
+	}
+	docs := decodeAll[doc](t, filepath.Join(kubeDir, "postgres.example.yaml"), false)
+	var svc, sts *doc
+	for i := range docs {
+		switch docs[i].Kind {
+		case "Service":
+			svc = &docs[i]
+		case "StatefulSet":
+			sts = &docs[i]
+		}
+	}
+	if svc == nil || sts == nil {
+		t.Fatalf("postgres.example.yaml: want a Service and a StatefulSet, got %d documents", len(docs))
+	}
+	if sts.Spec.ServiceName != svc.Metadata.Name || len(svc.Spec.Ports) != 1 || svc.Spec.Ports[0].Port != 5432 {
+		t.Errorf("StatefulSet serviceName %q, Service %q ports %v", sts.Spec.ServiceName, svc.Metadata.Name, svc.Spec.Ports)
+	}
+	if len(sts.Spec.VolumeClaimTemplates) != 1 {
+		t.Errorf("StatefulSet has %d volume claim templates, want 1", len(sts.Spec.VolumeClaimTemplates))
+	}
+	cs := sts.Spec.Template.Spec.Containers
+	if len(cs) != 1 {
+		t.Fatalf("%d containers", len(cs))
+	}
+	if pw, ok := cs[0].env("POSTGRES_PASSWORD_FILE"); !ok || pw == "" {
+		t.Error("the PostgreSQL password does not come from a file")
+	}
+	if _, ok := cs[0].env("POSTGRES_PASSWORD"); ok {
+		t.Error("the PostgreSQL password is in the environment")
+	}
+	secret := decodeOne[struct {
+		StringData map[string]string `yaml:"stringData"`
+	}](t, filepath.Join(kubeDir, "secret.example.yaml"), false)
+	if url := secret.StringData["database-url"]; !strings.Contains(url, "@"+svc.Metadata.Name+":5432/") {
+		t.Errorf("secret.example.yaml database-url %q does not point at the example Service %s", url, svc.Metadata.Name)
 	}
 }
 
@@ -662,13 +727,18 @@ func TestCompose(t *testing.T) {
 		Healthcheck struct {
 			Test []string `yaml:"test"`
 		} `yaml:"healthcheck"`
-		Restart string `yaml:"restart"`
+		Restart   string   `yaml:"restart"`
+		Volumes   []string `yaml:"volumes"`
+		DependsOn map[string]struct {
+			Condition string `yaml:"condition"`
+		} `yaml:"depends_on"`
 	}
 	f := decodeOne[struct {
 		Services map[string]service `yaml:"services"`
 		Secrets  map[string]struct {
 			File string `yaml:"file"`
 		} `yaml:"secrets"`
+		Volumes map[string]any `yaml:"volumes"`
 	}](t, composePath, false)
 	s, ok := f.Services["rolebot"]
 	if !ok {
@@ -688,14 +758,16 @@ func TestCompose(t *testing.T) {
 		{"port 8080", slices.ContainsFunc(s.Ports, func(p string) bool { return strings.HasSuffix(p, ":8080") })},
 		{"healthcheck by the binary", slices.Equal(s.Healthcheck.Test, []string{"CMD", "/rolebot", "healthcheck"})},
 		{"restart unless-stopped", s.Restart == "unless-stopped"},
-		{"two secrets", len(s.Secrets) == 2},
+		{"three secrets: two tokens and the database URL", len(s.Secrets) == 3},
+		{"the data folder on a named volume", slices.Contains(s.Volumes, "rolebot-data:/data")},
+		{"waits for a healthy postgres", s.DependsOn["postgres"].Condition == "service_healthy"},
 	}
 	for _, ch := range checks {
 		if !ch.ok {
 			t.Errorf("compose: %s: not so", ch.name)
 		}
 	}
-	for _, v := range []string{"SLACK_APP_TOKEN", "SLACK_BOT_TOKEN"} {
+	for _, v := range []string{"SLACK_APP_TOKEN", "SLACK_BOT_TOKEN", "DATABASE_URL"} {
 		if _, ok := s.Environment[v]; ok {
 			t.Errorf("%s itself is in the environment", v)
 		}
@@ -709,6 +781,34 @@ func TestCompose(t *testing.T) {
 			t.Errorf("secret %s comes from %q, want a file in ./secrets/", name, file)
 		}
 	}
+	// PostgreSQL: its data on a named volume, its password from a secret file, not published.
+	pg, ok := f.Services["postgres"]
+	if !ok {
+		t.Fatal("no postgres service")
+	}
+	if !slices.Contains(pg.Volumes, "postgres-data:/var/lib/postgresql/data") {
+		t.Errorf("postgres volumes %v, want the named volume postgres-data", pg.Volumes)
+	}
+	if pw := pg.Environment["POSTGRES_PASSWORD_FILE"]; !strings.HasPrefix(pw, "/run/secrets/") || pg.Environment["POSTGRES_PASSWORD"] != "" {
+		t.Errorf("postgres password: POSTGRES_PASSWORD_FILE = %q, want a secret file and no POSTGRES_PASSWORD", pw)
+	}
+	if len(pg.Ports) != 0 {
+		t.Errorf("postgres publishes ports %v", pg.Ports)
+	}
+	if len(pg.Healthcheck.Test) == 0 {
+		t.Error("postgres has no healthcheck (rolebot waits for it)")
+	}
+	for _, v := range []string{"rolebot-data", "postgres-data"} {
+		if _, ok := f.Volumes[v]; !ok {
+			t.Errorf("volume %s not declared", v)
+		}
+	}
+	for name, sec := range f.Secrets {
+		if !strings.HasPrefix(sec.File, "./secrets/") {
+			t.Errorf("secret %s comes from %q, want a file in ./secrets/", name, sec.File)
+		}
+	}
+
 	// The token files must never be committed.
 	ignore, err := os.ReadFile("secrets/.gitignore")
 	if err != nil || !slices.Contains(strings.Fields(string(ignore)), "*") {
@@ -806,9 +906,23 @@ func TestDockerfile(t *testing.T) {
 			t.Errorf("final stage %s %v, want %s", tt.cmd, got, tt.want)
 		}
 	}
+	// The binary, and the data folder owned by the non-root user; nothing else.
 	copies := find(final, "COPY")
-	if len(copies) != 1 || !strings.HasPrefix(copies[0], "--from=") || !strings.HasSuffix(copies[0], " /rolebot") {
-		t.Errorf("final stage COPY %v, want the binary alone, to /rolebot", copies)
+	if len(copies) != 2 || !strings.HasPrefix(copies[0], "--from=") || !strings.HasSuffix(copies[0], " /rolebot") {
+		t.Errorf("final stage COPY %v, want the binary to /rolebot, then the data folder", copies)
+	}
+	if len(copies) < 2 || !strings.HasPrefix(copies[1], "--from=") || !strings.Contains(copies[1], "--chown=65532:65532 ") ||
+		!strings.HasSuffix(copies[1], " /data") {
+		t.Errorf("final stage COPY %v: want the data folder, owned by 65532:65532, to /data", copies)
+	}
+	if got := find(final, "ENV"); !slices.Contains(got, "DATA_DIR=/data") {
+		t.Errorf("final stage ENV %v, want DATA_DIR=/data", got)
+	}
+	if got := find(final, "VOLUME"); !slices.Equal(got, []string{`["/data"]`}) {
+		t.Errorf("final stage VOLUME %v, want [\"/data\"]", got)
+	}
+	if !slices.ContainsFunc(find(stages[0], "RUN"), func(r string) bool { return strings.Contains(r, "mkdir -p /out/data") }) {
+		t.Error("build stage does not make the data folder")
 	}
 
 	builder := stages[0]
