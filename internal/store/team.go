@@ -171,15 +171,17 @@ func (s *Store) apply(ctx context.Context, actor string, want map[string]Team, w
 
 	at := s.now().UTC().Truncate(time.Microsecond)
 	var changes []Change
-	for _, channel := range sortedKeys(want) {
-		if s.driver == DriverPostgres {
-			// Under READ COMMITTED two saves of one channel would both diff against the team
-			// before either; a lock per channel (taken in sorted order: no deadlock) serializes
-			// them. SQLite needs none: BEGIN IMMEDIATE lets one writer in at a time.
-			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, "rolebot team "+channel); err != nil {
-				return nil, err
-			}
+	if s.driver == DriverPostgres {
+		// Under READ COMMITTED two saves of one channel would both diff against the team before
+		// either. One lock for every team write serializes them (SQLite needs none: BEGIN
+		// IMMEDIATE lets one writer in at a time). Team writes are people editing a modal or an
+		// import: rare enough that one lock costs nothing, where a lock per channel would fill
+		// PostgreSQL's lock table on an import of thousands of channels.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, teamWriteLock); err != nil {
+			return nil, err
 		}
+	}
+	for _, channel := range sortedKeys(want) {
 		current, err := s.readTeam(ctx, tx, channel)
 		if err != nil {
 			return nil, err
@@ -229,6 +231,10 @@ func (s *Store) apply(ctx context.Context, actor string, want map[string]Team, w
 	s.cache.invalidate(sortedKeys(want))
 	return changes, nil
 }
+
+// teamWriteLock is the PostgreSQL advisory lock key that team writes take ("rbteams" in ASCII);
+// goose's migration lock uses another.
+const teamWriteLock int64 = 0x72627465616d73
 
 // exec1 runs a statement and reports whether it touched a row.
 func exec1(ctx context.Context, tx *sql.Tx, query string, args ...any) (bool, error) {
