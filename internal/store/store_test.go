@@ -440,3 +440,23 @@ func TestPasswordNeverShown(t *testing.T) {
 		}
 	}
 }
+
+// TestMigrationsAgree: both dialects have the same migrations, version for version, so that a
+// change to the schema is never made for one database only.
+func TestMigrationsAgree(t *testing.T) {
+	names := func(dialect string) []string {
+		entries, err := migrations.ReadDir("migrations/" + dialect)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, e := range entries {
+			out = append(out, e.Name())
+		}
+		return out
+	}
+	sqlite, postgres := names(DriverSQLite), names(DriverPostgres)
+	if len(sqlite) == 0 || !reflect.DeepEqual(sqlite, postgres) {
+		t.Fatalf("migrations differ: sqlite %v, postgres %v", sqlite, postgres)
+	}
+}
