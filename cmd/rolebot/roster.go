@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"slices"
 
 	"github.com/rolebot/rolebot/internal/config"
 	"github.com/rolebot/rolebot/internal/gitbook"
@@ -19,14 +20,15 @@ import (
 // historyLimit is how many changes `roster history` prints unless told otherwise.
 const historyLimit = 50
 
-const rosterUsage = `Usage : rolebot roster import [--content DOSSIER] [--database URL] FICHIER.csv
-        rolebot roster export [--database URL]
+const rosterUsage = `Usage : rolebot roster import [--dry-run] [--content DOSSIER] [--database URL] FICHIER.csv
+        rolebot roster export [--channel CANAL] [--database URL]
         rolebot roster history [--channel CANAL] [--limit N] [--database URL]
 Les équipes des canaux : qui tient quel rôle.
   import   remplace, en une transaction, l'équipe de chaque canal que nomme le fichier
            (colonnes channel,role,user avec une ligne d'en-tête ; identifiants Slack) ;
-           une ligne fausse est signalée « fichier:ligne » et rien n'est écrit
-  export   écrit toutes les équipes en CSV sur la sortie standard
+           une ligne fausse est signalée « fichier:ligne » et rien n'est écrit ;
+           avec --dry-run, affiche ce qui changerait sans rien écrire
+  export   écrit les équipes (toutes, ou celle d'un canal) en CSV sur la sortie standard
   history  affiche les derniers changements, du plus récent au plus ancien
 La base est celle de rolebot serve : DATABASE_URL (ou DATABASE_URL_FILE), sinon SQLite
 dans DATA_DIR ; --database la remplace.`
@@ -46,10 +48,13 @@ func runRoster(ctx context.Context, env *environment, args []string) int {
 	dbURL := fl.String("database", "", "adresse de la base (par défaut : DATABASE_URL, sinon SQLite dans DATA_DIR)")
 	var dir, channel *string
 	var limit *int
+	var dryRun *bool
 	switch sub {
 	case "import":
 		dir = fl.String("content", env.getenv("CONTENT_DIR"), "dossier de pages dont les rôles sont acceptés (par défaut : le contenu intégré)")
+		dryRun = fl.Bool("dry-run", false, "affiche les changements sans rien écrire")
 	case "export":
+		channel = fl.String("channel", "", "identifiant du canal (par défaut : tous)")
 	case "history":
 		channel = fl.String("channel", "", "identifiant du canal (par défaut : tous)")
 		limit = fl.Int("limit", historyLimit, "nombre de changements affichés (0 : tous)")
@@ -74,7 +79,7 @@ func runRoster(ctx context.Context, env *environment, args []string) int {
 
 	switch sub {
 	case "import":
-		return rosterImport(ctx, env, *dbURL, *dir, fl.Arg(0))
+		return rosterImport(ctx, env, *dbURL, *dir, fl.Arg(0), *dryRun)
 	case "export":
 		st, code := openTeams(ctx, env, "roster export", *dbURL)
 		if st == nil {
@@ -82,6 +87,9 @@ func runRoster(ctx context.Context, env *environment, args []string) int {
 		}
 		defer st.Close()
 		rows, err := st.Export(ctx)
+		if *channel != "" {
+			rows = slices.DeleteFunc(rows, func(r store.Row) bool { return r.Channel != *channel })
+		}
 		if err == nil {
 			err = roster.Write(env.stdout, rows)
 		}
@@ -108,7 +116,7 @@ func runRoster(ctx context.Context, env *environment, args []string) int {
 	}
 }
 
-func rosterImport(ctx context.Context, env *environment, dbURL, dir, file string) int {
+func rosterImport(ctx context.Context, env *environment, dbURL, dir, file string, dryRun bool) int {
 	model, code := loadModel(ctx, env, "roster import", dir)
 	if model == nil {
 		return code
@@ -134,7 +142,21 @@ func rosterImport(ctx context.Context, env *environment, dbURL, dir, file string
 		return code
 	}
 	defer st.Close()
-	changes, err := st.Import(ctx, "rolebot roster import "+file, rows)
+	actor := "rolebot roster import " + file
+	if dryRun {
+		changes, err := st.PlanImport(ctx, actor, rows)
+		if err != nil {
+			fmt.Fprintf(env.stderr, "rolebot roster import : %v\n", err)
+			return 1
+		}
+		if err := roster.WriteChanges(env.stdout, changes); err != nil {
+			fmt.Fprintf(env.stderr, "rolebot roster import : %v\n", err)
+			return 1
+		}
+		fmt.Fprintf(env.stdout, "Essai (--dry-run), rien n'a été écrit. %s\n", roster.Summary(changes))
+		return 0
+	}
+	changes, err := st.Import(ctx, actor, rows)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "rolebot roster import : %v (rien n'a été écrit)\n", err)
 		return 1

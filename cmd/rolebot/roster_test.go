@@ -38,7 +38,15 @@ func TestRosterCommands(t *testing.T) {
 			"C012AB3CD,responsable-produit,U01CLAIRE\n"+
 			"C012AB3CD,designer,U02ALEX\n"+
 			"C012AB3CD,designer,U03ZOE\n")
-		code, out, errOut := runCLI(t, env, "roster", "import", good)
+		code, out, errOut := runCLI(t, env, "roster", "import", "--dry-run", good)
+		if code != 0 || !strings.Contains(out, "C012AB3CD  ajout    U01CLAIRE  responsable-produit") ||
+			!strings.Contains(out, "rien n'a été écrit. 3 changements") {
+			t.Fatalf("import --dry-run = %d\n%s%s", code, out, errOut)
+		}
+		if _, out, _ := runCLI(t, env, "roster", "export"); out != "channel,role,user\n" {
+			t.Fatalf("--dry-run wrote: %q", out)
+		}
+		code, out, errOut = runCLI(t, env, "roster", "import", good)
 		if code != 0 || !strings.Contains(out, "3 changements dans 1 canal : 3 ajouts, 0 retrait.") {
 			t.Fatalf("import = %d\n%s%s", code, out, errOut)
 		}
@@ -72,6 +80,9 @@ func TestRosterCommands(t *testing.T) {
 			t.Fatalf("export = %d %q, want %q (the bad import wrote?)", code, out, wantCSV)
 		}
 
+		if _, out, _ := runCLI(t, env, "roster", "export", "--channel", "C999"); out != "channel,role,user\n" {
+			t.Errorf("export --channel C999 = %q", out)
+		}
 		code, out, _ = runCLI(t, env, "roster", "history", "--channel", "C012AB3CD", "--limit", "2")
 		if code != 0 || strings.Count(out, "\n") != 2 || !strings.Contains(out, "(par rolebot roster import "+good+")") {
 			t.Fatalf("history = %d\n%s", code, out)

@@ -214,6 +214,20 @@ func plural(n int, one, many string) string {
 	return fmt.Sprintf("%d %s", n, many)
 }
 
+// WriteChanges prints changes about to be made, one a line: channel, what, user and role.
+func WriteChanges(w io.Writer, changes []store.Change) error {
+	for _, c := range changes {
+		what := "retrait"
+		if c.Added {
+			what = "ajout  "
+		}
+		if _, err := fmt.Fprintf(w, "%s  %s  %s  %s\n", c.Channel, what, c.User, c.Role); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // WriteHistory prints changes one a line: time (UTC), channel, what, role, user and who did it.
 func WriteHistory(w io.Writer, changes []store.Change) error {
 	if len(changes) == 0 {

@@ -119,6 +119,13 @@ func TestSummaryAndHistory(t *testing.T) {
 	if got := Summary(nil); got != "Aucun changement." {
 		t.Errorf("Summary(nil) = %q", got)
 	}
+	var plan bytes.Buffer
+	if err := WriteChanges(&plan, changes[1:]); err != nil {
+		t.Fatal(err)
+	}
+	if want := "C1  retrait  U2  designer\nC2  ajout    U3  designer\n"; plan.String() != want {
+		t.Errorf("WriteChanges = %q, want %q", plan.String(), want)
+	}
 	var b bytes.Buffer
 	if err := WriteHistory(&b, changes[:2]); err != nil {
 		t.Fatal(err)

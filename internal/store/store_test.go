@@ -188,14 +188,32 @@ func TestImportExport(t *testing.T) {
 		if _, err := s.SetTeam(ctx, "C2", "UMARC", Team{"designer": {"UKEEP"}}); err != nil {
 			t.Fatal(err)
 		}
-		changes, err := s.Import(ctx, "rolebot roster import", []Row{
+		rows := []Row{
 			{"C1", "product-owner", "UCLAIRE"},
 			{"C1", "designer", "UALEX"},
 			{"C1", "designer", "UALEX"}, // duplicate: once
 			{"C3", "coach", "UCOACH"},
-		})
+		}
+		before, _ := s.Export(ctx)
+		planned, err := s.PlanImport(ctx, "rolebot roster import", rows)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if after, _ := s.Export(ctx); !reflect.DeepEqual(after, before) {
+			t.Fatalf("PlanImport wrote: %v", after)
+		}
+		if h, _ := s.History(ctx, "", 0); len(h) != 3 { // the two SetTeams above
+			t.Fatalf("PlanImport recorded history: %v", h)
+		}
+		changes, err := s.Import(ctx, "rolebot roster import", rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range planned {
+			planned[i].At = changes[i].At
+		}
+		if !reflect.DeepEqual(planned, changes) {
+			t.Fatalf("PlanImport = %+v\nImport = %+v", planned, changes)
 		}
 		// C1 is replaced whole (old-role emptied), C2 untouched, C3 created.
 		want := []Change{
@@ -212,7 +230,7 @@ func TestImportExport(t *testing.T) {
 				t.Errorf("change %d = %+v, want %+v", i, c, w)
 			}
 		}
-		rows, err := s.Export(ctx)
+		exported, err := s.Export(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -220,8 +238,8 @@ func TestImportExport(t *testing.T) {
 			{"C1", "designer", "UALEX"}, {"C1", "product-owner", "UCLAIRE"},
 			{"C2", "designer", "UKEEP"}, {"C3", "coach", "UCOACH"},
 		}
-		if !reflect.DeepEqual(rows, wantRows) {
-			t.Fatalf("Export = %v\nwant %v", rows, wantRows)
+		if !reflect.DeepEqual(exported, wantRows) {
+			t.Fatalf("Export = %v\nwant %v", exported, wantRows)
 		}
 
 		// One bad row: nothing written at all.

@@ -132,7 +132,7 @@ func (s *Store) SetTeam(ctx context.Context, channel, actor string, t Team) ([]C
 	if !ValidChannelID(channel) {
 		return nil, s.wrap("équipe", fmt.Errorf("canal %q : %w", channel, ErrInvalid))
 	}
-	changes, err := s.apply(ctx, actor, want, false)
+	changes, err := s.apply(ctx, actor, want, false, true)
 	return changes, s.wrap("enregistrement de l'équipe", err)
 }
 
@@ -140,10 +140,31 @@ func (s *Store) SetTeam(ctx context.Context, channel, actor string, t Team) ([]C
 // rows do not give for such a channel are emptied); other channels are left alone. Duplicate rows
 // count once. It records every change with actor and returns them.
 func (s *Store) Import(ctx context.Context, actor string, rows []Row) ([]Change, error) {
+	want, err := wantedTeams(rows)
+	if err != nil {
+		return nil, s.wrap("import", err)
+	}
+	changes, err := s.apply(ctx, actor, want, true, true)
+	return changes, s.wrap("import", err)
+}
+
+// PlanImport returns the changes that Import would make, without making them (the transaction
+// is rolled back), for a dry run.
+func (s *Store) PlanImport(ctx context.Context, actor string, rows []Row) ([]Change, error) {
+	want, err := wantedTeams(rows)
+	if err != nil {
+		return nil, s.wrap("import", err)
+	}
+	changes, err := s.apply(ctx, actor, want, true, false)
+	return changes, s.wrap("import", err)
+}
+
+// wantedTeams groups rows by channel into normalized teams, refusing a malformed id.
+func wantedTeams(rows []Row) (map[string]Team, error) {
 	want := map[string]Team{}
 	for _, r := range rows {
 		if err := checkRow(r.Channel, r.Role, r.User); err != nil {
-			return nil, s.wrap("import", err)
+			return nil, err
 		}
 		if want[r.Channel] == nil {
 			want[r.Channel] = Team{}
@@ -155,14 +176,14 @@ func (s *Store) Import(ctx context.Context, actor string, rows []Row) ([]Change,
 			t[role] = normalize(users)
 		}
 	}
-	changes, err := s.apply(ctx, actor, want, true)
-	return changes, s.wrap("import", err)
+	return want, nil
 }
 
 // apply moves each channel of want to its wanted team in one transaction. With whole, roles that
-// the wanted team does not name are emptied too. A row is counted as changed only when the
+// the wanted team does not name are emptied too. Without commit, it rolls back and only
+// reports what it would have changed. A row is counted as changed only when the
 // INSERT or DELETE touched it, so that two replicas saving at once record each change once.
-func (s *Store) apply(ctx context.Context, actor string, want map[string]Team, whole bool) ([]Change, error) {
+func (s *Store) apply(ctx context.Context, actor string, want map[string]Team, whole, commit bool) ([]Change, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -218,6 +239,9 @@ func (s *Store) apply(ctx context.Context, actor string, want map[string]Team, w
 				}
 			}
 		}
+	}
+	if !commit {
+		return changes, nil // the deferred Rollback undoes it all
 	}
 	for _, c := range changes {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO team_changes (channel, role, user_id, actor, added, at_us)
