@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -108,6 +109,11 @@ func (s *Store) readTeam(ctx context.Context, q querier, channel string) (Team, 
 			return nil, err
 		}
 		t[role] = append(t[role], user)
+	}
+	// Sorted here, not by ORDER BY alone: a PostgreSQL collation (en_US, fr_FR) may order ids
+	// otherwise than bytes do, and diff searches these lists.
+	for _, users := range t {
+		slices.Sort(users)
 	}
 	return t, rows.Err()
 }
@@ -302,6 +308,10 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
+func compareRows(a, b Row) int {
+	return cmp.Or(cmp.Compare(a.Channel, b.Channel), cmp.Compare(a.Role, b.Role), cmp.Compare(a.User, b.User))
+}
+
 // TeamsOf returns the roles that user holds, in every channel, sorted by channel then role.
 func (s *Store) TeamsOf(ctx context.Context, user string) ([]Membership, error) {
 	rows, err := s.db.QueryContext(ctx,
@@ -318,6 +328,9 @@ func (s *Store) TeamsOf(ctx context.Context, user string) ([]Membership, error) 
 		}
 		out = append(out, m)
 	}
+	slices.SortFunc(out, func(a, b Membership) int {
+		return cmp.Or(cmp.Compare(a.Channel, b.Channel), cmp.Compare(a.Role, b.Role))
+	})
 	return out, s.wrap("équipes d'une personne", rows.Err())
 }
 
@@ -336,6 +349,7 @@ func (s *Store) Channels(ctx context.Context) ([]string, error) {
 		}
 		out = append(out, c)
 	}
+	slices.Sort(out) // byte order on both databases, whatever the collation
 	return out, s.wrap("canaux", rows.Err())
 }
 
@@ -386,6 +400,7 @@ func (s *Store) Export(ctx context.Context) ([]Row, error) {
 		}
 		out = append(out, r)
 	}
+	slices.SortFunc(out, compareRows) // byte order on both databases, whatever the collation
 	return out, s.wrap("export", rows.Err())
 }
 
