@@ -54,8 +54,13 @@ type Role struct {
 	Aliases []string `json:"aliases,omitempty"`
 	Core    bool     `json:"core"`
 	Expert  bool     `json:"expert"`
-	// Responsibilities are the main items of the page's mission or daily work.
+	// Responsibilities are the main items of the page's daily work (its
+	// "Au quotidien" section), or failing that of the section that best
+	// says what the role does.
 	Responsibilities []string `json:"responsibilities,omitempty"`
+	// ResponsibilitiesFrom is the title of the section Responsibilities come
+	// from, so that a card labels them by what the page calls them.
+	ResponsibilitiesFrom string `json:"responsibilities_from,omitempty"`
 	// Tasks are the role's rows of the matrix, most accountable first.
 	Tasks []RoleTask `json:"tasks"`
 }
@@ -94,16 +99,18 @@ const maxResponsibilities = 6
 
 // NewRole builds a role's card from the model.
 func NewRole(t *team.Team, r *team.Role) *Role {
+	items, from := responsibilities(r)
 	out := &Role{
-		ID:               r.ID,
-		Title:            r.Title,
-		Summary:          r.Summary,
-		Source:           r.Source,
-		Aliases:          r.Aliases,
-		Core:             r.Core,
-		Expert:           r.Expert,
-		Responsibilities: responsibilities(r),
-		Tasks:            []RoleTask{},
+		ID:                   r.ID,
+		Title:                r.Title,
+		Summary:              r.Summary,
+		Source:               r.Source,
+		Aliases:              r.Aliases,
+		Core:                 r.Core,
+		Expert:               r.Expert,
+		Responsibilities:     items,
+		ResponsibilitiesFrom: from,
+		Tasks:                []RoleTask{},
 	}
 	for _, rt := range t.TasksOf(r.ID) {
 		out.Tasks = append(out.Tasks, RoleTask{
@@ -161,27 +168,40 @@ func ListTasks(t *team.Team) []Task {
 	return out
 }
 
-// responsibilities picks the items that best say what a role does: those of
-// its mission or daily-work section, else of its first section with a list.
-func responsibilities(r *team.Role) []string {
-	var best []string
-	for _, s := range r.Sections {
+// responsibilityKeys name the sections that say what a role does, most
+// telling first, as folded lower-case parts of a section title: a page's
+// daily work ("Au quotidien", "Activités principales") says it better than
+// its mission, whose list is often context ("les données sont stockées dans
+// PostgreSQL").
+var responsibilityKeys = []string{"quotidien", "activite", "responsabilit", "tache", "fait", "mission"}
+
+// responsibilities picks the items that best say what a role does, and the
+// title of the section they come from: the first section with a list whose
+// title holds the earliest of responsibilityKeys, else the first section
+// with a list.
+func responsibilities(r *team.Role) (items []string, from string) {
+	best, bestRank := -1, len(responsibilityKeys)
+	for i, s := range r.Sections {
 		if len(s.Items) == 0 {
 			continue
 		}
+		if best < 0 {
+			best = i
+		}
 		title := strings.ToLower(team.Fold(s.Title))
-		for _, key := range []string{"quotidien", "mission", "responsabilit", "tache", "fait"} {
+		for rank, key := range responsibilityKeys[:bestRank] {
 			if strings.Contains(title, key) {
-				return clip(s.Items)
+				best, bestRank = i, rank
+				break
 			}
 		}
-		if best == nil {
-			best = s.Items
-		}
 	}
-	return clip(best)
+	if best < 0 {
+		return nil, ""
+	}
+	s := r.Sections[best]
+	return clip(s.Items), s.Title
 }
-
 func clip(items []string) []string {
 	if len(items) > maxResponsibilities {
 		return items[:maxResponsibilities]

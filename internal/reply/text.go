@@ -98,7 +98,7 @@ func writeRole(b *strings.Builder, r *answer.Role) {
 		fmt.Fprintf(b, "%s\n", Escape(r.Summary))
 	}
 	if len(r.Responsibilities) > 0 {
-		b.WriteString("\nAu quotidien :\n")
+		fmt.Fprintf(b, "\n%s :\n", dailyHeading(r))
 		for _, it := range r.Responsibilities {
 			fmt.Fprintf(b, "  • %s\n", Escape(it))
 		}
@@ -130,6 +130,19 @@ func writeTask(b *strings.Builder, t *answer.Task) {
 		b.WriteString(Legend + "\n")
 	}
 	fmt.Fprintf(b, "Source : %s\n", Escape(t.Source))
+}
+
+// defaultDaily labels a card's items when the answer does not say which
+// section of the page they come from.
+const defaultDaily = "Au quotidien"
+
+// dailyHeading is the title of the section a card's items come from, so
+// that a card never calls a mission's list its daily work.
+func dailyHeading(r *answer.Role) string {
+	if h := oneLine(r.ResponsibilitiesFrom); h != "" {
+		return h
+	}
+	return defaultDaily
 }
 
 // level says a role's part in words: "Responsable (porte la politique
