@@ -57,7 +57,7 @@ func designer() *answer.Role {
 			"Réaliser maquettes et prototypes interactifs.",
 		},
 		ResponsibilitiesFrom: "Au quotidien",
-		Tasks: []answer.RoleTask{},
+		Tasks:                []answer.RoleTask{},
 	}
 }
 
