@@ -144,12 +144,19 @@ func NewTask(t *team.Team, k *team.Task) *Task {
 	return out
 }
 
-// ListRoles lists every role, core roles first, in page order.
+// ListRoles lists every role, core roles first, in page order, each with its
+// rows of the matrix as NewRole gives them. The matrix is read once for all
+// roles, not once per role, since a folder may hold thousands of both.
 func ListRoles(t *team.Team) []Role {
+	byRole := tasksByRole(t)
 	var core, other []Role
 	for i := range t.Roles {
 		r := &t.Roles[i]
-		card := Role{ID: r.ID, Title: r.Title, Summary: r.Summary, Source: r.Source, Core: r.Core, Expert: r.Expert, Tasks: []RoleTask{}}
+		tasks := byRole[r.ID]
+		if tasks == nil {
+			tasks = []RoleTask{}
+		}
+		card := Role{ID: r.ID, Title: r.Title, Summary: r.Summary, Source: r.Source, Core: r.Core, Expert: r.Expert, Tasks: tasks}
 		if r.Core {
 			core = append(core, card)
 		} else {
@@ -157,6 +164,34 @@ func ListRoles(t *team.Team) []Role {
 		}
 	}
 	return append(core, other...)
+}
+
+// tasksByRole is every role's matrix rows in the order team.TasksOf gives
+// them: most accountable first, in page order within a level.
+func tasksByRole(t *team.Team) map[string][]RoleTask {
+	const levels = 4 // the ranks team.Level.Rank returns
+	buckets := map[string]*[levels][]RoleTask{}
+	for i := range t.Tasks {
+		k := &t.Tasks[i]
+		for _, a := range k.Owners {
+			b := buckets[a.Role]
+			if b == nil {
+				b = &[levels][]RoleTask{}
+				buckets[a.Role] = b
+			}
+			rank := min(max(a.Level.Rank(), 0), levels-1)
+			b[rank] = append(b[rank], RoleTask{ID: k.ID, Title: k.Title, Level: a.Level, Note: a.Note, Locked: a.Locked})
+		}
+	}
+	out := make(map[string][]RoleTask, len(buckets))
+	for id, b := range buckets {
+		var all []RoleTask
+		for _, l := range b {
+			all = append(all, l...)
+		}
+		out[id] = all
+	}
+	return out
 }
 
 // ListTasks lists every task with its owners: the matrix, then the others.

@@ -77,3 +77,34 @@ func TestResponsibilitiesFrom(t *testing.T) {
 		})
 	}
 }
+
+// TestListRolesTasks checks that the list of roles gives each role the rows
+// of the matrix its own card gives, in the same order.
+func TestListRolesTasks(t *testing.T) {
+	tm := shipped(t)
+	list := answer.ListRoles(tm)
+	if len(list) != len(tm.Roles) {
+		t.Fatalf("%d roles listed, want %d", len(list), len(tm.Roles))
+	}
+	owning := 0
+	for _, r := range list {
+		role, ok := tm.Role(r.ID)
+		if !ok {
+			t.Fatalf("unknown role %s", r.ID)
+		}
+		want := answer.NewRole(tm, role).Tasks
+		if r.Tasks == nil || !slices.Equal(r.Tasks, want) {
+			t.Errorf("%s: tasks %+v, want %+v", r.ID, r.Tasks, want)
+		}
+		if len(r.Tasks) > 0 {
+			owning++
+		}
+	}
+	if owning != 2 {
+		t.Errorf("%d roles own matrix rows, want 2 (responsable-metier, responsable-produit)", owning)
+	}
+	metier, _ := tm.Role("responsable-metier")
+	if got := answer.NewRole(tm, metier).Tasks; len(got) != 7 || got[0].Level != team.Responsable || got[len(got)-1].Level != team.Participe {
+		t.Errorf("responsable-metier rows %+v: want 7, most accountable first", got)
+	}
+}
