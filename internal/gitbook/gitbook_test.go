@@ -206,7 +206,7 @@ func TestFixtures(t *testing.T) {
 			{"cheffe-de-projet.md", 1, Warning, "page presque vide (2 mots)"},
 			{"juriste.md", 1, Warning, "page vide : le rôle « Juriste »"},
 		}},
-		{"missingcard", []want{{"README.md", 7, Warning, "la carte « Designer » renvoie vers « designer.md », qui n'existe pas"}}},
+		{"missingcard", []want{{"README.md", 7, Error, "la carte « Designer » renvoie vers « designer.md », qui n'existe pas"}}},
 		{"labelmismatch", []want{{"README.md", 7, Warning, "le libellé « Appui homologations » de la carte vers juriste.md ne correspond pas au titre de la page, « Juriste »"}}},
 		{"drafts", []want{
 			{"README.md", 17, Warning, `« \[ENRICHIR] »`},

@@ -33,6 +33,15 @@ type loader struct {
 	// readable is false when the folder itself could not be listed: then
 	// nothing else about it is worth reporting.
 	readable bool
+	// missing are the cards whose page does not exist, so that a matrix
+	// column naming one of them can say why it names no role.
+	missing []missingPage
+}
+
+// missingPage is a card whose page is not in the folder.
+type missingPage struct {
+	card card
+	path string // the page it opens, resolved in the folder
 }
 
 // teamPage is what the team page holds, before roles are known.
@@ -168,15 +177,14 @@ func (l *loader) readPages(reads []pageRead) error {
 // read reads one page. It changes nothing in l, so calls may run in
 // parallel.
 func (l *loader) read(r *pageRead, md parser.Parser) {
-	raw, err := fs.ReadFile(l.fsys, r.path)
-	if err != nil {
-		r.diags.errorf(r.path, 0, "fichier illisible : %v", unwrapPath(err))
-		return
-	}
-	if !checkEncoding(r.path, raw, &r.diags) {
+	raw, ok := readPage(l.fsys, r.path, r.team, &r.diags)
+	if !ok || !checkEncoding(r.path, raw, &r.diags) || !checkControls(r.path, raw, &r.diags) {
 		return
 	}
 	src := newSource(r.path, raw, &r.diags)
+	if !src.checkNesting(&r.diags) {
+		return
+	}
 	doc := src.parse(md)
 	src.lintDrafts(&r.diags)
 	src.lintLinks(doc, l.exist, &r.diags)
@@ -340,7 +348,10 @@ func (l *loader) applyCards(tp *teamPage, byPath map[string]*roleState, pages []
 					rs = byPath[path.Join(p, "README.md")]
 				}
 				if rs == nil {
-					l.diags.warnf(file, c.line, "la carte « %s » renvoie vers « %s », qui n'existe pas dans le dossier : créez la page ou corrigez le lien", cardName(c), c.href)
+					// An error: the team page promises a role that no page
+					// describes, as when a role's page was deleted.
+					l.diags.errorf(file, c.line, "la carte « %s » renvoie vers « %s », qui n'existe pas dans le dossier : le rôle n'a pas de page ; créez-la, corrigez le lien ou retirez la carte", cardName(c), c.href)
+					l.missing = append(l.missing, missingPage{card: c, path: p})
 					continue
 				}
 				if ct.expert {
