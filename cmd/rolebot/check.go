@@ -13,11 +13,15 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 	fl := flag.NewFlagSet("check", flag.ContinueOnError)
 	fl.SetOutput(env.stderr)
 	dir := fl.String("content", env.getenv("CONTENT_DIR"), "dossier de pages à vérifier (par défaut : le contenu intégré)")
+	notes := fl.Bool("notes", false, "affiche aussi les remarques d'édition, que rolebot écarte de ses réponses")
 	fl.Usage = func() {
-		fmt.Fprintln(env.stderr, `Usage : rolebot check [--content DOSSIER]
+		fmt.Fprintln(env.stderr, `Usage : rolebot check [--notes] [--content DOSSIER]
 Vérifie un dossier de pages GitBook : page d'équipe, matrice, pages de rôles.
 Affiche « fichier:ligne: error|warning: … » puis un résumé ; code de sortie 0
-si le dossier est utilisable (avertissements seulement), 1 sinon.`)
+si le dossier est utilisable (avertissements seulement), 1 sinon. Les
+remarques (« note: ») signalent des restes d'édition qu'aucune réponse ne
+montre, comme une marque de brouillon hors des parties lues de la page
+d'équipe : le résumé les compte, --notes les affiche.`)
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -36,9 +40,15 @@ si le dossier est utilisable (avertissements seulement), 1 sinon.`)
 	}
 	_, rep, _ := gitbook.Load(ctx, fsys)
 	for _, d := range rep.Diagnostics {
-		fmt.Fprintln(env.stdout, d.String())
+		if d.Severity != gitbook.Note || *notes {
+			fmt.Fprintln(env.stdout, d.String())
+		}
 	}
-	fmt.Fprintln(env.stdout, rep.Summary())
+	summary := rep.Summary()
+	if rep.Notes() > 0 && !*notes {
+		summary += " (--notes les affiche)"
+	}
+	fmt.Fprintln(env.stdout, summary)
 	if !rep.OK() {
 		return 1
 	}

@@ -61,7 +61,9 @@ func TestCheck(t *testing.T) {
 		code int
 		want string
 	}{
-		{"shipped content", nil, 0, "10 fichiers, 9 rôles, 11 tâches : 0 erreur"},
+		// The shipped content is clean; the user's team page has notes.
+		{"shipped content", nil, 0, "10 fichiers, 9 rôles, 11 tâches : 0 erreur, 0 avertissement, 10 remarques (--notes les affiche)\n"},
+		{"shipped content with notes", []string{"--notes"}, 0, "README.md:55: note: marque de brouillon « \\[ENRICHIR] »"},
 		{"plain GitBook folder", []string{"--content", "../../internal/gitbook/testdata/plain"}, 0, " : 0 erreur"},
 		{"core role page deleted", []string{"--content", shippedCopy(t, "designer.md")}, 1,
 			"README.md:24: error: la carte « Designer » renvoie vers « designer.md », qui n'existe pas"},
@@ -73,6 +75,9 @@ func TestCheck(t *testing.T) {
 			code, out := checkOut(t, tt.args...)
 			if code != tt.code || !strings.Contains(out, tt.want) {
 				t.Errorf("exit %d, want %d; output lacks %q:\n%s", code, tt.code, tt.want, out)
+			}
+			if tt.args == nil && out != tt.want {
+				t.Errorf("shipped content: want only the summary, got:\n%s", out)
 			}
 		})
 	}

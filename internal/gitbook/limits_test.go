@@ -160,3 +160,34 @@ func BenchmarkLargePage(b *testing.B) {
 		})
 	}
 }
+
+// TestTeamPageDraftsWhereRead checks that an editors' mark on the team page
+// is a warning in each part an answer reads, and a note elsewhere.
+func TestTeamPageDraftsWhereRead(t *testing.T) {
+	readme := "---\ndescription: >-\n  Une équipe TODO.\n---\n\n" + // 3: description
+		"# Équipe [À VALIDER]\n\n" + // 6: title
+		"Une équipe FIXME pour les tests.\n\n" + // 8: introduction
+		"<table data-view=\"cards\"><thead><tr><th></th><th data-hidden data-card-target data-type=\"content-ref\"></th></tr></thead>" +
+		"<tbody><tr><td>Juriste TODO</td><td><a href=\"juriste.md\">juriste.md</a></td></tr></tbody></table>\n\n" + // 10: cards
+		"Du texte @camille.martin que rolebot ne lit pas.\n\n" + // 12: prose
+		"|  | Juriste |\n| --- | --- |\n| Vérifier le droit TODO | Responsable |\n\n" + // 16: matrix row
+		"Autres tâches :\n\n* Suivi budgétaire TODO\n\n" + // 20: other tasks
+		"TODO en bas de page.\n" // 22: prose
+	role := "# Juriste\n\nLa juriste vérifie que le service respecte le droit, relit les contrats et conseille l'équipe sur les données personnelles, les marchés et les conventions.\n"
+	_, rep, err := load(t, fstest.MapFS{"README.md": {Data: []byte(readme)}, "juriste.md": {Data: []byte(role)}})
+	if err != nil {
+		t.Fatalf("%v%s", err, dump(rep))
+	}
+	got := map[int]Severity{}
+	for _, d := range rep.Diagnostics {
+		if d.File == "README.md" && (strings.Contains(d.Message, "marque") || strings.Contains(d.Message, "mention")) {
+			got[d.Line] = d.Severity
+		}
+	}
+	want := map[int]Severity{3: Warning, 6: Warning, 8: Warning, 10: Warning, 12: Note, 16: Warning, 20: Warning, 22: Note}
+	for line, sev := range want {
+		if s, ok := got[line]; !ok || s != sev {
+			t.Errorf("README.md:%d: got %v (found %v), want %v%s", line, s, ok, sev, dump(rep))
+		}
+	}
+}

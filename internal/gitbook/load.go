@@ -52,6 +52,26 @@ type teamPage struct {
 	cardTables []cardTable
 	tables     []*east.Table
 	other      *ast.List
+	// read are the lines the model takes text from: front matter, title,
+	// introduction, cards, tables and the list of other tasks.
+	read []lineSpan
+}
+
+// lineSpan is a range of 1-based lines, both ends included.
+type lineSpan struct{ first, last int }
+
+// reads reports whether the model takes text from a line of the team page.
+// Line 0, a diagnostic about the whole page, counts as read.
+func (tp *teamPage) reads(line int) bool {
+	if line == 0 {
+		return true
+	}
+	for _, sp := range tp.read {
+		if line >= sp.first && line <= sp.last {
+			return true
+		}
+	}
+	return false
 }
 
 // roleState is a role page with what the team page adds to it.
@@ -186,11 +206,24 @@ func (l *loader) read(r *pageRead, md parser.Parser) {
 		return
 	}
 	doc := src.parse(md)
-	src.lintDrafts(&r.diags)
+	if r.team {
+		// Editors' marks where rolebot never reads the team page reach no
+		// answer: they are the writer's business, notes, not warnings.
+		var drafts diags
+		src.lintDrafts(&drafts)
+		r.teamPage = src.readTeam(doc)
+		for i := range drafts.list {
+			if !r.teamPage.reads(drafts.list[i].Line) {
+				drafts.list[i].Severity = Note
+			}
+		}
+		r.diags.list = append(r.diags.list, drafts.list...)
+	} else {
+		src.lintDrafts(&r.diags)
+	}
 	src.lintLinks(doc, l.exist, &r.diags)
 	switch {
 	case r.team:
-		r.teamPage = src.readTeam(doc)
 	case r.role != nil:
 		r.rolePage = src.readRole(r.role.id, doc)
 		src.release()
@@ -273,9 +306,18 @@ func pageID(p string) string {
 	return team.Slug(name)
 }
 
-// readTeam reads the parts of the team page the model uses.
+// readTeam reads the parts of the team page the model uses, and notes which
+// lines they cover.
 func (s *source) readTeam(doc ast.Node) *teamPage {
 	tp := &teamPage{src: s}
+	if s.fmLines > 0 {
+		tp.read = append(tp.read, lineSpan{1, s.fmLines}) // the description
+	}
+	defer func() {
+		if tp.other != nil {
+			tp.read = append(tp.read, s.span(tp.other))
+		}
+	}()
 	heading := ""
 	headings := 0
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
@@ -284,6 +326,7 @@ func (s *source) readTeam(doc ast.Node) *teamPage {
 			text := s.inline(n)
 			if n.Level == 1 && tp.title == "" {
 				tp.title = stripLeadingSymbols(text)
+				tp.read = append(tp.read, s.span(n))
 			}
 			heading = text
 			headings++
@@ -294,6 +337,7 @@ func (s *source) readTeam(doc ast.Node) *teamPage {
 			text := s.inline(n)
 			if tp.intro == "" && headings <= 1 && text != "" {
 				tp.intro = text
+				tp.read = append(tp.read, s.span(n))
 			}
 			if isOtherTasks(text) {
 				tp.other = nextList(n)
@@ -302,9 +346,12 @@ func (s *source) readTeam(doc ast.Node) *teamPage {
 			raw, off := s.blockRaw(n)
 			if isCardTable(raw) {
 				tp.cardTables = append(tp.cardTables, cardTable{heading: heading, expert: expertHeading(heading), cards: s.parseCards(raw, off)})
+				tp.read = append(tp.read, s.span(n))
 			}
 		case *east.Table:
+			// Any table may be the matrix, which is chosen later.
 			tp.tables = append(tp.tables, n)
+			tp.read = append(tp.read, s.span(n))
 		}
 	}
 	return tp
@@ -332,7 +379,9 @@ func (l *loader) applyCards(tp *teamPage, byPath map[string]*roleState, pages []
 		for _, ct := range tp.cardTables {
 			for _, c := range ct.cards {
 				if c.href == "" {
-					l.diags.warnf(file, c.line, "la carte « %s » ne renvoie vers aucune page : elle n'ajoute aucun rôle", c.label)
+					// A GitBook card may open nothing; it is no role, and
+					// no answer shows it.
+					l.diags.notef(file, c.line, "la carte « %s » ne renvoie vers aucune page : elle n'ajoute aucun rôle", c.label)
 					continue
 				}
 				if hasScheme(c.href) {
@@ -407,11 +456,13 @@ func (l *loader) applyCards(tp *teamPage, byPath map[string]*roleState, pages []
 						break
 					}
 				}
-				hidden := ""
 				if c.labelHidden {
-					hidden = " masqué"
+					// Readers never see a hidden label and rolebot ignores
+					// one that disagrees: worth a note only.
+					l.diags.notef(tp.src.path, c.line, "le libellé masqué « %s » de la carte vers %s ne correspond pas au titre de la page, « %s »%s : il n'est ni affiché ni utilisé", c.label, rs.src.path, rs.title, hint)
+					continue
 				}
-				l.diags.warnf(tp.src.path, c.line, "le libellé%s « %s » de la carte vers %s ne correspond pas au titre de la page, « %s »%s : corrigez le libellé ou le lien", hidden, c.label, rs.src.path, rs.title, hint)
+				l.diags.warnf(tp.src.path, c.line, "le libellé « %s » de la carte vers %s ne correspond pas au titre de la page, « %s »%s : corrigez le libellé ou le lien", c.label, rs.src.path, rs.title, hint)
 			}
 		}
 	}

@@ -112,7 +112,7 @@ func (l *loader) matrixTasks(tp *teamPage, idx *roleIndex) []team.Task {
 			}
 			a, questions, empty, ok := parseLevel(cells[i])
 			for _, q := range questions {
-				l.diags.warnf(s.path, line, "question d'édition « (%s) » dans la case « %s » de la tâche « %s » : retirée de la note", q, header[i], title)
+				l.diags.notef(s.path, line, "question d'édition « (%s) » dans la case « %s » de la tâche « %s » : retirée de la note", q, header[i], title)
 			}
 			switch {
 			case !ok:
@@ -158,7 +158,8 @@ func columnEmpty(rows [][]string, i int) bool {
 func (l *loader) taskText(file string, line int, text string) (title, details string) {
 	title, groups, questions := splitParens(text)
 	for _, q := range questions {
-		l.diags.warnf(file, line, "question d'édition « (%s) » laissée dans la tâche « %s » : retirée des détails, à traiter puis effacer", q, title)
+		// rolebot drops it from every answer: a note for the writer.
+		l.diags.notef(file, line, "question d'édition « (%s) » laissée dans la tâche « %s » : retirée des détails, à traiter puis effacer", q, title)
 	}
 	return title, strings.Join(groups, " ; ")
 }
