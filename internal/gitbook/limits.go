@@ -111,14 +111,24 @@ func checkBinary(file string, raw []byte, d *diags) bool {
 // encoding is known good, since broken encodings show as C1 controls and
 // deserve their own message.
 func checkControls(file string, raw []byte, d *diags) bool {
-	for i := 0; i < len(raw); {
-		r, size := utf8.DecodeRune(raw[i:])
-		if isControl(r) {
-			line, col := lineCol(raw, i)
-			d.errorf(file, line, "caractère de contrôle U+%04X en colonne %d : il n'a pas sa place dans une page et s'afficherait tel quel dans Slack ; supprimez-le", r, col)
-			return false
+	// Byte by byte, as the text is valid UTF-8: a C0 control or DEL is one
+	// byte, a C1 control is C2 followed by 80–9F.
+	for i, c := range raw {
+		var r rune
+		switch {
+		case c < 0x20 || c == 0x7F:
+			r = rune(c)
+		case c == 0xC2 && i+1 < len(raw) && raw[i+1] >= 0x80 && raw[i+1] < 0xA0:
+			r = rune(raw[i+1])
+		default:
+			continue
 		}
-		i += size
+		if !isControl(r) {
+			continue
+		}
+		line, col := lineCol(raw, i)
+		d.errorf(file, line, "caractère de contrôle U+%04X en colonne %d : il n'a pas sa place dans une page et s'afficherait tel quel dans Slack ; supprimez-le", r, col)
+		return false
 	}
 	return true
 }

@@ -191,3 +191,23 @@ func TestTeamPageDraftsWhereRead(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckControls(t *testing.T) {
+	tests := []struct {
+		text string
+		ok   bool
+		want string
+	}{
+		{"tab\tform feed\f vertical\v crlf\r\n", true, ""},
+		{"é, à, ô, nbsp\u00a0, œ, 🔒 et \ufeff", true, ""},
+		{"ligne 1\nbip\a", false, "x.md:2: error: caractère de contrôle U+0007 en colonne 4"},
+		{"del\x7f", false, "U+007F en colonne 4"},
+		{"é\u0085", false, "U+0085 en colonne 3"},
+	}
+	for _, tt := range tests {
+		var d diags
+		if ok := checkControls("x.md", []byte(tt.text), &d); ok != tt.ok || !tt.ok && (len(d.list) != 1 || !strings.Contains(d.list[0].String(), tt.want)) {
+			t.Errorf("%q: ok %v, diagnostics %v; want %v %q", tt.text, ok, d.list, tt.ok, tt.want)
+		}
+	}
+}
