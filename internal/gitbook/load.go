@@ -190,9 +190,7 @@ func (l *loader) read(r *pageRead, md parser.Parser) {
 		src.lintDrafts(&r.diags)
 	}
 	src.lintLinks(doc, l.exist, &r.diags)
-	switch {
-	case r.team:
-	case r.role != nil:
+	if !r.team && r.role != nil {
 		r.rolePage = src.readRole(r.role.id, doc)
 		src.release()
 	}
