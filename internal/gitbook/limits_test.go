@@ -173,8 +173,7 @@ func TestTeamPageDraftsWhereRead(t *testing.T) {
 		"|  | Juriste |\n| --- | --- |\n| Vérifier le droit TODO | Responsable |\n\n" + // 16: matrix row
 		"Autres tâches :\n\n* Suivi budgétaire TODO\n\n" + // 20: other tasks
 		"TODO en bas de page.\n" // 22: prose
-	role := "# Juriste\n\nLa juriste vérifie que le service respecte le droit, relit les contrats et conseille l'équipe sur les données personnelles, les marchés et les conventions.\n"
-	_, rep, err := load(t, fstest.MapFS{"README.md": {Data: []byte(readme)}, "juriste.md": {Data: []byte(role)}})
+	_, rep, err := load(t, fstest.MapFS{"README.md": {Data: []byte(readme)}, "juriste.md": {Data: []byte(jurist)}})
 	if err != nil {
 		t.Fatalf("%v%s", err, dump(rep))
 	}
@@ -211,3 +210,27 @@ func TestCheckControls(t *testing.T) {
 		}
 	}
 }
+
+// TestCardWithoutLink checks that a card opening no page is a warning when
+// readers see its label, and a note when it shows nothing.
+func TestCardWithoutLink(t *testing.T) {
+	readme := "# Équipe\n\nUne équipe.\n\n" +
+		"<table data-view=\"cards\"><thead><tr><th></th><th data-hidden data-card-target data-type=\"content-ref\"></th></tr></thead>" +
+		"<tbody><tr><td>Juriste</td><td><a href=\"juriste.md\">juriste.md</a></td></tr><tr><td>Archiviste</td><td></td></tr></tbody></table>\n\n" +
+		"### Les soutiens experts\n\n" +
+		"<table data-view=\"cards\"><thead><tr><th data-type=\"content-ref\"></th><th data-hidden></th></tr></thead>" +
+		"<tbody><tr><td></td><td>Appui data</td></tr></tbody></table>\n\n" +
+		"|  | Juriste |\n| --- | --- |\n| Vérifier le droit | Responsable |\n"
+	_, rep, err := load(t, fstest.MapFS{"README.md": {Data: []byte(readme)}, "juriste.md": {Data: []byte(jurist)}})
+	if err != nil {
+		t.Fatalf("%v%s", err, dump(rep))
+	}
+	if !hasDiag(rep, "README.md", 5, Warning, "la carte « Archiviste » ne renvoie vers aucune page") ||
+		!hasDiag(rep, "README.md", 9, Note, "la carte « Appui data » ne renvoie vers aucune page et n'affiche rien") || len(rep.Diagnostics) != 2 {
+		t.Errorf("want a warning for Archiviste and a note for Appui data:%s", dump(rep))
+	}
+}
+
+// jurist is a role page long enough to draw no warning.
+const jurist = "# Juriste\n\nLa juriste vérifie que le service respecte le droit, relit les contrats et conseille l'équipe sur les données personnelles, les marchés et les conventions. " +
+	"Elle prépare les clauses des marchés publics, répond aux questions des agents et suit les évolutions de la réglementation qui touchent le produit.\n"

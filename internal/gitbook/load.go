@@ -283,9 +283,15 @@ func (l *loader) applyCards(tp *teamPage, byPath map[string]*roleState, pages []
 		for _, ct := range tp.cardTables {
 			for _, c := range ct.cards {
 				if c.href == "" {
-					// A GitBook card may open nothing; it is no role, and
-					// no answer shows it.
-					l.diags.notef(file, c.line, "la carte « %s » ne renvoie vers aucune page : elle n'ajoute aucun rôle", c.label)
+					// A card that opens nothing adds no role. Readers see
+					// its label, if any: a role the writer may have meant
+					// to link, worth a warning. A card showing nothing (the
+					// team page's "Appui data") is only a note.
+					if c.label != "" && !c.labelHidden {
+						l.diags.warnf(file, c.line, "la carte « %s » ne renvoie vers aucune page : elle n'ajoute aucun rôle ; liez-la à la page du rôle", c.label)
+					} else {
+						l.diags.notef(file, c.line, "la carte « %s » ne renvoie vers aucune page et n'affiche rien : elle n'ajoute aucun rôle", c.label)
+					}
 					continue
 				}
 				if hasScheme(c.href) {
