@@ -9,6 +9,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/rolebot/rolebot/internal/gitbook"
 	"github.com/rolebot/rolebot/internal/knowledge"
 	"github.com/rolebot/rolebot/internal/reply"
 	"github.com/rolebot/rolebot/internal/store"
@@ -111,7 +112,9 @@ func loadSnapshot(ctx context.Context, env *environment, dir string) (*knowledge
 	if err != nil {
 		if snap != nil && snap.Report != nil {
 			for _, d := range snap.Report.Diagnostics {
-				fmt.Fprintln(env.stderr, d.String())
+				if d.Severity != gitbook.Note {
+					fmt.Fprintln(env.stderr, d.String())
+				}
 			}
 		}
 		fmt.Fprintf(env.stderr, "rolebot : contenu inutilisable : %v\n", err)

@@ -16,11 +16,15 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 	fl.SetOutput(env.stderr)
 	dir := fl.String("content", env.getenv("CONTENT_DIR"), "dossier de pages à vérifier (par défaut : le contenu intégré)")
 	dbURL := fl.String("database", "", "adresse d'une base d'équipes (sqlite:///chemin/rolebot.db ou postgres://…) : liste aussi ses entrées dont le rôle a quitté le contenu")
+	notes := fl.Bool("notes", false, "affiche aussi les remarques d'édition, que rolebot écarte de ses réponses")
 	fl.Usage = func() {
-		fmt.Fprintln(env.stderr, `Usage : rolebot check [--content DOSSIER] [--database URL]
+		fmt.Fprintln(env.stderr, `Usage : rolebot check [--notes] [--content DOSSIER] [--database URL]
 Vérifie un dossier de pages GitBook : page d'équipe, matrice, pages de rôles.
 Affiche « fichier:ligne: error|warning: … » puis un résumé ; code de sortie 0
-si le dossier est utilisable (avertissements seulement), 1 sinon.
+si le dossier est utilisable (avertissements seulement), 1 sinon. Les
+remarques (« note: ») signalent des restes d'édition qu'aucune réponse ne
+montre, comme une marque de brouillon hors des parties lues de la page
+d'équipe : le résumé les compte, --notes les affiche.
 Avec --database, liste aussi les personnes des équipes dont le rôle n'existe plus
 dans le contenu (gardées dans la base, plus affichées) ; elles ne changent pas le
 code de sortie.`)
@@ -42,9 +46,15 @@ code de sortie.`)
 	}
 	model, rep, _ := gitbook.Load(ctx, fsys)
 	for _, d := range rep.Diagnostics {
-		fmt.Fprintln(env.stdout, d.String())
+		if d.Severity != gitbook.Note || *notes {
+			fmt.Fprintln(env.stdout, d.String())
+		}
 	}
-	fmt.Fprintln(env.stdout, rep.Summary())
+	summary := rep.Summary()
+	if rep.Notes() > 0 && !*notes {
+		summary += " (--notes les affiche)"
+	}
+	fmt.Fprintln(env.stdout, summary)
 	code := 0
 	if !rep.OK() {
 		code = 1
