@@ -9,8 +9,10 @@ import (
 	"io"
 	"strings"
 
+	"github.com/rolebot/rolebot/internal/gitbook"
 	"github.com/rolebot/rolebot/internal/knowledge"
 	"github.com/rolebot/rolebot/internal/reply"
+	"github.com/rolebot/rolebot/internal/store"
 )
 
 func runAsk(ctx context.Context, env *environment, args []string) int {
@@ -18,11 +20,15 @@ func runAsk(ctx context.Context, env *environment, args []string) int {
 	fl.SetOutput(env.stderr)
 	asJSON := fl.Bool("json", false, "une réponse JSON par question")
 	dir := fl.String("content", env.getenv("CONTENT_DIR"), "dossier de pages à charger (par défaut : le contenu intégré)")
+	channel := fl.String("channel", "", "identifiant d'un canal Slack (C…) : la réponse nomme les personnes de son équipe")
+	dbURL := fl.String("database", "", "avec --channel, adresse de la base (par défaut : DATABASE_URL, sinon SQLite dans DATA_DIR)")
 	fl.Usage = func() {
-		fmt.Fprintln(env.stderr, `Usage : rolebot ask [--json] [--content DOSSIER] QUESTION…
+		fmt.Fprintln(env.stderr, `Usage : rolebot ask [--json] [--content DOSSIER] [--channel CANAL] QUESTION…
         rolebot ask [--json] -          (une question par ligne sur l'entrée standard)
 Répond à une question sur les rôles de l'équipe, en français ou en anglais.
-Exemple : rolebot ask "qui porte la vision ?"`)
+Avec --channel, la réponse nomme qui tient chaque rôle dans ce canal (la base de
+rolebot serve) ; en JSON, « people » donne leurs identifiants Slack.
+Exemple : rolebot ask --channel C012AB3CD "qui porte la vision ?"`)
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -30,6 +36,27 @@ Exemple : rolebot ask "qui porte la vision ?"`)
 			return 0
 		}
 		return 2
+	}
+	var people store.Team
+	if *channel != "" {
+		if !store.ValidChannelID(*channel) {
+			fmt.Fprintf(env.stderr, "rolebot ask : « %s » n'est pas un identifiant de canal Slack (C…, exemple : C012AB3CD)\n", *channel)
+			return 2
+		}
+		st, code := openTeams(ctx, env, "ask", *dbURL)
+		if st == nil {
+			return code
+		}
+		var err error
+		people, err = st.Team(ctx, *channel)
+		_ = st.Close()
+		if err != nil {
+			fmt.Fprintf(env.stderr, "rolebot ask : %v\n", err)
+			return 1
+		}
+		if len(people) == 0 {
+			fmt.Fprintf(env.stderr, "rolebot ask : le canal %s n'a pas d'équipe enregistrée (rolebot roster import)\n", *channel)
+		}
 	}
 	snap, code := loadSnapshot(ctx, env, *dir)
 	if snap == nil {
@@ -39,6 +66,9 @@ Exemple : rolebot ask "qui porte la vision ?"`)
 
 	answerOne := func(q string) {
 		a := snap.Index.Ask(ctx, q)
+		if people != nil {
+			a.FillPeople(people.People)
+		}
 		if *asJSON {
 			b, err := json.Marshal(a)
 			if err != nil { // cannot happen with these types; keep the line valid anyway
@@ -82,7 +112,9 @@ func loadSnapshot(ctx context.Context, env *environment, dir string) (*knowledge
 	if err != nil {
 		if snap != nil && snap.Report != nil {
 			for _, d := range snap.Report.Diagnostics {
-				fmt.Fprintln(env.stderr, d.String())
+				if d.Severity != gitbook.Note {
+					fmt.Fprintln(env.stderr, d.String())
+				}
 			}
 		}
 		fmt.Fprintf(env.stderr, "rolebot : contenu inutilisable : %v\n", err)

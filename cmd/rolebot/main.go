@@ -44,6 +44,7 @@ func commands() []command {
 		{"serve", "répond dans Slack (mode socket) : /role, mentions, messages directs", runServe},
 		{"ask", "répond à une question dans le terminal", runAsk},
 		{"check", "vérifie un dossier de pages (erreurs et avertissements)", runCheck},
+		{"roster", "équipes des canaux : import et export CSV, historique des changements", runRoster},
 		{"healthcheck", "vérifie qu'un rolebot local répond sur /healthz (pour les conteneurs)", runHealthcheck},
 		{"version", "affiche la version", runVersion},
 		{"help", "affiche cette aide", nil},

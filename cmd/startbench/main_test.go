@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
@@ -137,13 +138,14 @@ func TestChildEnv(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	inherited := []string{"PATH=/bin", "GOMAXPROCS=1", "LOG_LEVEL=debug", "CONTENT_DIR=/elsewhere", "SLACK_BOT_TOKEN_FILE=/x", "WORKERS=1"}
+	inherited := []string{"PATH=/bin", "GOMAXPROCS=1", "LOG_LEVEL=debug", "CONTENT_DIR=/elsewhere", "SLACK_BOT_TOKEN_FILE=/x", "WORKERS=1", "DATA_DIR=/elsewhere", "DATABASE_URL=postgres://x"}
 	env := childEnv(inherited, srv, "127.0.0.1:1234", "/content")
 	cfg := srv.Config()
 	want := []string{
 		"PATH=/bin", "GOMAXPROCS=1",
 		"SLACK_APP_TOKEN=" + cfg.AppToken, "SLACK_BOT_TOKEN=" + cfg.BotToken, "SLACK_API_URL=" + srv.APIURL(),
-		"HTTP_ADDR=127.0.0.1:1234", "LOG_LEVEL=warn", "CONTENT_DIR=/content",
+		"HTTP_ADDR=127.0.0.1:1234", "LOG_LEVEL=warn",
+		"DATA_DIR=" + filepath.Join(os.TempDir(), "rolebot-startbench-data"), "CONTENT_DIR=/content",
 	}
 	if !slices.Equal(env, want) {
 		t.Errorf("got %q\nwant %q", env, want)

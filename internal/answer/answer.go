@@ -54,8 +54,13 @@ type Role struct {
 	Aliases []string `json:"aliases,omitempty"`
 	Core    bool     `json:"core"`
 	Expert  bool     `json:"expert"`
-	// Responsibilities are the main items of the page's mission or daily work.
+	// Responsibilities are the main items of the page's daily work (its
+	// "Au quotidien" section), or failing that of the section that best
+	// says what the role does.
 	Responsibilities []string `json:"responsibilities,omitempty"`
+	// ResponsibilitiesFrom is the title of the section Responsibilities come
+	// from, so that a card labels them by what the page calls them.
+	ResponsibilitiesFrom string `json:"responsibilities_from,omitempty"`
 	// Tasks are the role's rows of the matrix, most accountable first.
 	Tasks []RoleTask `json:"tasks"`
 	// People are the Slack user ids who hold the role in the asker's channel, when it has a
@@ -130,16 +135,18 @@ const maxResponsibilities = 6
 
 // NewRole builds a role's card from the model.
 func NewRole(t *team.Team, r *team.Role) *Role {
+	items, from := responsibilities(r)
 	out := &Role{
-		ID:               r.ID,
-		Title:            r.Title,
-		Summary:          r.Summary,
-		Source:           r.Source,
-		Aliases:          r.Aliases,
-		Core:             r.Core,
-		Expert:           r.Expert,
-		Responsibilities: responsibilities(r),
-		Tasks:            []RoleTask{},
+		ID:                   r.ID,
+		Title:                r.Title,
+		Summary:              r.Summary,
+		Source:               r.Source,
+		Aliases:              r.Aliases,
+		Core:                 r.Core,
+		Expert:               r.Expert,
+		Responsibilities:     items,
+		ResponsibilitiesFrom: from,
+		Tasks:                []RoleTask{},
 	}
 	for _, rt := range t.TasksOf(r.ID) {
 		out.Tasks = append(out.Tasks, RoleTask{
@@ -173,12 +180,19 @@ func NewTask(t *team.Team, k *team.Task) *Task {
 	return out
 }
 
-// ListRoles lists every role, core roles first, in page order.
+// ListRoles lists every role, core roles first, in page order, each with its
+// rows of the matrix as NewRole gives them. The matrix is read once for all
+// roles, not once per role, since a folder may hold thousands of both.
 func ListRoles(t *team.Team) []Role {
+	byRole := tasksByRole(t)
 	var core, other []Role
 	for i := range t.Roles {
 		r := &t.Roles[i]
-		card := Role{ID: r.ID, Title: r.Title, Summary: r.Summary, Source: r.Source, Core: r.Core, Expert: r.Expert, Tasks: []RoleTask{}}
+		tasks := byRole[r.ID]
+		if tasks == nil {
+			tasks = []RoleTask{}
+		}
+		card := Role{ID: r.ID, Title: r.Title, Summary: r.Summary, Source: r.Source, Core: r.Core, Expert: r.Expert, Tasks: tasks}
 		if r.Core {
 			core = append(core, card)
 		} else {
@@ -186,6 +200,34 @@ func ListRoles(t *team.Team) []Role {
 		}
 	}
 	return append(core, other...)
+}
+
+// tasksByRole is every role's matrix rows in the order team.TasksOf gives
+// them: most accountable first, in page order within a level.
+func tasksByRole(t *team.Team) map[string][]RoleTask {
+	const levels = 4 // the ranks team.Level.Rank returns
+	buckets := map[string]*[levels][]RoleTask{}
+	for i := range t.Tasks {
+		k := &t.Tasks[i]
+		for _, a := range k.Owners {
+			b := buckets[a.Role]
+			if b == nil {
+				b = &[levels][]RoleTask{}
+				buckets[a.Role] = b
+			}
+			rank := min(max(a.Level.Rank(), 0), levels-1)
+			b[rank] = append(b[rank], RoleTask{ID: k.ID, Title: k.Title, Level: a.Level, Note: a.Note, Locked: a.Locked})
+		}
+	}
+	out := make(map[string][]RoleTask, len(buckets))
+	for id, b := range buckets {
+		var all []RoleTask
+		for _, l := range b {
+			all = append(all, l...)
+		}
+		out[id] = all
+	}
+	return out
 }
 
 // ListTasks lists every task with its owners: the matrix, then the others.
@@ -197,27 +239,40 @@ func ListTasks(t *team.Team) []Task {
 	return out
 }
 
-// responsibilities picks the items that best say what a role does: those of
-// its mission or daily-work section, else of its first section with a list.
-func responsibilities(r *team.Role) []string {
-	var best []string
-	for _, s := range r.Sections {
+// responsibilityKeys name the sections that say what a role does, most
+// telling first, as folded lower-case parts of a section title: a page's
+// daily work ("Au quotidien", "Activités principales") says it better than
+// its mission, whose list is often context ("les données sont stockées dans
+// PostgreSQL").
+var responsibilityKeys = []string{"quotidien", "activite", "responsabilit", "tache", "fait", "mission"}
+
+// responsibilities picks the items that best say what a role does, and the
+// title of the section they come from: the first section with a list whose
+// title holds the earliest of responsibilityKeys, else the first section
+// with a list.
+func responsibilities(r *team.Role) (items []string, from string) {
+	best, bestRank := -1, len(responsibilityKeys)
+	for i, s := range r.Sections {
 		if len(s.Items) == 0 {
 			continue
 		}
+		if best < 0 {
+			best = i
+		}
 		title := strings.ToLower(team.Fold(s.Title))
-		for _, key := range []string{"quotidien", "mission", "responsabilit", "tache", "fait"} {
+		for rank, key := range responsibilityKeys[:bestRank] {
 			if strings.Contains(title, key) {
-				return clip(s.Items)
+				best, bestRank = i, rank
+				break
 			}
 		}
-		if best == nil {
-			best = s.Items
-		}
 	}
-	return clip(best)
+	if best < 0 {
+		return nil, ""
+	}
+	s := r.Sections[best]
+	return clip(s.Items), s.Title
 }
-
 func clip(items []string) []string {
 	if len(items) > maxResponsibilities {
 		return items[:maxResponsibilities]

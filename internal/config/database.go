@@ -50,7 +50,8 @@ func checkDatabaseURL(name, raw string) *VarError {
 		}
 		return nil
 	case strings.HasPrefix(raw, "postgres://"), strings.HasPrefix(raw, "postgresql://"):
-		if u, err := url.Parse(raw); err != nil || u.Host == "" {
+		// No host is fine: the driver then takes the host parameter (a Unix socket) or localhost.
+		if _, err := url.Parse(raw); err != nil {
 			// url's errors quote the whole URL, password included: never wrap them.
 			return &VarError{Var: name, Msg: "invalide : adresse PostgreSQL illisible (exemple : postgres://rolebot:mot-de-passe@db:5432/rolebot)"}
 		}

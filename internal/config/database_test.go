@@ -22,6 +22,7 @@ func TestLoadDatabase(t *testing.T) {
 		{name: "empty: SQLite in DATA_DIR"},
 		{name: "postgres", pairs: []string{"DATABASE_URL=" + pgURL}, wantURL: pgURL},
 		{name: "postgresql, trimmed", pairs: []string{"DATABASE_URL= postgresql://db/rolebot \n"}, wantURL: "postgresql://db/rolebot"},
+		{name: "postgres over a Unix socket", pairs: []string{"DATABASE_URL=postgres:///rolebot?host=/var/run/postgresql"}, wantURL: "postgres:///rolebot?host=/var/run/postgresql"},
 		{name: "sqlite file", pairs: []string{"DATABASE_URL=sqlite:///data/r.db"}, wantURL: "sqlite:///data/r.db"},
 		{name: "from a file", pairs: []string{"DATABASE_URL_FILE=/s/db"}, files: files{"/s/db": pgURL + "\n"}, wantURL: pgURL, wantFile: "/s/db"},
 		{name: "both", pairs: []string{"DATABASE_URL=" + pgURL, "DATABASE_URL_FILE=/s/db"}, files: files{"/s/db": pgURL},

@@ -25,17 +25,25 @@ import (
 // Severity says whether a diagnostic makes the folder unusable.
 type Severity int
 
-// Severities, from least to most serious. A Warning is worth fixing but the
-// folder still loads; an Error makes Load fail.
+// Severities, from least to most serious. A Note is an editors' leftover
+// that rolebot keeps out of every answer by itself (a draft mark in a part of
+// the team page rolebot never reads, a hidden card label): worth knowing for
+// the writer, nothing to fix for rolebot, so `rolebot check` shows notes
+// only when asked. A Warning is worth fixing: an answer is poorer or shows
+// editors' text; the folder still loads. An Error makes Load fail.
 const (
-	Warning Severity = iota
+	Note Severity = iota
+	Warning
 	Error
 )
 
 // String is the severity as `rolebot check` prints it.
 func (s Severity) String() string {
-	if s == Error {
+	switch s {
+	case Error:
 		return "error"
+	case Note:
+		return "note"
 	}
 	return "warning"
 }
@@ -78,8 +86,11 @@ type Report struct {
 // Errors counts the diagnostics that make the folder unusable.
 func (r *Report) Errors() int { return r.count(Error) }
 
-// Warnings counts the diagnostics that do not prevent loading.
+// Warnings counts the diagnostics worth fixing that do not prevent loading.
 func (r *Report) Warnings() int { return r.count(Warning) }
+
+// Notes counts the editors' leftovers that rolebot keeps out of its answers.
+func (r *Report) Notes() int { return r.count(Note) }
 
 func (r *Report) count(s Severity) int {
 	n := 0
@@ -95,14 +106,19 @@ func (r *Report) count(s Severity) int {
 func (r *Report) OK() bool { return r.Errors() == 0 }
 
 // Summary is one line in French for the end of `rolebot check`, such as
-// "10 fichiers, 9 rôles, 11 tâches : 0 erreur, 2 avertissements".
+// "10 fichiers, 9 rôles, 11 tâches : 0 erreur, 2 avertissements", followed
+// by ", 10 remarques" when there are notes.
 func (r *Report) Summary() string {
-	return fmt.Sprintf("%s, %s, %s : %s, %s",
+	s := fmt.Sprintf("%s, %s, %s : %s, %s",
 		plural(r.Files, "fichier", "fichiers"),
 		plural(r.Roles, "rôle", "rôles"),
 		plural(r.Tasks, "tâche", "tâches"),
 		plural(r.Errors(), "erreur", "erreurs"),
 		plural(r.Warnings(), "avertissement", "avertissements"))
+	if n := r.Notes(); n > 0 {
+		s += ", " + plural(n, "remarque", "remarques")
+	}
+	return s
 }
 
 // plural follows French usage, where 0 and 1 take the singular.
@@ -145,6 +161,10 @@ func (d *diags) errorf(file string, line int, format string, args ...any) {
 
 func (d *diags) warnf(file string, line int, format string, args ...any) {
 	d.add(file, line, Warning, format, args...)
+}
+
+func (d *diags) notef(file string, line int, format string, args ...any) {
+	d.add(file, line, Note, format, args...)
 }
 
 // sorted returns the diagnostics by file then line, without duplicates. The

@@ -14,8 +14,6 @@ import (
 	"sync/atomic"
 
 	"github.com/rolebot/rolebot/internal/team"
-	"github.com/yuin/goldmark/ast"
-	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 )
 
@@ -33,16 +31,15 @@ type loader struct {
 	// readable is false when the folder itself could not be listed: then
 	// nothing else about it is worth reporting.
 	readable bool
+	// missing are the cards whose page does not exist, so that a matrix
+	// column naming one of them can say why it names no role.
+	missing []missingPage
 }
 
-// teamPage is what the team page holds, before roles are known.
-type teamPage struct {
-	src        *source
-	title      string
-	intro      string // the first paragraph under the title
-	cardTables []cardTable
-	tables     []*east.Table
-	other      *ast.List
+// missingPage is a card whose page is not in the folder.
+type missingPage struct {
+	card card
+	path string // the page it opens, resolved in the folder
 }
 
 // roleState is a role page with what the team page adds to it.
@@ -168,22 +165,32 @@ func (l *loader) readPages(reads []pageRead) error {
 // read reads one page. It changes nothing in l, so calls may run in
 // parallel.
 func (l *loader) read(r *pageRead, md parser.Parser) {
-	raw, err := fs.ReadFile(l.fsys, r.path)
-	if err != nil {
-		r.diags.errorf(r.path, 0, "fichier illisible : %v", unwrapPath(err))
-		return
-	}
-	if !checkEncoding(r.path, raw, &r.diags) {
+	raw, ok := readPage(l.fsys, r.path, r.team, &r.diags)
+	if !ok || !checkEncoding(r.path, raw, &r.diags) || !checkControls(r.path, raw, &r.diags) {
 		return
 	}
 	src := newSource(r.path, raw, &r.diags)
+	if !src.checkNesting(&r.diags) {
+		return
+	}
 	doc := src.parse(md)
-	src.lintDrafts(&r.diags)
-	src.lintLinks(doc, l.exist, &r.diags)
-	switch {
-	case r.team:
+	if r.team {
+		// Editors' marks where rolebot never reads the team page reach no
+		// answer: they are the writer's business, notes, not warnings.
+		var drafts diags
+		src.lintDrafts(&drafts)
 		r.teamPage = src.readTeam(doc)
-	case r.role != nil:
+		for i := range drafts.list {
+			if !r.teamPage.reads(drafts.list[i].Line) {
+				drafts.list[i].Severity = Note
+			}
+		}
+		r.diags.list = append(r.diags.list, drafts.list...)
+	} else {
+		src.lintDrafts(&r.diags)
+	}
+	src.lintLinks(doc, l.exist, &r.diags)
+	if !r.team && r.role != nil {
 		r.rolePage = src.readRole(r.role.id, doc)
 		src.release()
 	}
@@ -265,54 +272,6 @@ func pageID(p string) string {
 	return team.Slug(name)
 }
 
-// readTeam reads the parts of the team page the model uses.
-func (s *source) readTeam(doc ast.Node) *teamPage {
-	tp := &teamPage{src: s}
-	heading := ""
-	headings := 0
-	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
-		switch n := n.(type) {
-		case *ast.Heading:
-			text := s.inline(n)
-			if n.Level == 1 && tp.title == "" {
-				tp.title = stripLeadingSymbols(text)
-			}
-			heading = text
-			headings++
-			if isOtherTasks(text) {
-				tp.other = nextList(n)
-			}
-		case *ast.Paragraph:
-			text := s.inline(n)
-			if tp.intro == "" && headings <= 1 && text != "" {
-				tp.intro = text
-			}
-			if isOtherTasks(text) {
-				tp.other = nextList(n)
-			}
-		case *ast.HTMLBlock:
-			raw, off := s.blockRaw(n)
-			if isCardTable(raw) {
-				tp.cardTables = append(tp.cardTables, cardTable{heading: heading, expert: expertHeading(heading), cards: s.parseCards(raw, off)})
-			}
-		case *east.Table:
-			tp.tables = append(tp.tables, n)
-		}
-	}
-	return tp
-}
-
-// isOtherTasks recognises the lead-in of the list of tasks with no owner,
-// "Autres tâches liées à la réussite du produit :".
-func isOtherTasks(text string) bool {
-	return strings.HasPrefix(strings.ToLower(team.Fold(text)), "autres taches")
-}
-
-func nextList(n ast.Node) *ast.List {
-	l, _ := n.NextSibling().(*ast.List)
-	return l
-}
-
 // applyCards marks roles core or expert from the card tables and reports
 // cards that lead nowhere. It returns the roles in the team page's order,
 // then the pages no card opens, in path order.
@@ -324,7 +283,15 @@ func (l *loader) applyCards(tp *teamPage, byPath map[string]*roleState, pages []
 		for _, ct := range tp.cardTables {
 			for _, c := range ct.cards {
 				if c.href == "" {
-					l.diags.warnf(file, c.line, "la carte « %s » ne renvoie vers aucune page : elle n'ajoute aucun rôle", c.label)
+					// A card that opens nothing adds no role. Readers see
+					// its label, if any: a role the writer may have meant
+					// to link, worth a warning. A card showing nothing (the
+					// team page's "Appui data") is only a note.
+					if c.label != "" && !c.labelHidden {
+						l.diags.warnf(file, c.line, "la carte « %s » ne renvoie vers aucune page : elle n'ajoute aucun rôle ; liez-la à la page du rôle", c.label)
+					} else {
+						l.diags.notef(file, c.line, "la carte « %s » ne renvoie vers aucune page et n'affiche rien : elle n'ajoute aucun rôle", c.label)
+					}
 					continue
 				}
 				if hasScheme(c.href) {
@@ -340,7 +307,10 @@ func (l *loader) applyCards(tp *teamPage, byPath map[string]*roleState, pages []
 					rs = byPath[path.Join(p, "README.md")]
 				}
 				if rs == nil {
-					l.diags.warnf(file, c.line, "la carte « %s » renvoie vers « %s », qui n'existe pas dans le dossier : créez la page ou corrigez le lien", cardName(c), c.href)
+					// An error: the team page promises a role that no page
+					// describes, as when a role's page was deleted.
+					l.diags.errorf(file, c.line, "la carte « %s » renvoie vers « %s », qui n'existe pas dans le dossier : le rôle n'a pas de page ; créez-la, corrigez le lien ou retirez la carte", cardName(c), c.href)
+					l.missing = append(l.missing, missingPage{card: c, path: p})
 					continue
 				}
 				if ct.expert {
@@ -396,11 +366,13 @@ func (l *loader) applyCards(tp *teamPage, byPath map[string]*roleState, pages []
 						break
 					}
 				}
-				hidden := ""
 				if c.labelHidden {
-					hidden = " masqué"
+					// Readers never see a hidden label and rolebot ignores
+					// one that disagrees: worth a note only.
+					l.diags.notef(tp.src.path, c.line, "le libellé masqué « %s » de la carte vers %s ne correspond pas au titre de la page, « %s »%s : il n'est ni affiché ni utilisé", c.label, rs.src.path, rs.title, hint)
+					continue
 				}
-				l.diags.warnf(tp.src.path, c.line, "le libellé%s « %s » de la carte vers %s ne correspond pas au titre de la page, « %s »%s : corrigez le libellé ou le lien", hidden, c.label, rs.src.path, rs.title, hint)
+				l.diags.warnf(tp.src.path, c.line, "le libellé « %s » de la carte vers %s ne correspond pas au titre de la page, « %s »%s : corrigez le libellé ou le lien", c.label, rs.src.path, rs.title, hint)
 			}
 		}
 	}

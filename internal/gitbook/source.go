@@ -21,6 +21,7 @@ type source struct {
 	md         []byte // what goldmark parses
 	lineStarts []int
 	fm         frontMatter
+	fmLines    int   // lines of the front matter, fences included; 0 for none
 	refs       []ref // links held by GitBook tags, such as content-ref urls
 }
 
@@ -95,6 +96,7 @@ func (s *source) frontMatter(d *diags) {
 	}
 	yml := s.raw[s.lineStarts[1]:s.lineStarts[end]]
 	blank(s.md, 0, endOff)
+	s.fmLines = end + 1
 	fm, err := parseFrontMatter(yml)
 	if err != nil {
 		line, msg := 1, err.Error()

@@ -75,6 +75,10 @@ func (l *loader) matrixTasks(tp *teamPage, idx *roleIndex) []team.Task {
 		case len(amb) > 0:
 			l.diags.errorf(s.path, headerLine, "la colonne « %s » peut désigner plusieurs rôles (%s) : précisez-la", h, strings.Join(amb, ", "))
 		case id == "":
+			if m, ok := l.missingFor(h); ok {
+				l.diags.errorf(s.path, headerLine, "la colonne « %s » désigne le rôle de la carte « %s », dont la page %s n'existe pas : créez la page, ou retirez la colonne et la carte", h, cardName(m.card), m.path)
+				continue
+			}
 			l.diags.errorf(s.path, headerLine, "la colonne « %s » ne correspond à aucun rôle connu : reprenez le titre, le nom de fichier ou un alias d'une page de rôle (%s)", h, strings.Join(idx.ids, ", "))
 		default:
 			if j, dup := colOf[id]; dup {
@@ -108,7 +112,7 @@ func (l *loader) matrixTasks(tp *teamPage, idx *roleIndex) []team.Task {
 			}
 			a, questions, empty, ok := parseLevel(cells[i])
 			for _, q := range questions {
-				l.diags.warnf(s.path, line, "question d'édition « (%s) » dans la case « %s » de la tâche « %s » : retirée de la note", q, header[i], title)
+				l.diags.notef(s.path, line, "question d'édition « (%s) » dans la case « %s » de la tâche « %s » : retirée de la note", q, header[i], title)
 			}
 			switch {
 			case !ok:
@@ -123,6 +127,17 @@ func (l *loader) matrixTasks(tp *teamPage, idx *roleIndex) []team.Task {
 		tasks = append(tasks, task)
 	}
 	return tasks
+}
+
+// missingFor finds the card with no page that a column header names, by its
+// label or by the file name it links to.
+func (l *loader) missingFor(header string) (missingPage, bool) {
+	for _, m := range l.missing {
+		if m.card.label != "" && sameName(header, m.card.label) || sameName(header, pageID(m.path)) {
+			return m, true
+		}
+	}
+	return missingPage{}, false
 }
 
 // columnEmpty reports whether column i of every row is empty; i < 0 checks
@@ -143,7 +158,8 @@ func columnEmpty(rows [][]string, i int) bool {
 func (l *loader) taskText(file string, line int, text string) (title, details string) {
 	title, groups, questions := splitParens(text)
 	for _, q := range questions {
-		l.diags.warnf(file, line, "question d'édition « (%s) » laissée dans la tâche « %s » : retirée des détails, à traiter puis effacer", q, title)
+		// rolebot drops it from every answer: a note for the writer.
+		l.diags.notef(file, line, "question d'édition « (%s) » laissée dans la tâche « %s » : retirée des détails, à traiter puis effacer", q, title)
 	}
 	return title, strings.Join(groups, " ; ")
 }

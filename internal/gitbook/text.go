@@ -41,6 +41,42 @@ func (s *source) nodeLine(n ast.Node) int {
 	return 0
 }
 
+// span is the lines a block covers, from the text segments of its subtree.
+func (s *source) span(n ast.Node) lineSpan {
+	first, last := -1, -1
+	see := func(start, stop int) {
+		if start < 0 || stop < start {
+			return
+		}
+		if first < 0 || start < first {
+			first = start
+		}
+		if stop > last {
+			last = stop
+		}
+	}
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		if c.Type() == ast.TypeBlock {
+			for i := 0; i < c.Lines().Len(); i++ {
+				seg := c.Lines().At(i)
+				see(seg.Start, seg.Stop)
+			}
+		}
+		if t, ok := c.(*ast.Text); ok {
+			see(t.Segment.Start, t.Segment.Stop)
+		}
+		return ast.WalkContinue, nil
+	})
+	if first < 0 {
+		line := s.nodeLine(n)
+		return lineSpan{line, line}
+	}
+	return lineSpan{s.line(first), s.line(max(last-1, first))}
+}
+
 // inline returns the plain text of a block's inline content: emphasis
 // markers, links (their words are kept), images, raw HTML and mention links
 // go; what remains is cleaned of editors' marks.

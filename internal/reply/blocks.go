@@ -201,7 +201,7 @@ func roleCard(c *composer, a answer.Answer, o CardOptions) {
 			daily = append(daily, "• "+it)
 		}
 	}
-	c.list(slotBody1, blockDaily, "*Au quotidien*", daily, "\n", 1, moreItems)
+	c.list(slotBody1, blockDaily, "*"+esc(dailyHeading(r))+"*", daily, "\n", 1, moreItems)
 
 	if aliases := escAll(r.Aliases); len(aliases) > 0 {
 		c.context(slotFooter, blockAliases, "Aussi appelé : "+strings.Join(aliases, ", "))

@@ -35,6 +35,7 @@ func responsableMetier() *answer.Role {
 			"Porter la vision et les objectifs de politique publique.",
 			"Arbitrer les priorités avec le responsable produit.",
 		},
+		ResponsibilitiesFrom: "Au quotidien",
 		Tasks: []answer.RoleTask{
 			{ID: "incarner-la-vision", Title: "Incarner la vision", Level: team.Responsable, Note: "porte la politique publique", Locked: true},
 			{ID: "definir-les-objectifs-et-indicateurs-produit", Title: "Définir les objectifs et indicateurs produit", Level: team.Responsable},
@@ -55,7 +56,8 @@ func designer() *answer.Role {
 			"Analyser et synthétiser les besoins : entretiens, observation, personas.",
 			"Réaliser maquettes et prototypes interactifs.",
 		},
-		Tasks: []answer.RoleTask{},
+		ResponsibilitiesFrom: "Au quotidien",
+		Tasks:                []answer.RoleTask{},
 	}
 }
 

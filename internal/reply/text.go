@@ -1,10 +1,12 @@
 // Package reply renders answers for people: plain French text for a
-// terminal and for Slack's notification text, and Block Kit cards.
+// terminal, and Block Kit cards with their notification text for Slack. Only
+// the Slack rendering escapes Slack mrkdwn.
 package reply
 
 import (
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/rolebot/rolebot/internal/answer"
 	"github.com/rolebot/rolebot/internal/team"
@@ -43,8 +45,10 @@ func HelpText(command string) string {
 	}, "\n")
 }
 
-// Text renders an answer as plain French text for a terminal. Everything
-// that came from the question or the pages is escaped.
+// Text renders an answer as plain French text for a terminal. Nothing
+// is escaped for Slack there, since a terminal shows "&lt;" as it is; Card
+// escapes its own text. Control characters from the question or the pages
+// become spaces, so that neither can move the cursor or recolour a terminal.
 func Text(a answer.Answer) string {
 	var b strings.Builder
 	switch a.Intent {
@@ -55,26 +59,26 @@ func Text(a answer.Answer) string {
 	case answer.IntentListRoles:
 		b.WriteString("Les rôles de l'équipe :\n")
 		for _, r := range a.Roles {
-			fmt.Fprintf(&b, "  • %s (%s)", Escape(r.Title), kind(r.Core, r.Expert))
+			fmt.Fprintf(&b, "  • %s (%s)", plain(r.Title), kind(r.Core, r.Expert))
 			if r.Summary != "" {
-				fmt.Fprintf(&b, " : %s", Escape(firstSentence(r.Summary)))
+				fmt.Fprintf(&b, " : %s", plain(firstSentence(r.Summary)))
 			}
 			b.WriteByte('\n')
 		}
 	case answer.IntentListTasks:
 		b.WriteString("Qui fait quoi :\n")
 		for _, t := range a.Tasks {
-			fmt.Fprintf(&b, "  • %s : %s\n", Escape(t.Title), ownersLine(t.Owners))
+			fmt.Fprintf(&b, "  • %s : %s\n", plain(t.Title), ownersLine(t.Owners))
 		}
 		b.WriteString(Legend + "\n")
 	case answer.IntentHelp:
 		b.WriteString(HelpText("rolebot ask") + "\n")
 	default:
-		fmt.Fprintf(&b, "Je n'ai rien trouvé sur « %s » dans les pages de l'équipe.\n", Escape(strings.TrimSpace(a.Query)))
+		fmt.Fprintf(&b, "Je n'ai rien trouvé sur « %s » dans les pages de l'équipe.\n", plain(strings.TrimSpace(a.Query)))
 		if len(a.Suggestions) > 0 {
 			b.WriteString("Vouliez-vous dire :\n")
 			for _, s := range a.Suggestions {
-				fmt.Fprintf(&b, "  • %s\n", Escape(s.Title))
+				fmt.Fprintf(&b, "  • %s\n", plain(s.Title))
 			}
 		}
 		b.WriteString("Essayez le nom d'un rôle (« designer ») ou une question (« qui priorise le backlog ? »), ou « aide ».\n")
@@ -85,7 +89,7 @@ func Text(a answer.Answer) string {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			b.WriteString(Escape(r.Title))
+			b.WriteString(plain(r.Title))
 		}
 		b.WriteByte('\n')
 	}
@@ -93,43 +97,79 @@ func Text(a answer.Answer) string {
 }
 
 func writeRole(b *strings.Builder, r *answer.Role) {
-	fmt.Fprintf(b, "%s (%s)\n", Escape(r.Title), kind(r.Core, r.Expert))
+	fmt.Fprintf(b, "%s (%s)\n", plain(r.Title), kind(r.Core, r.Expert))
+	if len(r.People) > 0 {
+		fmt.Fprintf(b, "Dans ce canal : %s\n", peopleText(r.People))
+	}
 	if r.Summary != "" {
-		fmt.Fprintf(b, "%s\n", Escape(r.Summary))
+		fmt.Fprintf(b, "%s\n", plain(r.Summary))
 	}
 	if len(r.Responsibilities) > 0 {
-		b.WriteString("\nAu quotidien :\n")
+		fmt.Fprintf(b, "\n%s :\n", plain(dailyHeading(r)))
 		for _, it := range r.Responsibilities {
-			fmt.Fprintf(b, "  • %s\n", Escape(it))
+			fmt.Fprintf(b, "  • %s\n", plain(it))
 		}
 	}
 	if len(r.Tasks) > 0 {
 		b.WriteString("\nDans la matrice de responsabilités :\n")
 		for _, t := range r.Tasks {
-			fmt.Fprintf(b, "  • %s : %s\n", Escape(t.Title), level(t.Level, t.Note, t.Locked))
+			fmt.Fprintf(b, "  • %s : %s\n", plain(t.Title), level(t.Level, t.Note, t.Locked))
 		}
 	}
 	if len(r.Aliases) > 0 {
-		fmt.Fprintf(b, "\nAussi appelé : %s\n", Escape(strings.Join(r.Aliases, ", ")))
+		fmt.Fprintf(b, "\nAussi appelé : %s\n", plain(strings.Join(r.Aliases, ", ")))
 	}
-	fmt.Fprintf(b, "Source : %s\n", Escape(r.Source))
+	fmt.Fprintf(b, "Source : %s\n", plain(r.Source))
 }
 
 func writeTask(b *strings.Builder, t *answer.Task) {
-	b.WriteString(Escape(t.Title))
+	b.WriteString(plain(t.Title))
 	if t.Details != "" {
-		fmt.Fprintf(b, " (%s)", Escape(t.Details))
+		fmt.Fprintf(b, " (%s)", plain(t.Details))
 	}
 	b.WriteByte('\n')
 	if len(t.Owners) == 0 {
 		b.WriteString("La page de l'équipe ne désigne personne pour cette tâche : à vous de voir qui la prend en charge.\n")
 	} else {
 		for _, o := range t.Owners {
-			fmt.Fprintf(b, "  • %s : %s\n", Escape(o.Title), level(o.Level, o.Note, o.Locked))
+			fmt.Fprintf(b, "  • %s : %s", plain(o.Title), level(o.Level, o.Note, o.Locked))
+			if len(o.People) > 0 {
+				fmt.Fprintf(b, " — %s", peopleText(o.People))
+			}
+			b.WriteByte('\n')
 		}
 		b.WriteString(Legend + "\n")
 	}
-	fmt.Fprintf(b, "Source : %s\n", Escape(t.Source))
+	fmt.Fprintf(b, "Source : %s\n", plain(t.Source))
+}
+
+// plain makes text from a user or a page safe to print in a terminal:
+// control characters (escape sequences, carriage returns, tabs) become
+// spaces. It leaves "&", "<" and ">" alone: those only mean something to
+// Slack.
+func plain(s string) string {
+	if !strings.ContainsFunc(s, unicode.IsControl) {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// defaultDaily labels a card's items when the answer does not say which
+// section of the page they come from.
+const defaultDaily = "Au quotidien"
+
+// dailyHeading is the title of the section a card's items come from, so
+// that a card never calls a mission's list its daily work.
+func dailyHeading(r *answer.Role) string {
+	if h := oneLine(r.ResponsibilitiesFrom); h != "" {
+		return h
+	}
+	return defaultDaily
 }
 
 // level says a role's part in words: "Responsable (porte la politique
@@ -137,7 +177,7 @@ func writeTask(b *strings.Builder, t *answer.Task) {
 func level(l team.Level, note string, locked bool) string {
 	s := l.Label()
 	if note != "" {
-		s += " (" + Escape(note) + ")"
+		s += " (" + plain(note) + ")"
 	}
 	if locked {
 		s += ", " + LockedNote
@@ -151,9 +191,18 @@ func ownersLine(owners []answer.Owner) string {
 	}
 	parts := make([]string, 0, len(owners))
 	for _, o := range owners {
-		parts = append(parts, Escape(o.Title)+" "+strings.ToLower(o.Level.Label()))
+		parts = append(parts, plain(o.Title)+" "+strings.ToLower(o.Level.Label()))
 	}
 	return strings.Join(parts, ", ")
+}
+
+// peopleText names people in a terminal: their Slack user ids (rolebot stores no names).
+func peopleText(ids []string) string {
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = "@" + plain(id)
+	}
+	return strings.Join(out, ", ")
 }
 
 func kind(core, expert bool) string {

@@ -41,6 +41,14 @@ const SQLiteFile = "rolebot.db"
 // a time) before giving up with SQLITE_BUSY.
 const sqliteBusyTimeout = 5 * time.Second
 
+// Connection pool of a Store on PostgreSQL: enough for the workers' reads and the claims, few
+// enough that several replicas stay far below the server's max_connections (100 by default).
+const (
+	pgMaxOpenConns    = 10
+	pgMaxIdleConns    = 4
+	pgConnMaxIdleTime = 5 * time.Minute
+)
+
 // migrationLockTimeout bounds, in seconds, how long a replica waits for another one applying the
 // migrations on PostgreSQL (goose's advisory lock, probed every second).
 const migrationLockTimeout = 120
@@ -86,6 +94,11 @@ func Open(ctx context.Context, rawURL, dataDir string, log *slog.Logger) (*Store
 	db, err := sql.Open(sqlDriver, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("base de données %s : %w", redacted, redactErr(err, rawURL))
+	}
+	if driver == DriverPostgres {
+		db.SetMaxOpenConns(pgMaxOpenConns)
+		db.SetMaxIdleConns(pgMaxIdleConns)
+		db.SetConnMaxIdleTime(pgConnMaxIdleTime)
 	}
 	s := &Store{db: db, driver: driver, redacted: redacted, log: log, now: time.Now, cache: newTeamCache(teamCacheTTL)}
 	if err := db.PingContext(ctx); err != nil {
@@ -153,10 +166,11 @@ func parseURL(rawURL, dataDir string) (driver, dsn, redacted string, err error) 
 	}
 }
 
-// sqliteDSN returns modernc.org/sqlite's data source name: WAL
-// (readers never wait for the writer), a busy timeout, foreign keys on, and BEGIN IMMEDIATE so
-// that a transaction that will write takes the write lock first instead of failing with
-// SQLITE_BUSY when it upgrades.
+// sqliteDSN returns modernc.org/sqlite's data source name: WAL (readers never wait for the
+// writer), a busy timeout, foreign keys on, synchronous=NORMAL (safe in WAL mode: a power cut
+// may lose the last commits, never corrupt the file), and BEGIN IMMEDIATE so that a transaction
+// that will write takes the write lock first instead of failing with SQLITE_BUSY when it
+// upgrades.
 func sqliteDSN(path string) (string, error) {
 	if strings.ContainsRune(path, '?') {
 		return "", fmt.Errorf("chemin SQLite %q : le caractère « ? » n'est pas accepté", path)

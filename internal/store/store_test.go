@@ -11,7 +11,6 @@ import (
 	"reflect"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -189,14 +188,32 @@ func TestImportExport(t *testing.T) {
 		if _, err := s.SetTeam(ctx, "C2", "UMARC", Team{"designer": {"UKEEP"}}); err != nil {
 			t.Fatal(err)
 		}
-		changes, err := s.Import(ctx, "rolebot roster import", []Row{
+		rows := []Row{
 			{"C1", "product-owner", "UCLAIRE"},
 			{"C1", "designer", "UALEX"},
 			{"C1", "designer", "UALEX"}, // duplicate: once
 			{"C3", "coach", "UCOACH"},
-		})
+		}
+		before, _ := s.Export(ctx)
+		planned, err := s.PlanImport(ctx, "rolebot roster import", rows)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if after, _ := s.Export(ctx); !reflect.DeepEqual(after, before) {
+			t.Fatalf("PlanImport wrote: %v", after)
+		}
+		if h, _ := s.History(ctx, "", 0); len(h) != 3 { // the two SetTeams above
+			t.Fatalf("PlanImport recorded history: %v", h)
+		}
+		changes, err := s.Import(ctx, "rolebot roster import", rows)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range planned {
+			planned[i].At = changes[i].At
+		}
+		if !reflect.DeepEqual(planned, changes) {
+			t.Fatalf("PlanImport = %+v\nImport = %+v", planned, changes)
 		}
 		// C1 is replaced whole (old-role emptied), C2 untouched, C3 created.
 		want := []Change{
@@ -213,7 +230,7 @@ func TestImportExport(t *testing.T) {
 				t.Errorf("change %d = %+v, want %+v", i, c, w)
 			}
 		}
-		rows, err := s.Export(ctx)
+		exported, err := s.Export(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -221,8 +238,8 @@ func TestImportExport(t *testing.T) {
 			{"C1", "designer", "UALEX"}, {"C1", "product-owner", "UCLAIRE"},
 			{"C2", "designer", "UKEEP"}, {"C3", "coach", "UCOACH"},
 		}
-		if !reflect.DeepEqual(rows, wantRows) {
-			t.Fatalf("Export = %v\nwant %v", rows, wantRows)
+		if !reflect.DeepEqual(exported, wantRows) {
+			t.Fatalf("Export = %v\nwant %v", exported, wantRows)
 		}
 
 		// One bad row: nothing written at all.
@@ -268,93 +285,6 @@ func TestTeamsOfChannelsOrphans(t *testing.T) {
 		team, _ := s.Team(ctx, "C1")
 		if !reflect.DeepEqual(team["gone-role"], []string{"UBOB"}) {
 			t.Fatalf("orphan role lost: %v", team)
-		}
-	})
-}
-
-func TestClaim(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, url string) {
-		ctx := context.Background()
-		s := open(t, url)
-		clk := &clock{t: time.Date(2026, 12, 2, 9, 0, 0, 0, time.UTC)}
-		s.now = clk.now
-		claim := func(key string) bool {
-			t.Helper()
-			ok, err := s.Claim(ctx, key, time.Minute) // raised to MinClaimTTL
-			if err != nil {
-				t.Fatal(err)
-			}
-			return ok
-		}
-		if !claim("Ev1") {
-			t.Fatal("first claim refused")
-		}
-		if claim("Ev1") {
-			t.Fatal("second claim granted")
-		}
-		if !claim("Ev2") {
-			t.Fatal("other key refused")
-		}
-		clk.add(MinClaimTTL - time.Second)
-		if claim("Ev1") {
-			t.Fatal("claim expired before MinClaimTTL")
-		}
-		if n, err := s.PurgeClaims(ctx); err != nil || n != 0 {
-			t.Fatalf("PurgeClaims before expiry = %d, %v", n, err)
-		}
-		clk.add(time.Second)
-		if n, err := s.PurgeClaims(ctx); err != nil || n != 2 {
-			t.Fatalf("PurgeClaims after expiry = %d, %v; want 2", n, err)
-		}
-		if !claim("Ev1") {
-			t.Fatal("purged key refused")
-		}
-		// An expired claim that was not purged yet may be taken again, once.
-		clk.add(2 * MinClaimTTL)
-		if !claim("Ev1") || claim("Ev1") {
-			t.Fatal("expired claim not taken over exactly once")
-		}
-	})
-}
-
-// TestClaimConcurrent claims the same keys from two Store handles on one database, from many
-// goroutines: each key is granted exactly once.
-func TestClaimConcurrent(t *testing.T) {
-	const keys, goroutines = 200, 8
-	storetest.Each(t, func(t *testing.T, url string) {
-		ctx := context.Background()
-		stores := []*Store{open(t, url), open(t, url)}
-		var granted [keys]atomic.Int32
-		var wg sync.WaitGroup
-		errs := make(chan error, goroutines*2)
-		for g := range goroutines * 2 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				s := stores[g%2]
-				for k := range keys {
-					// Each goroutine walks the keys from another start, so that they collide.
-					key := (k + g*17) % keys
-					ok, err := s.Claim(ctx, fmt.Sprintf("Ev%03d", key), time.Hour)
-					if err != nil {
-						errs <- err
-						return
-					}
-					if ok {
-						granted[key].Add(1)
-					}
-				}
-			}()
-		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			t.Fatal(err)
-		}
-		for k := range granted {
-			if n := granted[k].Load(); n != 1 {
-				t.Errorf("key %d granted %d times", k, n)
-			}
 		}
 	})
 }
@@ -526,5 +456,25 @@ func TestPasswordNeverShown(t *testing.T) {
 		if !strings.Contains(err.Error(), "xxxxx") {
 			t.Errorf("error does not name the (redacted) URL: %v", err)
 		}
+	}
+}
+
+// TestMigrationsAgree: both dialects have the same migrations, version for version, so that a
+// change to the schema is never made for one database only.
+func TestMigrationsAgree(t *testing.T) {
+	names := func(dialect string) []string {
+		entries, err := migrations.ReadDir("migrations/" + dialect)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, e := range entries {
+			out = append(out, e.Name())
+		}
+		return out
+	}
+	sqlite, postgres := names(DriverSQLite), names(DriverPostgres)
+	if len(sqlite) == 0 || !reflect.DeepEqual(sqlite, postgres) {
+		t.Fatalf("migrations differ: sqlite %v, postgres %v", sqlite, postgres)
 	}
 }

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -109,6 +110,11 @@ func (s *Store) readTeam(ctx context.Context, q querier, channel string) (Team, 
 		}
 		t[role] = append(t[role], user)
 	}
+	// Sorted here, not by ORDER BY alone: a PostgreSQL collation (en_US, fr_FR) may order ids
+	// otherwise than bytes do, and diff searches these lists.
+	for _, users := range t {
+		slices.Sort(users)
+	}
 	return t, rows.Err()
 }
 
@@ -132,7 +138,7 @@ func (s *Store) SetTeam(ctx context.Context, channel, actor string, t Team) ([]C
 	if !ValidChannelID(channel) {
 		return nil, s.wrap("équipe", fmt.Errorf("canal %q : %w", channel, ErrInvalid))
 	}
-	changes, err := s.apply(ctx, actor, want, false)
+	changes, err := s.apply(ctx, actor, want, false, true)
 	return changes, s.wrap("enregistrement de l'équipe", err)
 }
 
@@ -140,10 +146,31 @@ func (s *Store) SetTeam(ctx context.Context, channel, actor string, t Team) ([]C
 // rows do not give for such a channel are emptied); other channels are left alone. Duplicate rows
 // count once. It records every change with actor and returns them.
 func (s *Store) Import(ctx context.Context, actor string, rows []Row) ([]Change, error) {
+	want, err := wantedTeams(rows)
+	if err != nil {
+		return nil, s.wrap("import", err)
+	}
+	changes, err := s.apply(ctx, actor, want, true, true)
+	return changes, s.wrap("import", err)
+}
+
+// PlanImport returns the changes that Import would make, without making them (the transaction
+// is rolled back), for a dry run.
+func (s *Store) PlanImport(ctx context.Context, actor string, rows []Row) ([]Change, error) {
+	want, err := wantedTeams(rows)
+	if err != nil {
+		return nil, s.wrap("import", err)
+	}
+	changes, err := s.apply(ctx, actor, want, true, false)
+	return changes, s.wrap("import", err)
+}
+
+// wantedTeams groups rows by channel into normalized teams, refusing a malformed id.
+func wantedTeams(rows []Row) (map[string]Team, error) {
 	want := map[string]Team{}
 	for _, r := range rows {
 		if err := checkRow(r.Channel, r.Role, r.User); err != nil {
-			return nil, s.wrap("import", err)
+			return nil, err
 		}
 		if want[r.Channel] == nil {
 			want[r.Channel] = Team{}
@@ -155,14 +182,14 @@ func (s *Store) Import(ctx context.Context, actor string, rows []Row) ([]Change,
 			t[role] = normalize(users)
 		}
 	}
-	changes, err := s.apply(ctx, actor, want, true)
-	return changes, s.wrap("import", err)
+	return want, nil
 }
 
 // apply moves each channel of want to its wanted team in one transaction. With whole, roles that
-// the wanted team does not name are emptied too. A row is counted as changed only when the
+// the wanted team does not name are emptied too. Without commit, it rolls back and only
+// reports what it would have changed. A row is counted as changed only when the
 // INSERT or DELETE touched it, so that two replicas saving at once record each change once.
-func (s *Store) apply(ctx context.Context, actor string, want map[string]Team, whole bool) ([]Change, error) {
+func (s *Store) apply(ctx context.Context, actor string, want map[string]Team, whole, commit bool) ([]Change, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -171,15 +198,17 @@ func (s *Store) apply(ctx context.Context, actor string, want map[string]Team, w
 
 	at := s.now().UTC().Truncate(time.Microsecond)
 	var changes []Change
-	for _, channel := range sortedKeys(want) {
-		if s.driver == DriverPostgres {
-			// Under READ COMMITTED two saves of one channel would both diff against the team
-			// before either; a lock per channel (taken in sorted order: no deadlock) serializes
-			// them. SQLite needs none: BEGIN IMMEDIATE lets one writer in at a time.
-			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, "rolebot team "+channel); err != nil {
-				return nil, err
-			}
+	if s.driver == DriverPostgres {
+		// Under READ COMMITTED two saves of one channel would both diff against the team before
+		// either. One lock for every team write serializes them (SQLite needs none: BEGIN
+		// IMMEDIATE lets one writer in at a time). Team writes are people editing a modal or an
+		// import: rare enough that one lock costs nothing, where a lock per channel would fill
+		// PostgreSQL's lock table on an import of thousands of channels.
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, teamWriteLock); err != nil {
+			return nil, err
 		}
+	}
+	for _, channel := range sortedKeys(want) {
 		current, err := s.readTeam(ctx, tx, channel)
 		if err != nil {
 			return nil, err
@@ -217,6 +246,9 @@ func (s *Store) apply(ctx context.Context, actor string, want map[string]Team, w
 			}
 		}
 	}
+	if !commit {
+		return changes, nil // the deferred Rollback undoes it all
+	}
 	for _, c := range changes {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO team_changes (channel, role, user_id, actor, added, at_us)
 			VALUES ($1, $2, $3, $4, $5, $6)`, c.Channel, c.Role, c.User, c.Actor, c.Added, micros(c.At)); err != nil {
@@ -229,6 +261,10 @@ func (s *Store) apply(ctx context.Context, actor string, want map[string]Team, w
 	s.cache.invalidate(sortedKeys(want))
 	return changes, nil
 }
+
+// teamWriteLock is the PostgreSQL advisory lock key that team writes take ("rbteams" in ASCII);
+// goose's migration lock uses another.
+const teamWriteLock int64 = 0x72627465616d73
 
 // exec1 runs a statement and reports whether it touched a row.
 func exec1(ctx context.Context, tx *sql.Tx, query string, args ...any) (bool, error) {
@@ -272,6 +308,10 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
+func compareRows(a, b Row) int {
+	return cmp.Or(cmp.Compare(a.Channel, b.Channel), cmp.Compare(a.Role, b.Role), cmp.Compare(a.User, b.User))
+}
+
 // TeamsOf returns the roles that user holds, in every channel, sorted by channel then role.
 func (s *Store) TeamsOf(ctx context.Context, user string) ([]Membership, error) {
 	rows, err := s.db.QueryContext(ctx,
@@ -288,6 +328,9 @@ func (s *Store) TeamsOf(ctx context.Context, user string) ([]Membership, error) 
 		}
 		out = append(out, m)
 	}
+	slices.SortFunc(out, func(a, b Membership) int {
+		return cmp.Or(cmp.Compare(a.Channel, b.Channel), cmp.Compare(a.Role, b.Role))
+	})
 	return out, s.wrap("équipes d'une personne", rows.Err())
 }
 
@@ -306,6 +349,7 @@ func (s *Store) Channels(ctx context.Context) ([]string, error) {
 		}
 		out = append(out, c)
 	}
+	slices.Sort(out) // byte order on both databases, whatever the collation
 	return out, s.wrap("canaux", rows.Err())
 }
 
@@ -356,6 +400,7 @@ func (s *Store) Export(ctx context.Context) ([]Row, error) {
 		}
 		out = append(out, r)
 	}
+	slices.SortFunc(out, compareRows) // byte order on both databases, whatever the collation
 	return out, s.wrap("export", rows.Err())
 }
 
