@@ -9,6 +9,14 @@
 // computed from the knowledge.Store's current snapshot, so content may be
 // swapped while the bot runs.
 //
+// With a store (Options.Teams), each channel has a team: `/role équipe`
+// shows it and, through a modal, edits it; answers in a channel with a team
+// name its people, in a direct message those of the asker's channels. Before
+// answering an event, a worker claims it in the store (Options.Claims), so
+// that of several replicas receiving the same event, or Slack's retry of it,
+// exactly one answers; when the store fails, answers go out without people
+// and the in-memory de-duplication decides alone.
+//
 // Slack's rate limits (HTTP 429 with Retry-After) are waited out, bounded and
 // cancellable, and every call to Slack is counted in the metrics. Tokens are
 // only handed to slack-go: nothing the package logs or returns contains one,
