@@ -269,6 +269,14 @@ func TestTeamModalFlow(t *testing.T) {
 	if announce.Text != "<@U0MARC> a retiré <@U0PAUL> du rôle Designer." {
 		t.Errorf("announcement = %q", announce.Text)
 	}
+	// users.info and conversations.members are rate limited: Marc was
+	// looked up once for all of the above, the channel's members listed once.
+	if n := len(h.srv.Messages(slacktest.Method("users.info"), func(m slacktest.Message) bool { return m.User == marc })); n != 1 {
+		t.Errorf("users.info asked %d times for Marc, want 1 (cached)", n)
+	}
+	if n := len(h.srv.Messages(slacktest.Method("conversations.members"), slacktest.Channel(prod))); n != 1 {
+		t.Errorf("conversations.members asked %d times for %s, want 1 (cached)", n, prod)
+	}
 }
 
 func TestTeamBadInputWritesNothing(t *testing.T) {
