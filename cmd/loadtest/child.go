@@ -188,8 +188,16 @@ func runChild(stdout, stderr io.Writer) int {
 			return 1
 		}
 		gc.End()
+		teams, terr := openChildStore(ctx)
+		if terr != nil {
+			fmt.Fprintf(stderr, "loadtest : base de données : %v\n", terr)
+			return 1
+		}
+		if teams != nil {
+			defer teams.Close()
+		}
 		reg = prometheus.NewRegistry()
-		stopBot, err = startRolebot(srv, store, workers, logger, reg)
+		stopBot, err = startRolebot(srv, store, teams, workers, logger, reg)
 	case "floor":
 		stopBot, err = startFloor(srv)
 	default:
@@ -241,6 +249,9 @@ func startChild(srv *slacktest.Server, kind string, o options) (stop func() (chi
 	)
 	if kind == "rolebot" && o.cpuProfile != "" {
 		cmd.Env = append(cmd.Env, childProfile+"="+o.cpuProfile)
+	}
+	if kind == "rolebot" && o.databaseURL != "" {
+		cmd.Env = append(cmd.Env, childDatabase+"="+o.databaseURL)
 	}
 	stopWithParent(cmd)
 	var out bytes.Buffer
@@ -296,4 +307,23 @@ func (t *tail) String() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	return string(t.buf)
+}
+
+// stopAll stops every child and merges their reports: the first child's ack
+// histogram, the CPU time of all.
+func stopAll(stops []func() (childReport, error)) (childReport, error) {
+	var all childReport
+	var firstErr error
+	for i, stop := range stops {
+		rep, err := stop()
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+		if i == 0 {
+			all = rep
+			continue
+		}
+		all.CPU += rep.CPU
+	}
+	return all, firstErr
 }

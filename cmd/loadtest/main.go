@@ -55,6 +55,7 @@ import (
 	"github.com/rolebot/rolebot/internal/knowledge"
 	"github.com/rolebot/rolebot/internal/slackbot"
 	"github.com/rolebot/rolebot/internal/slacktest"
+	dbstore "github.com/rolebot/rolebot/internal/store"
 )
 
 func main() {
@@ -111,6 +112,10 @@ type options struct {
 	verbose           bool
 	cpuProfile        string
 	childCPUs         string
+	// database is -database: "" for no store, "sqlite" for a temporary
+	// SQLite file, or a URL; databaseURL is what the bots open.
+	database, databaseURL string
+	channels, replicas    int
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -126,6 +131,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl.BoolVar(&o.verbose, "v", false, "journaux du bot (niveau info) sur la sortie d'erreur")
 	pin := fl.Bool("pin", true, "avec 2 processeurs ou plus et taskset : le bot sur le processeur 0, le faux Slack et les utilisateurs sur les autres")
 	fl.StringVar(&o.cpuProfile, "cpuprofile", "", "écrit le profil CPU du processus de rolebot dans ce fichier")
+	fl.StringVar(&o.database, "database", "", "base des équipes : vide pour aucune, « sqlite » pour un fichier temporaire, ou une URL postgres://… ; chaque canal y reçoit une équipe")
+	fl.IntVar(&o.channels, "channels", 0, "nombre de canaux où poser les questions, à tour de rôle (0 : un par utilisateur)")
+	fl.IntVar(&o.replicas, "replicas", 1, "nombre d'instances de rolebot sur le même faux Slack (plus d'une : -database requis)")
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -134,6 +142,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if o.n < 1 || o.users < 1 || o.workers < 1 || o.think < 0 || fl.NArg() > 0 {
 		fmt.Fprintln(stderr, "loadtest : -n, -users et -workers doivent être positifs, -think ne peut être négatif, sans autre argument")
+		return 2
+	}
+	if o.channels < 0 || o.replicas < 1 || (o.replicas > 1 && o.database == "") {
+		fmt.Fprintln(stderr, "loadtest : -channels ne peut être négatif, -replicas doit être positif, et plusieurs instances partagent une base (-database)")
 		return 2
 	}
 	if o.think > 0 {
@@ -153,6 +165,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if o.childCPUs != "" {
 		mode += ", bot seul sur le processeur " + o.childCPUs
+	}
+	mode += o.describeDatabase()
+	cleanup, err := prepareDatabase(ctx, &o)
+	defer cleanup()
+	if err != nil {
+		fmt.Fprintf(stderr, "loadtest : %v\n", err)
+		return 1
 	}
 	fmt.Fprintf(stdout, "rolebot : %d questions (%d /role, %d mentions) de %d utilisateurs, %d workers%s\n",
 		o.n, (o.n+1)/2, o.n/2, o.users, o.workers, mode)
@@ -202,19 +221,25 @@ func loadContent(ctx context.Context) (*knowledge.Store, error) {
 
 // startRolebot runs the real bot against srv; stop cancels it and returns
 // what Run returned.
-func startRolebot(srv childServer, store *knowledge.Store, workers int, logger *slog.Logger, reg prometheus.Registerer) (func() error, error) {
+// With teams (nil for none), answers name people and deliveries are
+// claimed in the database, as serve does.
+func startRolebot(srv childServer, store *knowledge.Store, teams *dbstore.Store, workers int, logger *slog.Logger, reg prometheus.Registerer) (func() error, error) {
 	metrics, err := slackbot.NewMetrics(reg)
 	if err != nil {
 		return nil, err
 	}
-	bot := slackbot.New(slackbot.Options{
+	o := slackbot.Options{
 		API:             slackbot.NewClient(config.Secret(srv.bot), config.Secret(srv.app), srv.apiURL),
 		Store:           store,
 		Logger:          logger,
 		Metrics:         metrics,
 		Workers:         workers,
 		ShutdownTimeout: 10 * time.Second,
-	})
+	}
+	if teams != nil { // never a nil *Store in a non-nil interface
+		o.Teams, o.Claims = teams, teams
+	}
+	bot := slackbot.New(o)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- bot.Run(ctx) }()
@@ -339,6 +364,7 @@ type report struct {
 	sent, acked, ackedLate     int
 	answered, lost, duplicated int
 	busy                       int // told the bot is too busy, by design when its queue is full
+	named                      int // answers that mention someone: a channel's team at work
 	redelivered                int // events the bot left for Slack to send again, then acked
 	ack, answer                stats
 	expectAnswers              bool
@@ -367,6 +393,9 @@ func (r report) print(w io.Writer) {
 	if r.redelivered > 0 {
 		fmt.Fprintf(w, "  laissées à Slack pour un nouvel envoi (tout plein), puis acceptées : %d\n", r.redelivered)
 	}
+	if r.named > 0 {
+		fmt.Fprintf(w, "  nommant des personnes %d/%d\n", r.named, r.answered)
+	}
 	if r.busy > 0 {
 		fmt.Fprintf(w, "  renvoyées à plus tard (file pleine, « %s ») : %d\n", slackbot.BusyText, r.busy)
 	}
@@ -387,20 +416,39 @@ func measure(ctx context.Context, o options, kind string, expectAnswers bool) (r
 		return report{}, in, err
 	}
 	defer srv.Close()
-	stop, err := startChild(srv, kind, o)
-	if err != nil {
-		return report{}, in, err
+	replicas := 1
+	if kind == "rolebot" {
+		replicas = max(1, o.replicas)
 	}
+	var stops []func() (childReport, error)
 	stopped := false
 	defer func() {
 		if !stopped {
-			_, _ = stop()
+			for _, stop := range stops {
+				_, _ = stop()
+			}
 		}
 	}()
+	for range replicas {
+		stop, err := startChild(srv, kind, o)
+		if err != nil {
+			return report{}, in, err
+		}
+		stops = append(stops, stop)
+	}
+	stop := func() (childReport, error) { return stopAll(stops) }
 	wctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
-	if err := srv.WaitConnections(wctx, 1); err != nil {
+	if err := srv.WaitConnections(wctx, replicas); err != nil {
 		return report{}, in, fmt.Errorf("le bot ne s'est pas connecté : %w", err)
+	}
+	for len(srv.ConnectionIDs()) < replicas {
+		// Every replica routable before the burst, so that each gets its share.
+		select {
+		case <-wctx.Done():
+			return report{}, in, fmt.Errorf("les %d instances ne se sont pas connectées : %w", replicas, wctx.Err())
+		case <-time.After(5 * time.Millisecond):
+		}
 	}
 	// One question of each kind first, so that the burst measures steady
 	// work, not the first connection to the fake or cold caches.
@@ -481,7 +529,6 @@ func burst(ctx context.Context, srv *slacktest.Server, o options, expectAnswers 
 	for u := range o.users {
 		wg.Go(func() {
 			user := fmt.Sprintf("U%08d", u+1)
-			channel := fmt.Sprintf("C%08d", u+1)
 			// Seeded per user: two runs make the same pauses.
 			rng := rand.New(rand.NewPCG(uint64(u), 1))
 			for i := u; i < o.n; i += o.users {
@@ -495,6 +542,7 @@ func burst(ctx context.Context, srv *slacktest.Server, o options, expectAnswers 
 					}
 				}
 				q := questions[i%len(questions)]
+				channel := o.channelOf(u, i)
 				var env, key, event string
 				var err error
 				if i%2 == 0 {
@@ -647,6 +695,9 @@ func tally(srv *slacktest.Server, reqs []request, expectAnswers bool, elapsed ti
 			r.duplicated++
 		}
 		r.answered++
+		if mentionsSomeone(got[0]) {
+			r.named++
+		}
 		if t, ok := sent[q.envelope]; ok {
 			ansLat = append(ansLat, got[0].Received.Sub(t))
 		}

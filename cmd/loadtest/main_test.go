@@ -49,6 +49,31 @@ func TestBurstExactlyOnce(t *testing.T) {
 	}
 }
 
+// TestBurstWithTeamsOnTwoReplicas runs two bots on one SQLite file with a
+// team in every channel: every question is answered exactly once, and the
+// answers name people.
+func TestBurstWithTeamsOnTwoReplicas(t *testing.T) {
+	o := options{n: 60, users: 6, workers: 8, timeout: 30 * time.Second, database: "sqlite", channels: 30, replicas: 2}
+	cleanup, err := prepareDatabase(context.Background(), &o)
+	defer cleanup()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _, err := measure(context.Background(), o, "rolebot", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	r.print(&out)
+	t.Logf("rolebot with teams, 2 replicas:\n%s", out.String())
+	if !r.ok() || r.answered != 60 {
+		t.Errorf("answered %d of 60 (lost %d, duplicated %d, late acks %d)", r.answered, r.lost, r.duplicated, r.ackedLate)
+	}
+	if r.named == 0 {
+		t.Error("no answer named the channel's people")
+	}
+}
+
 func TestFloorAcksEverything(t *testing.T) {
 	r, _, err := measure(context.Background(), options{n: 50, users: 10, timeout: 30 * time.Second}, "floor", false)
 	if err != nil {
