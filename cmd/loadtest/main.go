@@ -25,6 +25,13 @@
 // which is how people in a workspace actually ask. The floor bot, which
 // sends no answers, waits for each ack instead, with the same pauses.
 //
+// With -database (sqlite, or a URL), every channel the questions go to gets
+// a team first, and the bot opens the store as serve does: answers name
+// people and events are claimed in the database. -channels spreads the
+// questions over that many channels; -replicas starts several bots sharing
+// the database on the same fake Slack, which routes each envelope to one of
+// their connections.
+//
 // The exit code is 1 when a question is lost, answered twice, or acknowledged
 // late; 2 on a usage error.
 package main
