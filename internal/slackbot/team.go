@@ -21,6 +21,14 @@ const intentTeam answer.Intent = "team"
 // out without people.
 const storeTimeout = time.Second
 
+// Budgets of the lookups in Slack's directory on the answer path, past
+// which an answer goes out with what is known: display names shown by id,
+// no edit button. Both are cached, so they are spent on a cold cache only.
+const (
+	namesBudget     = time.Second
+	editCheckBudget = 500 * time.Millisecond
+)
+
 // maxDMChannels bounds the teams a direct message's answer reads: the
 // asker's channels with a team, in the store's order.
 const maxDMChannels = 20
@@ -95,10 +103,18 @@ func (b *Bot) people(ctx context.Context, channel, asker string, a answer.Answer
 	}
 	switch a.Intent {
 	case answer.IntentListRoles, answer.IntentListTasks:
-		p.Names = b.dir.names(ctx, listedPeople(p, a))
+		nctx, cancel := context.WithTimeout(ctx, namesBudget)
+		p.Names = b.dir.names(nctx, listedPeople(p, a))
+		cancel()
 	case answer.IntentRole:
 		if a.Role != nil && len(p.Holders[a.Role.ID]) == 0 && isChannel(channel) {
-			if ok, _ := b.mayEdit(ctx, asker, channel); ok {
+			ok, _, known := b.cachedMayEdit(asker, channel)
+			if !known {
+				ectx, cancel := context.WithTimeout(ctx, editCheckBudget)
+				ok, _ = b.mayEdit(ectx, asker, channel)
+				cancel()
+			}
+			if ok {
 				p.EditChannel = channel
 			}
 		}

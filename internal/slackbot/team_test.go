@@ -523,3 +523,26 @@ func TestModalOpensBeforeRightsAreChecked(t *testing.T) {
 		t.Errorf("team = %v", got)
 	}
 }
+
+// TestSlowDirectoryDoesNotHoldAnswers rate-limits users.info for 10 s: a
+// list of six people nobody looked up yet still goes out well before (each
+// lookup alone would wait 2 s), its people shown by id rather than by name.
+func TestSlowDirectoryDoesNotHoldAnswers(t *testing.T) {
+	t.Parallel()
+	st := newStore(t)
+	h := startTeams(t, st)
+	ctx := ctxFor(t, 30*time.Second)
+	designers := []string{paul, "U0D1", "U0D2", "U0D3", "U0D4", "U0D5"}
+	if _, err := st.SetTeam(ctx, prod, marc, dbstore.Team{"designer": designers}); err != nil {
+		t.Fatal(err)
+	}
+	h.srv.RateLimit("users.info", -1, 10*time.Second)
+	start := time.Now()
+	m := h.ask(ctx, prod, "quels sont les rôles ?")
+	if took := time.Since(start); took > 8*time.Second {
+		t.Errorf("the list waited %v for users.info", took)
+	}
+	if !contains(m, "*Designer* — U0D1, U0D2") {
+		t.Errorf("the list does not show Paul by id: %v", allText(m))
+	}
+}
