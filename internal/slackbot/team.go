@@ -27,6 +27,10 @@ const storeTimeout = time.Second
 const (
 	namesBudget     = time.Second
 	editCheckBudget = 500 * time.Millisecond
+	// submitBudget bounds the checks of a modal's submission (rights and
+	// people, in Slack's directory), which is answered in its ack: Slack
+	// waits 3 s for it, and the save may take storeTimeout more.
+	submitBudget = 1500 * time.Millisecond
 )
 
 // maxDMChannels bounds the teams a direct message's answer reads: the
@@ -307,7 +311,9 @@ func (b *Bot) submitTeam(ctx context.Context, j job) {
 		b.done(ctx, j, r)
 		return
 	}
-	if ok, refusal := b.mayEdit(ctx, user, channel); !ok {
+	checks, cancelChecks := context.WithTimeout(ctx, submitBudget)
+	defer cancelChecks()
+	if ok, refusal := b.mayEdit(checks, user, channel); !ok {
 		ack(map[string]string{first: refusal})
 		b.done(ctx, j, r)
 		return
@@ -319,7 +325,7 @@ func (b *Bot) submitTeam(ctx context.Context, j job) {
 		b.done(ctx, j, r)
 		return
 	}
-	next, errs := b.validateTeam(ctx, cb.View.State, current)
+	next, errs := b.validateTeam(checks, cb.View.State, current)
 	if len(errs) > 0 {
 		ack(errs)
 		b.done(ctx, j, r)

@@ -546,3 +546,22 @@ func TestSlowDirectoryDoesNotHoldAnswers(t *testing.T) {
 		t.Errorf("the list does not show Paul by id: %v", allText(m))
 	}
 }
+
+// TestSlowDirectorySubmissionAckedInTime rate-limits users.info while a
+// submission names four people never looked up: the modal is answered
+// within Slack's 3 s, with an error, and nothing is written.
+func TestSlowDirectorySubmissionAckedInTime(t *testing.T) {
+	t.Parallel()
+	st := newStore(t)
+	h := startTeams(t, st)
+	ctx := ctxFor(t, 30*time.Second)
+	view := h.openModal(ctx, marc)
+	h.srv.RateLimit("users.info", -1, 10*time.Second)
+	raw := h.submit(ctx, marc, view, map[string][]string{reply.TeamRoleBlock("designer"): {"U0D1", "U0D2", "U0D3", "U0D4"}})
+	if !strings.Contains(string(raw), "pas pu vérifier") {
+		t.Errorf("ack = %s, want an error saying the people could not be checked", raw)
+	}
+	if got, _ := st.Team(ctx, prod); len(got) != 0 {
+		t.Errorf("team = %v, want nothing written", got)
+	}
+}
