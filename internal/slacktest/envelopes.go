@@ -194,7 +194,7 @@ func (s *Server) SendEvent(ctx context.Context, ev EventsAPI) (string, error) {
 	s.mu.Lock()
 	if ev.EventID == "" {
 		s.eventSeq++
-		ev.EventID = fmt.Sprintf("Ev%010d", s.eventSeq)
+		ev.EventID = fmt.Sprintf("Ev%s%08d", s.eventPrefix, s.eventSeq)
 	}
 	s.mu.Unlock()
 	if ev.EventTime.IsZero() {

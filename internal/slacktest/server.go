@@ -2,6 +2,7 @@ package slacktest
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"net"
@@ -114,6 +115,11 @@ type Server struct {
 	http     *http.Server
 	upgrader websocket.Upgrader
 
+	// eventPrefix makes the event ids this server mints unique across servers, as
+	// Slack's are: a bot that keeps its claims in a database between runs (startbench's
+	// restarts) would otherwise take a new run's Ev…1 for the last run's.
+	eventPrefix string
+
 	// ctx ends when Close starts; it bounds redeliveries and pingers.
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -157,10 +163,11 @@ func New(cfg Config) (*Server, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
-		cfg:    cfg.withDefaults(),
-		base:   "http://" + ln.Addr().String(),
-		ctx:    ctx,
-		cancel: cancel,
+		cfg:         cfg.withDefaults(),
+		base:        "http://" + ln.Addr().String(),
+		eventPrefix: rand.Text()[:8],
+		ctx:         ctx,
+		cancel:      cancel,
 		upgrader: websocket.Upgrader{
 			// slack-go sends Origin: https://api.slack.com, which the default
 			// same-origin check would refuse.

@@ -596,3 +596,26 @@ func TestConnectRateLimited(t *testing.T) {
 		t.Errorf("connected after %v, before Retry-After", waited)
 	}
 }
+
+// TestEventIDsUniqueAcrossServers checks that two fakes never mint the same
+// event_id, as Slack never does: a bot that keeps its claims in a database
+// between runs must not take a new run's first event for an old one.
+func TestEventIDsUniqueAcrossServers(t *testing.T) {
+	first := func() string {
+		srv := slacktest.NewTB(t, slacktest.Config{})
+		startBot(t, srv, nil)
+		ctx := timeout(t, 5*time.Second)
+		if _, err := srv.SendEvent(ctx, slacktest.EventsAPI{Event: slacktest.AppHomeOpenedEvent{User: "U1"}}); err != nil {
+			t.Fatal(err)
+		}
+		ds, err := srv.WaitDeliveries(ctx, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ds[0].EventID
+	}
+	a, b := first(), first()
+	if a == "" || a == b {
+		t.Errorf("two servers' first event ids: %q and %q, want two different ids", a, b)
+	}
+}
