@@ -36,6 +36,11 @@ type Answer struct {
 	Alternatives []Ref `json:"alternatives,omitempty"`
 	// Suggestions are the nearest roles or tasks when nothing matched.
 	Suggestions []Ref `json:"suggestions,omitempty"`
+	// Confident says the reading is clear enough to be given as the one
+	// answer. When it is false for a role or a task, renderers show the
+	// reading as a guess ("Vouliez-vous dire…") with Alternatives as the
+	// other choices. Always false for IntentNone.
+	Confident bool `json:"confident"`
 }
 
 // Ref points to another answer: a role or a task by id.

@@ -1,0 +1,159 @@
+package search
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// concept is one thing a question names: a word, or a phrase the synonyms
+// know, with every way the pages may say it.
+type concept struct {
+	words  []string
+	alts   [][]string // analysed terms: alts[0] as typed, then synonyms
+	weight float64
+	weak   bool // an ownership word: it says an owner is asked for, not what
+	known  bool // some page uses it in some form: then it is no typo
+}
+
+// parsed is a question reduced to what search needs.
+type parsed struct {
+	concepts []concept
+	who      bool // asks for a person: "qui", "who"
+	weak     bool // asks for an owner: "responsable de", "owns"
+	bare     bool // a noun phrase with no question word
+	unknown  int  // concepts no page uses in any form: "tarte tatin"
+}
+
+// parse turns a question's words into concepts.
+func (ix *Index) parse(ws []string) parsed {
+	var p parsed
+	p.bare = true
+	var kept []string
+	var isWeak []bool
+	for i, w := range ws {
+		if !structural[w] && !weak[w] && !whoWords[w] && !whichWords[w] {
+			w = ix.correct(w)
+		}
+		switch {
+		case whoWords[w], whichWords[w] && i+1 < len(ws) && personWords[ws[i+1]]:
+			p.who = true
+			p.bare = false
+		case weak[w]:
+			p.weak = true
+			p.bare = false
+			kept, isWeak = append(kept, w), append(isWeak, true)
+		case structural[w]:
+			if interrogative[w] {
+				p.bare = false
+			}
+		default:
+			kept, isWeak = append(kept, w), append(isWeak, false)
+		}
+	}
+	for i := 0; i < len(kept) && len(p.concepts) < maxConcepts; {
+		n, adds := ix.synonyms.match(kept, i)
+		if n == 0 {
+			n = 1
+		}
+		c := concept{words: kept[i : i+n]}
+		if t := ix.terms(strings.Join(c.words, " ")); len(t) > 0 {
+			c.alts = append(c.alts, t)
+		}
+		for _, add := range adds {
+			if t := ix.terms(add); len(t) > 0 {
+				c.alts = append(c.alts, t)
+			}
+		}
+		if len(c.alts) > 0 {
+			for _, t := range c.alts[0] {
+				c.weight = max(c.weight, ix.idf(t))
+			}
+			if c.weight == 0 { // only synonyms analysed to terms
+				c.weight = ix.idf(c.alts[len(c.alts)-1][0])
+			}
+			c.weight *= 1 - ubiquityDiscount*ix.ubiquity(c)
+			if n == 1 && isWeak[i] {
+				c.weak = true
+				c.weight = weakWeight
+			}
+			c.known = ix.known(c)
+			if !c.known {
+				p.unknown++
+			}
+			p.concepts = append(p.concepts, c)
+		}
+		i += n
+	}
+	return p
+}
+
+// ubiquity is the share of role pages that use a concept.
+func (ix *Index) ubiquity(c concept) float64 {
+	if len(ix.team.Roles) == 0 {
+		return 0
+	}
+	most := 0
+	for _, alt := range c.alts {
+		for _, t := range alt {
+			most = max(most, ix.roleDF[t])
+		}
+	}
+	return float64(most) / float64(len(ix.team.Roles))
+}
+
+// known says whether any page uses the concept in any of its forms.
+func (ix *Index) known(c concept) bool {
+	for _, alt := range c.alts {
+		for _, t := range alt {
+			if ix.df[t] > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// fuzziness is how many edits a term may be off: none for short words,
+// where one edit makes another word.
+func fuzziness(term string) int {
+	switch n := utf8.RuneCountInString(term); {
+	case n >= 8:
+		return 2
+	case n >= 5:
+		return 1
+	}
+	return 0
+}
+
+// distance is the optimal string alignment distance (Levenshtein with
+// transpositions): "desinger" is one edit from "designer".
+func distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) > 64 || len(rb) > 64 {
+		if a == b {
+			return 0
+		}
+		return 64
+	}
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(rb)]
+}
