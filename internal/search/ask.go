@@ -38,7 +38,7 @@ const (
 // Indexed like textFields; a field a kind does not have weighs 0.
 var fieldWeight = map[string][len(textFields)]float64{
 	"role": {nameAt: 1.0, summaryAt: 0.75, bodyAt: 0.5},
-	"task": {nameAt: 1.0, detailsAt: 0.9, notesAt: 0.5},
+	"task": {nameAt: 1.0, detailsAt: 0.9, notesAt: 0.5, contextAt: 0.5},
 }
 
 // Ask answers one question. It never fails: a question it cannot answer gets

@@ -34,10 +34,13 @@ const (
 	fieldBody    = "body"
 	fieldDetails = "details"
 	fieldNotes   = "notes"
+	// fieldContext holds, for a task, the role pages' sentences about it:
+	// what the content says the task means beyond its title.
+	fieldContext = "context"
 )
 
 // textFields are searched for every question.
-var textFields = [...]string{fieldName, fieldSummary, fieldBody, fieldDetails, fieldNotes}
+var textFields = [...]string{fieldName, fieldSummary, fieldBody, fieldDetails, fieldNotes, fieldContext}
 
 // Positions of the fields in textFields.
 const (
@@ -46,6 +49,7 @@ const (
 	bodyAt
 	detailsAt
 	notesAt
+	contextAt
 )
 
 // doc is what bleve indexes for a role or a task.
@@ -56,6 +60,7 @@ type doc struct {
 	Body    string `json:"body,omitempty"`
 	Details string `json:"details,omitempty"`
 	Notes   string `json:"notes,omitempty"`
+	Context string `json:"context,omitempty"`
 }
 
 // Index answers questions about one team. It is safe for concurrent use and
@@ -83,6 +88,10 @@ type Index struct {
 	// fieldDF counts, per term id and text field, the documents whose
 	// field holds the term.
 	fieldDF [][len(textFields)]int32
+	// denials holds, per role document, the sentences of its page that say
+	// what the role is not, as sorted term ids: a question they answer
+	// lowers that role (Index.denied).
+	denials map[string][][]uint32
 }
 
 // Options tunes an Index.
@@ -116,7 +125,8 @@ func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
 	syn := BuiltinSynonyms()
 	syn.Merge(opts.Synonyms)
 	ix := &Index{team: t, bleve: bi, analyzer: an, synonyms: syn, df: map[string]int{}, roleDF: map[string]int{}, names: map[string][][]string{},
-		vocab: map[string]*int{}, byFirst: lexicon{}, termIDs: map[string]uint32{}, fields: map[string]*[len(textFields)][]uint32{}}
+		vocab: map[string]*int{}, byFirst: lexicon{}, termIDs: map[string]uint32{}, fields: map[string]*[len(textFields)][]uint32{},
+		denials: map[string][][]uint32{}}
 
 	// Each batch becomes one in-memory segment, and every term of a question
 	// is looked up in each: at most about eight, whatever the size. Larger
@@ -126,37 +136,45 @@ func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
 	// Analysis is most of the work: documents are analysed in parallel, a
 	// chunk at a time, then merged in order, so that the index is the same
 	// whatever the number of CPUs.
+	// Roles first, then tasks: a task's context is the role pages'
+	// sentences about it, gathered while the roles are merged.
 	n := len(t.Roles) + len(t.Tasks)
+	st := &buildState{keys: ix.newTaskKeys(t), context: make([][]string, len(t.Tasks))}
 	chunk := make([]prepared, min(n, buildChunk))
-	for start := 0; start < n; start += len(chunk) {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		part := chunk[:min(len(chunk), n-start)]
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		for range min(runtime.GOMAXPROCS(0), len(part)) {
-			wg.Go(func() {
-				for i := int(next.Add(1) - 1); i < len(part); i = int(next.Add(1) - 1) {
-					part[i] = ix.prepare(t, start+i)
-				}
-			})
-		}
-		wg.Wait()
-		for i := range part {
-			p := &part[i]
-			if p.names != nil {
-				ix.names[p.id] = append(ix.names[p.id], p.names...)
+	for _, span := range [][2]int{{0, len(t.Roles)}, {len(t.Roles), n}} {
+		for start := span[0]; start < span[1]; start += len(chunk) {
+			if err := ctx.Err(); err != nil {
+				return nil, err
 			}
-			if err := batch.Index(p.key, ix.merge(p)); err != nil {
-				return nil, fmt.Errorf("index %s: %w", p.key, err)
+			part := chunk[:min(len(chunk), span[1]-start)]
+			var next atomic.Int64
+			var wg sync.WaitGroup
+			for range min(runtime.GOMAXPROCS(0), len(part)) {
+				wg.Go(func() {
+					for i := int(next.Add(1) - 1); i < len(part); i = int(next.Add(1) - 1) {
+						part[i] = ix.prepare(t, st, start+i)
+					}
+				})
 			}
-			part[i] = prepared{}
-			if batch.Size() >= batchSize {
-				if err := bi.Batch(batch); err != nil {
-					return nil, fmt.Errorf("index batch: %w", err)
+			wg.Wait()
+			for i := range part {
+				p := &part[i]
+				if p.names != nil {
+					ix.names[p.id] = append(ix.names[p.id], p.names...)
 				}
-				batch.Reset()
+				for _, ab := range p.about {
+					st.context[ab.task] = append(st.context[ab.task], ab.terms...)
+				}
+				if err := batch.Index(p.key, ix.merge(p)); err != nil {
+					return nil, fmt.Errorf("index %s: %w", p.key, err)
+				}
+				part[i] = prepared{}
+				if batch.Size() >= batchSize {
+					if err := bi.Batch(batch); err != nil {
+						return nil, fmt.Errorf("index batch: %w", err)
+					}
+					batch.Reset()
+				}
 			}
 		}
 	}
@@ -165,7 +183,9 @@ func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
 	}
 	// Question words may be mistyped too ("s'ocupe"): they join the
 	// vocabulary that typos are corrected against.
-	for _, list := range []map[string]bool{structural, weak, whoWords, whichWords} {
+	// So are the synonyms' words ("budjet" is "budget", which only the
+	// synonyms know).
+	for _, list := range []map[string]bool{structural, weak, whoWords, whichWords, syn.words} {
 		for _, w := range slices.Sorted(maps.Keys(list)) { // in order: typo ties go to the first
 			ix.learn(w)
 		}
@@ -212,24 +232,16 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 func roleKey(id string) string { return "role:" + id }
 func taskKey(id string) string { return "task:" + id }
 
-// body is a role page's sections as one text.
-func body(r *team.Role) string {
-	var b strings.Builder
-	if r.Intro != r.Summary {
-		b.WriteString(r.Intro)
-		b.WriteString("\n")
-	}
-	for _, s := range r.Sections {
-		b.WriteString(s.Title)
-		b.WriteString(". ")
-		b.WriteString(s.Text)
-		for _, it := range s.Items {
-			b.WriteString(". ")
-			b.WriteString(it)
-		}
-		b.WriteString(".\n")
-	}
-	return b.String()
+// buildState is what Build gathers from the roles for the tasks.
+type buildState struct {
+	keys    taskKeys
+	context [][]string // per task, the terms of the role sentences about it
+}
+
+// aboutTask is a role page's sentence, as terms, about a task.
+type aboutTask struct {
+	task  int
+	terms []string
 }
 
 // buildChunk is how many documents are analysed in parallel before being
@@ -244,11 +256,15 @@ type prepared struct {
 	names [][]string                // a role's names, analysed
 	terms [len(textFields)][]string // each field's terms
 	words [len(textFields)][]string // each field's words, for typos
+	about []aboutTask               // a role page's sentences about tasks
+	// denies holds a role page's denials ("pas l'animateur des rituels"),
+	// one list of terms per sentence.
+	denies [][]string
 }
 
 // prepare analyses the document number i of t (roles, then tasks). It
 // changes nothing in ix, so calls may run in parallel.
-func (ix *Index) prepare(t *team.Team, i int) prepared {
+func (ix *Index) prepare(t *team.Team, st *buildState, i int) prepared {
 	var p prepared
 	var d doc
 	if i < len(t.Roles) {
@@ -260,7 +276,25 @@ func (ix *Index) prepare(t *team.Team, i int) prepared {
 			}
 		}
 		p.key, p.id = roleKey(r.ID), r.ID
-		d = doc{Kind: "role", Name: strings.Join(names, " ; "), Summary: r.Summary, Body: body(r)}
+		pt := readPage(r)
+		// Example questions count with the summary: a writer put them there
+		// to say what the role answers.
+		summary := r.Summary
+		if len(pt.faq) > 0 {
+			summary += " ; " + strings.Join(pt.faq, " ; ")
+		}
+		d = doc{Kind: "role", Name: strings.Join(names, " ; "), Summary: summary, Body: strings.Join(pt.does, " ; ")}
+		for _, sen := range pt.does {
+			terms := ix.terms(sen)
+			for _, k := range st.keys.about(terms) {
+				p.about = append(p.about, aboutTask{task: k, terms: terms})
+			}
+		}
+		for _, sen := range pt.denies {
+			if terms := ix.terms(sen); len(terms) > 0 {
+				p.denies = append(p.denies, terms)
+			}
+		}
 	} else {
 		k := &t.Tasks[i-len(t.Roles)]
 		var notes []string
@@ -272,9 +306,13 @@ func (ix *Index) prepare(t *team.Team, i int) prepared {
 	}
 	p.kind = d.Kind
 	// In the order of textFields.
-	for fi, text := range [...]string{d.Name, d.Summary, d.Body, d.Details, d.Notes} {
+	for fi, text := range [...]string{d.Name, d.Summary, d.Body, d.Details, d.Notes, d.Context} {
 		p.words[fi] = words(text)
 		p.terms[fi] = ix.terms(text)
+	}
+	if k := i - len(t.Roles); k >= 0 {
+		// Already analysed, and the words already learnt from the roles.
+		p.terms[contextAt] = st.context[k]
 	}
 	return p
 }
@@ -289,7 +327,7 @@ func (ix *Index) merge(p *prepared) doc {
 	out := doc{Kind: p.kind}
 	held := new([len(textFields)][]uint32)
 	ix.fields[p.key] = held
-	for fi, to := range [...]*string{&out.Name, &out.Summary, &out.Body, &out.Details, &out.Notes} {
+	for fi, to := range [...]*string{&out.Name, &out.Summary, &out.Body, &out.Details, &out.Notes, &out.Context} {
 		ix.learnWords(p.words[fi])
 		terms := p.terms[fi]
 		*to = strings.Join(terms, " ")
@@ -319,6 +357,19 @@ func (ix *Index) merge(p *prepared) doc {
 				}
 			}
 		}
+	}
+	for _, sen := range p.denies {
+		ids := make([]uint32, 0, len(sen))
+		for _, t := range sen {
+			tid, ok := ix.termIDs[t]
+			if !ok {
+				tid = uint32(len(ix.termIDs))
+				ix.termIDs[t] = tid
+			}
+			ids = append(ids, tid)
+		}
+		slices.Sort(ids)
+		ix.denials[p.key] = append(ix.denials[p.key], slices.Compact(ids))
 	}
 	return out
 }
@@ -376,11 +427,17 @@ func words(text string) []string {
 	})
 }
 
+// minCorrected is the length of the shortest word correct may return.
+const minCorrected = 5
+
 // correct replaces a word the pages never use by the nearest one they do
 // ("respnsable" → "responsable"), before stemming makes the typo worse. Words
 // the synonyms know are left alone: they are not typos.
 func (ix *Index) correct(w string) string {
 	n := utf8.RuneCountInString(w)
+	if n == 4 && ix.vocab[w] == nil && !ix.synonyms.words[w] {
+		return ix.transposed(w)
+	}
 	if n < 5 || ix.vocab[w] != nil || ix.synonyms.words[w] {
 		return w
 	}
@@ -394,6 +451,10 @@ func (ix *Index) correct(w string) string {
 	best, bestD, bestN := w, limit+1, 0
 	lw, mask := ix.byFirst.sharing(w), letterMask(w)
 	for i, c := range lw.words {
+		// Not into a shorter word: "frais" is no typo of "fais".
+		if utf8.RuneCountInString(c) < minCorrected {
+			continue
+		}
 		if d := utf8.RuneCountInString(c) - n; d > limit || -d > limit || !lw.mayBeNear(i, mask, limit) {
 			continue
 		}
@@ -402,6 +463,19 @@ func (ix *Index) correct(w string) string {
 		}
 	}
 	return best
+}
+
+// transposed corrects a four-letter word by a jargon word of the synonyms
+// with two letters swapped ("rgdp" → "rgpd"): one other edit on so short a
+// word makes another word ("data", "date").
+func (ix *Index) transposed(w string) string {
+	lw, mask := ix.byFirst.sharing(w), letterMask(w)
+	for i, c := range lw.words {
+		if lw.masks[i] == mask && ix.synonyms.words[c] && len(c) == len(w) && distance(w, c) == 1 {
+			return c
+		}
+	}
+	return w
 }
 
 // learn adds a text's words to the vocabulary typos are corrected against.

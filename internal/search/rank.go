@@ -24,6 +24,7 @@ type hit struct {
 	name     int       // for roles: terms of the longest name the question holds
 	consumed []bool    // concepts that name belongs to
 	found    []float64 // per concept: how well it matched, in any field
+	denied   float64   // share of the question a denial of the role's page answers
 }
 
 // search runs one bleve query over every concept and field, then reranks the
@@ -130,6 +131,10 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 		}
 		if kind == "role" {
 			h.name, h.consumed = ix.nameMatch(id, p)
+			if h.denied = ix.denied(p, lk, dm.ID, total); h.denied > 0 {
+				h.score *= 1 - h.denied
+				h.coverage *= 1 - h.denied
+			}
 		}
 		hits = append(hits, h)
 	}
@@ -345,4 +350,45 @@ func (ix *Index) sameTerms(a, b []string, typo bool) bool {
 // form ("infra" is not "intra": it is short for "infrastructure").
 func (ix *Index) sameTerm(q, name string, typo bool) bool {
 	return q == name || typo && ix.df[q] == 0 && distance(q, name) <= min(fuzziness(q), fuzziness(name))
+}
+
+// minDenied is how many of a question's concepts one denial of a role page
+// must hold to lower that role: "pas l'animateur attitré des rituels"
+// answers "qui anime les rituels ?", not every question about "rituels".
+const minDenied = 2
+
+// denied is the largest share of the question's weight that one sentence
+// of the role page key's denials holds, or 0 when none holds minDenied of
+// its concepts. Ownership words count: "pas le responsable de
+// l'homologation" denies "qui est responsable de l'homologation ?".
+func (ix *Index) denied(p parsed, lk lookedUp, key string, total float64) float64 {
+	if total == 0 {
+		return 0
+	}
+	best := 0.0
+	for _, sen := range ix.denials[key] {
+		m := lk.heldIn(sen)
+		share, n := 0.0, 0
+		for ci, c := range p.concepts {
+			if q := lk.quality(ci, m); q > 0 {
+				share += c.weight * q
+				n++
+			}
+		}
+		if n >= minDenied {
+			best = max(best, share/total)
+		}
+	}
+	return best
+}
+
+// heldIn is held for one list of sorted term ids.
+func (lk lookedUp) heldIn(ids []uint32) mask {
+	m := make(mask, (len(lk.ids)+63)/64)
+	for i, tid := range lk.ids {
+		if _, ok := slices.BinarySearch(ids, tid); ok {
+			m[i/64] |= 1 << (i % 64)
+		}
+	}
+	return m
 }
