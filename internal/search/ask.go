@@ -47,7 +47,7 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 	q := clean(question)
 	a := answer.Answer{Query: question, Intent: answer.IntentNone}
 	ws := words(q)
-	if in, ok := special(ws); ok {
+	if in, ok := special(ws, q, ix.teamWords); ok {
 		a.Intent = in
 		switch in {
 		case answer.IntentListRoles:

@@ -92,6 +92,9 @@ type Index struct {
 	// what the role is not, as sorted term ids: a question they answer
 	// lowers that role (Index.denied).
 	denials map[string][][]uint32
+	// teamWords are the words of the team page's title: "les rôles de
+	// l'équipe produit" asks for the list, not for a task about "produit".
+	teamWords map[string]bool
 }
 
 // Options tunes an Index.
@@ -126,7 +129,7 @@ func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
 	syn.Merge(opts.Synonyms)
 	ix := &Index{team: t, bleve: bi, analyzer: an, synonyms: syn, df: map[string]int{}, roleDF: map[string]int{}, names: map[string][][]string{},
 		vocab: map[string]*int{}, byFirst: lexicon{}, termIDs: map[string]uint32{}, fields: map[string]*[len(textFields)][]uint32{},
-		denials: map[string][][]uint32{}}
+		denials: map[string][][]uint32{}, teamWords: set(words(t.Title)...)}
 
 	// Each batch becomes one in-memory segment, and every term of a question
 	// is looked up in each: at most about eight, whatever the size. Larger
@@ -285,7 +288,7 @@ func (ix *Index) prepare(t *team.Team, st *buildState, i int) prepared {
 		}
 		d = doc{Kind: "role", Name: strings.Join(names, " ; "), Summary: summary, Body: strings.Join(pt.does, " ; ")}
 		for _, sen := range pt.does {
-			terms := ix.terms(sen)
+			terms := ix.sentenceTerms(sen)
 			for _, k := range st.keys.about(terms) {
 				p.about = append(p.about, aboutTask{task: k, terms: terms})
 			}

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 
@@ -58,22 +59,78 @@ func set(ws ...string) map[string]bool {
 	return m
 }
 
-// special recognises help and the two lists, which need no search.
-func special(ws []string) (answer.Intent, bool) {
+// Small talk: greetings, thanks and how-are-you, answered with help
+// whatever their mix ("salut ça va ?", "merci !", "bonne journée"): a
+// message made only of these words and of helpWords, holding one of
+// smallTalkKeys, is small talk.
+var (
+	smallTalk = set("coucou", "bonsoir", "yo", "re", "ca", "va", "vas", "bien", "bonne", "bon", "journee", "soiree", "apres", "midi",
+		"day", "nice", "good", "morning", "evening", "lot", "much", "cool", "super", "top", "ok", "okay", "parfait", "bravo",
+		"genial", "au", "revoir", "bye", "ciao", "tchao", "plus", "thank", "thx", "beaucoup", "sers", "sert", "servir", "serves",
+		"for", "a", "tout", "le", "monde", "all", "everyone", "there", "hola", "salutations", "bienvenue", "welcome")
+	smallTalkKeys = set("bonjour", "salut", "hello", "hi", "hey", "coucou", "bonsoir", "yo", "merci", "thanks", "thank", "thx",
+		"bye", "revoir", "ciao", "tchao", "bravo", "journee", "soiree", "morning", "evening", "sers", "sert", "servir", "hola",
+		"salutations", "ca")
+	// listFrames may stand around a list's key word without making it
+	// a question about one role or task: "qui compose l'équipe ?",
+	// "who's on the team?", "which roles does a product team have?".
+	listFrames = set("qui", "who", "s", "on", "compose", "composent", "composee", "composition", "typical", "typique", "type",
+		"have", "has", "does", "do", "a", "an", "un", "une", "fait", "font", "partie", "part", "rolebot", "bot", "avec", "with",
+		"each", "one", "chacun", "chacune", "chaque", "profils", "est", "sont", "ce", "en", "un", "se", "trouve", "trouvent",
+		"existants", "existe", "me", "give", "moi", "please", "can", "you", "peux", "tu", "tell", "dis", "dire", "une")
+	// taskListFrames may stand around the matrix's key words only: "toutes
+	// les tâches et leurs responsables" lists the matrix, "qui est
+	// responsable de l'équipe ?" does not list the roles.
+	taskListFrames = set("responsables", "responsable", "owners", "owner", "owns", "own", "porteurs", "qui", "who", "possede",
+		"attribuees", "assigned", "repartis", "reparties")
+)
+
+// codeLike matches markup and code in a question ("<script>", "alert(1)",
+// "{{x}}", "a=1;"): not a question to a team's pages, whatever words it
+// holds. Slack markup is gone by then (clean); Slack's own escapes of "<"
+// and ">" count as markup too.
+var codeLike = regexp.MustCompile(`</?[a-zA-Z]|&lt;|&gt;|[{}]|\w\(|[=;]\s*\S*$|\$\(|javascript:`)
+
+// Questions about people's facts: the pages describe roles, never who
+// holds them, nor their names, contacts or pay, so a question asking for
+// one is not answered from them ("comment s'appelle notre PO ?", "quel est
+// le salaire d'un développeur ?"), even when it names a role.
+var personalFacts = set("appelle", "appellent", "name", "names", "nom", "noms", "prenom", "prenoms", "email", "emails",
+	"mail", "mails", "courriel", "adresse", "address", "telephone", "phone", "numero", "salaire", "salaires", "salary",
+	"remuneration", "paye", "paie", "payed", "paid", "contacter", "joindre", "reach", "linkedin", "bureau", "office")
+
+// whenWords ask for a date or a time, which the pages never give: "quand
+// a lieu le prochain comité ?".
+var whenWords = set("quand", "when", "date", "heure", "horaire", "horaires", "calendrier", "schedule", "agenda")
+
+// special recognises help, small talk, the two lists and the questions
+// the pages cannot answer whatever they say, none of which need a search.
+// teamWords are the team page's title words ("equipe", "produit"): a
+// list of roles may name the team ("les rôles de l'équipe produit").
+func special(ws []string, raw string, teamWords map[string]bool) (answer.Intent, bool) {
+	if codeLike.MatchString(raw) {
+		return answer.IntentNone, true
+	}
 	if len(ws) == 0 {
 		return answer.IntentHelp, true
 	}
 	if all(ws, helpWords) && anyOf(ws, helpKeys) {
 		return answer.IntentHelp, true
 	}
+	if all(ws, helpWords, smallTalk) && anyOf(ws, smallTalkKeys) {
+		return answer.IntentHelp, true
+	}
+	if anyOf(ws, personalFacts) || anyOf(ws, whenWords) {
+		return answer.IntentNone, true
+	}
 	joined := " " + strings.Join(ws, " ") + " "
 	if strings.Contains(joined, " qui fait quoi ") || strings.Contains(joined, " who does what ") {
 		return answer.IntentListTasks, true
 	}
-	if all(ws, listWords, taskListKeys, roleListKeys) && anyOf(ws, taskListKeys) {
+	if all(ws, listWords, listFrames, taskListFrames, teamWords, taskListKeys, roleListKeys) && anyOf(ws, taskListKeys) {
 		return answer.IntentListTasks, true
 	}
-	if all(ws, listWords, roleListKeys) && anyOf(ws, roleListKeys) {
+	if all(ws, listWords, listFrames, teamWords, roleListKeys) && anyOf(ws, roleListKeys) {
 		return answer.IntentListRoles, true
 	}
 	return "", false

@@ -170,3 +170,19 @@ func (k taskKeys) about(terms []string) []int {
 	}
 	return out
 }
+
+// sentenceTerms analyses a role page's sentence as a question would be
+// read: its own terms, and those the synonyms add ("recette" is also
+// "tests"), so that it finds the tasks it speaks of in the matrix's words.
+func (ix *Index) sentenceTerms(sen string) []string {
+	terms := ix.terms(sen)
+	ws := words(sen)
+	for i := 0; i < len(ws); {
+		n, adds := ix.synonyms.match(ws, i)
+		for _, add := range adds {
+			terms = append(terms, ix.terms(add)...)
+		}
+		i += max(n, 1)
+	}
+	return terms
+}

@@ -24,6 +24,22 @@ type parsed struct {
 	unknown  int  // concepts no page uses in any form: "tarte tatin"
 }
 
+// unknownShare is the share of the question's weight in concepts no page
+// uses in any form.
+func (p parsed) unknownShare() float64 {
+	var unknown, total float64
+	for _, c := range p.concepts {
+		total += c.weight
+		if !c.known {
+			unknown += c.weight
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return unknown / total
+}
+
 // parse turns a question's words into concepts.
 func (ix *Index) parse(ws []string) parsed {
 	var p parsed

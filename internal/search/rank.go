@@ -25,6 +25,7 @@ type hit struct {
 	consumed []bool    // concepts that name belongs to
 	found    []float64 // per concept: how well it matched, in any field
 	denied   float64   // share of the question a denial of the role's page answers
+	exact    bool      // some concept matched as written or by a synonym, not only by typo
 }
 
 // search runs one bleve query over every concept and field, then reranks the
@@ -124,6 +125,9 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 			h.found = append(h.found, bestAny)
 			if bestAny > 0 {
 				h.matched++
+			}
+			if bestAny == 1 && !c.weak {
+				h.exact = true
 			}
 		}
 		if total > 0 {
