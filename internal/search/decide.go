@@ -20,7 +20,30 @@ const (
 	sureCoverage = 0.7
 	// sureLead: and when no other reading scores this share of its score.
 	sureLead = 0.8
+	// namedSure: a role named in the question is answered with
+	// confidence when its name makes this share of the question's
+	// weight, ownership words aside.
+	namedSure = 0.5
 )
+
+// namedShare is the share of p's weight, ownership words aside, that the
+// role's name takes.
+func namedShare(p parsed, named *hit) float64 {
+	var used, total float64
+	for i, c := range p.concepts {
+		if c.weak {
+			continue
+		}
+		total += c.weight
+		if i < len(named.consumed) && named.consumed[i] {
+			used += c.weight
+		}
+	}
+	if total == 0 {
+		return 1
+	}
+	return used / total
+}
 
 // decide picks the answer from the reranked hits, and how sure it is.
 //
@@ -58,7 +81,7 @@ func (ix *Index) decide(p parsed, hits []hit, a *answer.Answer) {
 		// object; the answer is who does the rest. Without a question
 		// word, only a task is the rest: "le PO est-il responsable de la
 		// vision ?".
-		other = ix.aboutOther(p, named, hits, !p.who)
+		other = ix.aboutOther(p, hits, !p.who)
 	}
 	unknown := p.unknownShare()
 	taskOK := task != nil && task.coverage >= minCoverage
@@ -117,7 +140,9 @@ func sure(p parsed, chosen, named, rival *hit, unknown float64) bool {
 		return false
 	}
 	if chosen == named && chosen.name > 0 {
-		return true
+		// Sure when the name is most of the question ("que fait le PO ?"),
+		// not when the rest is a subject no other reading took.
+		return namedShare(p, named) >= namedSure
 	}
 	if chosen.coverage < sureCoverage || !chosen.exact {
 		return false
@@ -128,42 +153,59 @@ func sure(p parsed, chosen, named, rival *hit, unknown float64) bool {
 	return rival == nil || rival.score < sureLead*chosen.score
 }
 
-// aboutOther finds, for a question that names a role as the object of what
-// is asked, the other role or task that covers the rest of the question.
-func (ix *Index) aboutOther(p parsed, named *hit, hits []hit, tasksOnly bool) *hit {
+// aboutOther finds, for a question that names roles as the object or the
+// subject of what is asked, the task or other role that covers the rest of
+// it: "qui accompagne le responsable métier ?" is the coach, "le PO
+// est-il responsable de la vision ?" is the vision's task, answered with
+// its real owners. A task is preferred to a role that covers about as
+// much: who owns what is the matrix's to say.
+func (ix *Index) aboutOther(p parsed, hits []hit, tasksOnly bool) *hit {
+	consumed := make([]bool, len(p.concepts))
+	for i := range hits {
+		for ci, used := range hits[i].consumed {
+			consumed[ci] = consumed[ci] || used
+		}
+	}
 	var rest, used float64
 	for i, c := range p.concepts {
-		if named.consumed[i] {
+		switch {
+		case consumed[i]:
 			used += c.weight
-		} else {
+		case !c.weak:
 			rest += c.weight
 		}
 	}
 	if rest < used/2 || rest == 0 {
 		return nil
 	}
-	var best *hit
-	bestCov := 0.0
+	var bestTask, bestRole *hit
+	taskCov, roleCov := 0.0, 0.0
 	for i := range hits {
 		h := &hits[i]
-		if h == named || (h.kind == "task" && !h.strong) || (tasksOnly && h.kind != "task") {
+		if h.name > 0 || (h.kind == "task" && !h.strong) || (tasksOnly && h.kind != "task") {
 			continue
 		}
 		cov := 0.0
 		for ci, c := range p.concepts {
-			if !named.consumed[ci] && ci < len(h.found) {
+			if !consumed[ci] && !c.weak && ci < len(h.found) {
 				cov += c.weight * h.found[ci]
 			}
 		}
 		cov /= rest
-		if cov > bestCov {
-			best, bestCov = h, cov
+		switch {
+		case h.kind == "task" && cov > taskCov:
+			bestTask, taskCov = h, cov
+		case h.kind == "role" && cov > roleCov:
+			bestRole, roleCov = h, cov
 		}
 	}
-	if bestCov < restCoverage {
-		return nil
+	switch {
+	case taskCov >= restCoverage && taskCov >= roleCov-taskSlack/2:
+		return bestTask
+	case roleCov >= restCoverage:
+		return bestRole
 	}
-	return best
+	return nil
 }
 
 // taskOverName decides "qui est responsable du design ?": a one-word role

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -13,6 +14,9 @@ type concept struct {
 	weight float64
 	weak   bool // an ownership word: it says an owner is asked for, not what
 	known  bool // some page uses it in some form: then it is no typo
+	// corrected: a word of it was a typo, replaced by the nearest word of
+	// the pages ("ministre" may be "ministère", or a word the pages lack).
+	corrected bool
 }
 
 // parsed is a question reduced to what search needs.
@@ -45,10 +49,13 @@ func (ix *Index) parse(ws []string) parsed {
 	var p parsed
 	p.bare = true
 	var kept []string
-	var isWeak []bool
+	var isWeak, fixed []bool
 	for i, w := range ws {
+		wasFixed := false
 		if !structural[w] && !weak[w] && !whoWords[w] && !whichWords[w] {
-			w = ix.correct(w)
+			c := ix.correct(w)
+			wasFixed = c != w
+			w = c
 		}
 		switch {
 		case whoWords[w], whichWords[w] && i+1 < len(ws) && personWords[ws[i+1]]:
@@ -57,13 +64,13 @@ func (ix *Index) parse(ws []string) parsed {
 		case weak[w]:
 			p.weak = true
 			p.bare = false
-			kept, isWeak = append(kept, w), append(isWeak, true)
+			kept, isWeak, fixed = append(kept, w), append(isWeak, true), append(fixed, wasFixed)
 		case structural[w]:
 			if interrogative[w] {
 				p.bare = false
 			}
 		default:
-			kept, isWeak = append(kept, w), append(isWeak, false)
+			kept, isWeak, fixed = append(kept, w), append(isWeak, false), append(fixed, wasFixed)
 		}
 	}
 	for i := 0; i < len(kept) && len(p.concepts) < maxConcepts; {
@@ -71,7 +78,7 @@ func (ix *Index) parse(ws []string) parsed {
 		if n == 0 {
 			n = 1
 		}
-		c := concept{words: kept[i : i+n]}
+		c := concept{words: kept[i : i+n], corrected: slices.Contains(fixed[i:i+n], true)}
 		if t := ix.terms(strings.Join(c.words, " ")); len(t) > 0 {
 			c.alts = append(c.alts, t)
 		}

@@ -126,7 +126,7 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 			if bestAny > 0 {
 				h.matched++
 			}
-			if bestAny == 1 && !c.weak {
+			if bestAny == 1 && !c.weak && !c.corrected {
 				h.exact = true
 			}
 		}
