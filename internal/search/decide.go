@@ -141,8 +141,9 @@ func sure(p parsed, chosen, named, rival *hit, unknown float64) bool {
 	}
 	if chosen == named && chosen.name > 0 {
 		// Sure when the name is most of the question ("que fait le PO ?"),
-		// not when the rest is a subject no other reading took.
-		return namedShare(p, named) >= namedSure
+		// not when the rest is a subject no other reading took, nor when
+		// another role is named too.
+		return namedShare(p, named) >= namedSure && (rival == nil || rival.name == 0)
 	}
 	if chosen.coverage < sureCoverage || !chosen.exact {
 		return false
@@ -161,11 +162,34 @@ func sure(p parsed, chosen, named, rival *hit, unknown float64) bool {
 // much: who owns what is the matrix's to say.
 func (ix *Index) aboutOther(p parsed, hits []hit, tasksOnly bool) *hit {
 	consumed := make([]bool, len(p.concepts))
+	names := 0
 	for i := range hits {
+		if hits[i].name > 0 {
+			names++
+		}
 		for ci, used := range hits[i].consumed {
 			consumed[ci] = consumed[ci] || used
 		}
 	}
+	if h := ix.aboutRest(p, hits, consumed, tasksOnly); h != nil || names < 2 {
+		return h
+	}
+	// Two names may overlap ("le responsable métier est-il responsable du
+	// RGAA ?" holds "responsable métier" and, through the synonyms,
+	// "responsable accessibilité"): a task may be the rest of either.
+	for i := range hits {
+		if hits[i].name > 0 {
+			if h := ix.aboutRest(p, hits, hits[i].consumed, true); h != nil {
+				return h
+			}
+		}
+	}
+	return nil
+}
+
+// aboutRest finds the task or role, other than those named, that covers
+// the concepts of p not consumed.
+func (ix *Index) aboutRest(p parsed, hits []hit, consumed []bool, tasksOnly bool) *hit {
 	var rest, used float64
 	for i, c := range p.concepts {
 		switch {

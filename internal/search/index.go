@@ -129,7 +129,7 @@ func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
 	syn.Merge(opts.Synonyms)
 	ix := &Index{team: t, bleve: bi, analyzer: an, synonyms: syn, df: map[string]int{}, roleDF: map[string]int{}, names: map[string][][]string{},
 		vocab: map[string]*int{}, byFirst: lexicon{}, termIDs: map[string]uint32{}, fields: map[string]*[len(textFields)][]uint32{},
-		denials: map[string][][]uint32{}, teamWords: set(words(t.Title)...)}
+		denials: map[string][][]uint32{}}
 
 	// Each batch becomes one in-memory segment, and every term of a question
 	// is looked up in each: at most about eight, whatever the size. Larger
@@ -191,6 +191,16 @@ func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
 	for _, list := range []map[string]bool{structural, weak, whoWords, whichWords, syn.words} {
 		for _, w := range slices.Sorted(maps.Keys(list)) { // in order: typo ties go to the first
 			ix.learn(w)
+		}
+	}
+	// The team's title words, and the words the synonyms read as them
+	// ("product team" is "équipe produit").
+	ix.teamWords = set(words(t.Title)...)
+	for from, adds := range syn.adds {
+		for _, a := range adds {
+			if ix.teamWords[a] && !strings.Contains(from, " ") {
+				ix.teamWords[from] = true
+			}
 		}
 	}
 	ix.termsByFirst = lexicon{}
@@ -294,7 +304,9 @@ func (ix *Index) prepare(t *team.Team, st *buildState, i int) prepared {
 			}
 		}
 		for _, sen := range pt.denies {
-			if terms := ix.terms(sen); len(terms) > 0 {
+			// With the synonyms' words, as a question is read: "pas
+			// l'animateur" denies "qui anime ?".
+			if terms := ix.sentenceTerms(sen); len(terms) > 0 {
 				p.denies = append(p.denies, terms)
 			}
 		}

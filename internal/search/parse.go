@@ -88,18 +88,28 @@ func (ix *Index) parse(ws []string) parsed {
 			}
 		}
 		if len(c.alts) > 0 {
-			for _, t := range c.alts[0] {
-				c.weight = max(c.weight, ix.idf(t))
+			c.known = ix.known(c)
+			// Weighed by its form as typed, unless only its synonyms are
+			// the pages' words ("conso" is "budget"): then by those.
+			typed := slices.ContainsFunc(c.alts[0], ix.termKnown)
+			for ai, alt := range c.alts {
+				for _, t := range alt {
+					if ai == 0 && (typed || !c.known) || ai > 0 && !typed && ix.termKnown(t) {
+						c.weight = max(c.weight, ix.idf(t))
+					}
+				}
 			}
 			if c.weight == 0 { // only synonyms analysed to terms
 				c.weight = ix.idf(c.alts[len(c.alts)-1][0])
 			}
 			c.weight *= 1 - ubiquityDiscount*ix.ubiquity(c)
-			if n == 1 && isWeak[i] {
+			// An ownership word, or a phrase the synonyms make one ("se
+			// tape" is "gérer"), says an owner is asked for, not what.
+			if n == 1 && isWeak[i] || slices.ContainsFunc(adds, func(a string) bool { return weak[a] }) {
 				c.weak = true
 				c.weight = weakWeight
+				p.weak = true
 			}
-			c.known = ix.known(c)
 			if !c.known {
 				p.unknown++
 			}
@@ -127,10 +137,25 @@ func (ix *Index) ubiquity(c concept) float64 {
 // known says whether any page uses the concept in any of its forms.
 func (ix *Index) known(c concept) bool {
 	for _, alt := range c.alts {
-		for _, t := range alt {
-			if ix.df[t] > 0 {
-				return true
-			}
+		if slices.ContainsFunc(alt, ix.termKnown) {
+			return true
+		}
+	}
+	return false
+}
+
+// termKnown says whether the pages use a term, or a longer form of it
+// ("budget" in "budgétaire"), as Index.expand finds them.
+func (ix *Index) termKnown(t string) bool {
+	if ix.df[t] > 0 {
+		return true
+	}
+	if utf8.RuneCountInString(t) < minPrefix {
+		return false
+	}
+	for _, m := range ix.termsByFirst.sharing(t).words {
+		if strings.HasPrefix(m, t) {
+			return true
 		}
 	}
 	return false
