@@ -76,11 +76,12 @@ func (ix *Index) decide(p parsed, hits []hit, a *answer.Answer) {
 		}
 	}
 	var chosen, other *hit
-	if named != nil {
+	if named != nil && (p.who || p.weak) {
 		// "qui accompagne le responsable métier ?": the role named is the
 		// object; the answer is who does the rest. Without a question
-		// word, only a task is the rest: "le PO est-il responsable de la
-		// vision ?".
+		// word, only a task is the rest, and only when ownership is asked
+		// about: "le PO est-il responsable de la vision ?" (but "rgpd
+		// designer" is the designer's card).
 		other = ix.aboutOther(p, hits, !p.who)
 	}
 	unknown := p.unknownShare()

@@ -50,7 +50,10 @@ var (
 		"takes", "take", "ecrit", "ecrivent", "ecrire", "redige", "redigent", "rediger", "write", "writes", "works", "travaille",
 		"pilote", "pilotent", "piloter", "mene", "menent", "mener", "lead", "leads", "drive", "drives", "oversee", "oversees",
 		"veille", "veillent", "veiller", "ensure", "ensures", "garantit", "garantir", "boulot", "travail", "taf", "job",
-		"runs", "run", "charged", "care", "takes")
+		"runs", "run", "charged", "care", "takes",
+		// Asking about a part in a task is asking who owns it.
+		"participe", "participent", "participer", "participates", "participate", "involved", "implique",
+		"contribue", "contribuent", "contribuer", "contributes", "contribute")
 	// interrogative words make a question of a phrase.
 	interrogative = set("qui", "que", "quoi", "quel", "quelle", "quels", "quelles", "who", "what", "which", "whom", "whose",
 		"how", "comment", "pourquoi", "why", "ou", "where", "quand", "when", "fait", "fais", "font", "faire", "does", "do", "did")
