@@ -84,7 +84,7 @@ func (ix *Index) decide(p parsed, hits []hit, a *answer.Answer) {
 		// designer" is the designer's card).
 		other = ix.aboutOther(p, hits, !p.who)
 	}
-	unknown := p.unknownShare()
+	unknown := p.unknownShare(hits)
 	taskOK := task != nil && task.coverage >= minCoverage
 	switch {
 	case unknown >= unknownNone:
@@ -200,7 +200,7 @@ func (ix *Index) aboutRest(p parsed, hits []hit, consumed []bool, tasksOnly bool
 			rest += c.weight
 		}
 	}
-	if rest < used/2 || rest == 0 {
+	if rest == 0 {
 		return nil
 	}
 	var bestTask, bestRole *hit

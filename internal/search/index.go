@@ -245,6 +245,22 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 func roleKey(id string) string { return "role:" + id }
 func taskKey(id string) string { return "task:" + id }
 
+// initials is what people write a role of several words by: "RM" for
+// "Responsable métier", "ERU" for "Expert en recherche utilisateur" (the
+// analysed words: small words do not count). A one-word title has none.
+func (ix *Index) initials(title string) string {
+	terms := ix.terms(title)
+	if len(terms) < 2 {
+		return ""
+	}
+	var b strings.Builder
+	for _, t := range terms {
+		r, _ := utf8.DecodeRuneInString(t)
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
 // buildState is what Build gathers from the roles for the tasks.
 type buildState struct {
 	keys    taskKeys
@@ -283,6 +299,9 @@ func (ix *Index) prepare(t *team.Team, st *buildState, i int) prepared {
 	if i < len(t.Roles) {
 		r := &t.Roles[i]
 		names := append([]string{r.Title, strings.ReplaceAll(r.ID, "-", " ")}, r.Aliases...)
+		if in := ix.initials(r.Title); in != "" {
+			names = append(names, in)
+		}
 		for _, n := range names {
 			if terms := ix.terms(n); len(terms) > 0 {
 				p.names = append(p.names, terms)

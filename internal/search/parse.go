@@ -28,13 +28,24 @@ type parsed struct {
 	unknown  int  // concepts no page uses in any form: "tarte tatin"
 }
 
+// typoDoubt is how much a word the pages lack, matched only as a typo,
+// counts as unknown: a typo or another word, one cannot tell.
+const typoDoubt = 0.6
+
 // unknownShare is the share of the question's weight in concepts no page
-// uses in any form.
-func (p parsed) unknownShare() float64 {
+// uses in any form; one that a candidate matched as a typo ("clickable" for
+// "cliquable", but also "demain" for "domaine") counts for typoDoubt of
+// its weight.
+func (p parsed) unknownShare(hits []hit) float64 {
 	var unknown, total float64
-	for _, c := range p.concepts {
+	for ci, c := range p.concepts {
 		total += c.weight
-		if !c.known {
+		if c.known {
+			continue
+		}
+		if slices.ContainsFunc(hits, func(h hit) bool { return ci < len(h.found) && h.found[ci] > 0 }) {
+			unknown += typoDoubt * c.weight
+		} else {
 			unknown += c.weight
 		}
 	}

@@ -114,11 +114,20 @@ func (s *Synonyms) phrase(p string) {
 	s.rules[first] = append(s.rules[first], p)
 }
 
-// phrases splits a comma-separated list into normalised phrases.
+// phrases splits a comma-separated list into normalised phrases. The
+// words a question's reading drops ("de", "en", "la": the structural
+// words) are dropped here too, so that "indicateurs de suivi" matches the
+// question's "indicateurs suivi"; a phrase of such words only is kept
+// whole.
 func phrases(list string) []string {
 	var out []string
 	for _, p := range strings.Split(list, ",") {
-		if w := words(p); len(w) > 0 {
+		w := words(p)
+		kept := slices.DeleteFunc(slices.Clone(w), func(x string) bool { return structural[x] || whoWords[x] || whichWords[x] })
+		if len(kept) > 0 {
+			w = kept
+		}
+		if len(w) > 0 {
 			out = append(out, strings.Join(w, " "))
 		}
 	}
