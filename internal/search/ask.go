@@ -30,7 +30,7 @@ const (
 	ubiquityDiscount = 0.5
 	// restCoverage is how much of a question, once a role named as its
 	// object is set aside, another answer must cover to be chosen instead.
-	restCoverage = 0.75
+	restCoverage = 0.5
 )
 
 // fieldWeight says how much a match in a field tells: a task's own title
