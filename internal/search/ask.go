@@ -49,6 +49,9 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 	ws := words(q)
 	if in, ok := special(ws, q, ix.teamWords); ok {
 		a.Intent = in
+		if in != answer.IntentNone {
+			a.Confidence = answer.Sure
+		}
 		switch in {
 		case answer.IntentListRoles:
 			a.Roles = answer.ListRoles(ix.team)
@@ -60,7 +63,7 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 	p := ix.parse(ws)
 	if len(p.concepts) == 0 {
 		if p.who {
-			a.Intent = answer.IntentHelp
+			a.Intent, a.Confidence = answer.IntentHelp, answer.Sure
 		}
 		return a
 	}

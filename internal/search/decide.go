@@ -129,7 +129,10 @@ func (ix *Index) decide(p parsed, hits []hit, a *answer.Answer) {
 			a.Alternatives = append(a.Alternatives, ix.ref(h))
 		}
 	}
-	a.Confident = sure(p, chosen, named, rival, unknown)
+	a.Confidence = answer.Guess
+	if sure(p, chosen, named, rival, unknown) {
+		a.Confidence = answer.Sure
+	}
 }
 
 // sure says whether a reading is clear enough to be the one answer: it

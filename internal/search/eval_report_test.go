@@ -25,6 +25,7 @@ var (
 // score is what one set's report counts.
 type score struct {
 	n, right, confWrong int
+	rightSure           int // right and given as the one answer
 	byIntent            map[answer.Intent]*[3]int // right, total, confidently wrong
 	misses              []string
 }
@@ -37,7 +38,7 @@ func confidentlyWrong(c evalCase, a answer.Answer) bool {
 	if c.Intent == answer.IntentNone {
 		return a.Intent == answer.IntentRole || a.Intent == answer.IntentTask
 	}
-	return a.Intent != answer.IntentNone && a.Confident
+	return a.Intent != answer.IntentNone && a.Confident()
 }
 
 func scoreSet(ix *search.Index, cases []evalCase) score {
@@ -53,6 +54,9 @@ func scoreSet(ix *search.Index, cases []evalCase) score {
 		bi[1]++
 		why := check(c, a)
 		if why == "" {
+			if a.Confident() {
+				s.rightSure++
+			}
 			s.right++
 			bi[0]++
 			continue
@@ -72,7 +76,7 @@ func scoreSet(ix *search.Index, cases []evalCase) score {
 		mark := "miss"
 		if cw {
 			mark = "CONFIDENTLY WRONG"
-		} else if !a.Confident && a.Intent != answer.IntentNone {
+		} else if !a.Confident() && a.Intent != answer.IntentNone {
 			mark = "miss (offered as a guess)"
 		}
 		want := string(c.Intent) + " " + c.Role + c.Task
@@ -109,8 +113,8 @@ func TestEvalReport(t *testing.T) {
 	for _, path := range paths {
 		s := scoreSet(ix, readCases(t, path))
 		var b strings.Builder
-		fmt.Fprintf(&b, "%s: right %d/%d (%.1f%%), confidently wrong %d (%.1f%%)\n", path, s.right, s.n,
-			pct(s.right, s.n), s.confWrong, pct(s.confWrong, s.n))
+		fmt.Fprintf(&b, "%s: right %d/%d (%.1f%%), confidently wrong %d (%.1f%%); right and sure %d (%.1f%%)\n", path, s.right, s.n,
+			pct(s.right, s.n), s.confWrong, pct(s.confWrong, s.n), s.rightSure, pct(s.rightSure, s.n))
 		intents := make([]string, 0, len(s.byIntent))
 		for in := range s.byIntent {
 			intents = append(intents, string(in))

@@ -47,7 +47,7 @@ func TestExplain(t *testing.T) {
 				h.kind, h.id, h.score, h.coverage, h.denied, h.matched, h.strong, h.head, h.name, h.found)
 		}
 		a := ix.Ask(ctx, q)
-		fmt.Fprintf(&b, "  => %s confident=%v", a.Intent, a.Confident)
+		fmt.Fprintf(&b, "  => %s confident=%v", a.Intent, a.Confident())
 		if a.Role != nil {
 			fmt.Fprintf(&b, " %s", a.Role.ID)
 		}
