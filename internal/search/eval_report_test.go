@@ -25,7 +25,7 @@ var (
 // score is what one set's report counts.
 type score struct {
 	n, right, confWrong int
-	rightSure           int // right and given as the one answer
+	rightSure           int                       // right and given as the one answer
 	byIntent            map[answer.Intent]*[3]int // right, total, confidently wrong
 	misses              []string
 }
