@@ -76,11 +76,12 @@ func (ix *Index) decide(p parsed, hits []hit, a *answer.Answer) {
 		}
 	}
 	var chosen, other *hit
-	if named != nil && (p.who || p.weak) {
+	if named != nil && (p.who || p.weak || !p.bare) {
 		// "qui accompagne le responsable métier ?": the role named is the
 		// object; the answer is who does the rest. Without a question
 		// word, only a task is the rest, and only when ownership is asked
-		// about: "le PO est-il responsable de la vision ?" (but "rgpd
+		// about or the question is one: "le PO est-il responsable de la
+		// vision ?", "do developers prioritize the backlog?" (but "rgpd
 		// designer" is the designer's card).
 		other = ix.aboutOther(p, hits, !p.who)
 	}
@@ -210,7 +211,9 @@ func (ix *Index) aboutRest(p parsed, hits []hit, consumed []bool, tasksOnly bool
 	taskCov, roleCov := 0.0, 0.0
 	for i := range hits {
 		h := &hits[i]
-		if h.name > 0 || (h.kind == "task" && !h.strong) || (tasksOnly && h.kind != "task") {
+		// A role named by one word is still a candidate: "data" in "who
+		// builds the data dashboards?" may be the role or the dashboards'.
+		if h.name > 0 && !oneWordName(p, h) || (h.kind == "task" && !h.strong) || (tasksOnly && h.kind != "task") {
 			continue
 		}
 		cov := 0.0
@@ -234,6 +237,18 @@ func (ix *Index) aboutRest(p parsed, hits []hit, consumed []bool, tasksOnly bool
 		return bestRole
 	}
 	return nil
+}
+
+// oneWordName says whether a role was named by one word of the question
+// that a synonym makes its name ("data" for "responsable data").
+func oneWordName(p parsed, h *hit) bool {
+	n := 0
+	for ci, used := range h.consumed {
+		if used {
+			n += len(p.concepts[ci].words)
+		}
+	}
+	return n == 1 && h.name > 1
 }
 
 // taskOverName decides "qui est responsable du design ?": a one-word role

@@ -500,13 +500,21 @@ func (ix *Index) correct(w string) string {
 }
 
 // transposed corrects a four-letter word by a jargon word of the synonyms
-// with two letters swapped ("rgdp" → "rgpd"): one other edit on so short a
-// word makes another word ("data", "date").
+// with two letters swapped ("rgdp" → "rgpd"), or by a question word one
+// edit away ("wich" → "which"): any other edit on so short a word makes
+// another word ("data", "date").
 func (ix *Index) transposed(w string) string {
 	lw, mask := ix.byFirst.sharing(w), letterMask(w)
 	for i, c := range lw.words {
 		if lw.masks[i] == mask && ix.synonyms.words[c] && len(c) == len(w) && distance(w, c) == 1 {
 			return c
+		}
+	}
+	for _, list := range []map[string]bool{whoWords, whichWords} {
+		for _, c := range slices.Sorted(maps.Keys(list)) {
+			if len(c) >= 4 && distance(w, c) == 1 {
+				return c
+			}
 		}
 	}
 	return w

@@ -45,7 +45,7 @@ var (
 		"charge", "porte", "portent", "porter", "carry", "carries", "occupe", "occupent", "occuper", "gere", "gerent",
 		"gerer", "handle", "handles", "manage", "manages", "assure", "assurent", "assurer", "decide", "decides", "decider",
 		"garant", "garante", "garants", "choisit", "choisir", "choisissent", "choose", "chooses", "valide", "valider",
-		"arbitre", "arbitrer", "in", "someone", "quelqu", "un", "personne", "principal", "principale", "main",
+		"arbitre", "arbitrer", "in", "someone", "quelqu", "personne", "principal", "principale", "main",
 		"organise", "organisent", "organiser", "organize", "organizes", "organises", "prend", "prennent", "prendre",
 		"takes", "take", "ecrit", "ecrivent", "ecrire", "redige", "redigent", "rediger", "write", "writes", "works", "travaille",
 		"pilote", "pilotent", "piloter", "mene", "menent", "mener", "lead", "leads", "drive", "drives", "oversee", "oversees",

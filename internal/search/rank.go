@@ -305,7 +305,14 @@ func (ix *Index) nameMatch(roleID string, p parsed) (int, []bool) {
 			// One concept whose form is the whole name: "po", "ux designer".
 			for _, alt := range c.alts {
 				if ix.sameTerms(alt, name, !c.known) {
-					best, used = len(name), mark(len(p.concepts), i, 1)
+					// "coach produit": "coach" stands for the whole name,
+					// and the "produit" after it is the name's too.
+					n := 1
+					for n < len(name) && i+n < len(p.concepts) && len(p.concepts[i+n].alts[0]) == 1 &&
+						slices.Contains(name, p.concepts[i+n].alts[0][0]) {
+						n++
+					}
+					best, used = len(name), mark(len(p.concepts), i, n)
 				}
 			}
 			if len(name) <= best {
