@@ -47,7 +47,7 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 	q := clean(question)
 	a := answer.Answer{Query: question, Intent: answer.IntentNone}
 	ws := words(q)
-	if in, ok := special(ws, q, ix.teamWords); ok {
+	if in, ok := special(ws, q, ix.teamWords, ix.taskWord); ok {
 		a.Intent = in
 		if in != answer.IntentNone {
 			a.Confidence = answer.Sure
@@ -98,4 +98,17 @@ func clean(q string) string {
 		q = string([]rune(q)[:maxQuestionRunes])
 	}
 	return q
+}
+
+// taskWord says whether a folded word, in one of its forms, is in a
+// title or a task's details: the subject of a matrix row ("Tenir
+// l'annuaire : noms, numéros"), not a word a page uses in passing ("que
+// l'on appelle aussi DevOps").
+func (ix *Index) taskWord(w string) bool {
+	for _, t := range ix.terms(w) {
+		if ix.fieldCount(t, nameAt) > 0 || ix.fieldCount(t, detailsAt) > 0 {
+			return true
+		}
+	}
+	return false
 }

@@ -105,17 +105,21 @@ var codeLike = regexp.MustCompile(`</?[a-zA-Z]|&lt;|&gt;|[{}]|\w\(|[=;]\s*\S*$|\
 // le salaire d'un développeur ?"), even when it names a role.
 var personalFacts = set("appelle", "appellent", "name", "names", "nom", "noms", "prenom", "prenoms", "email", "emails",
 	"mail", "mails", "courriel", "adresse", "address", "telephone", "phone", "numero", "salaire", "salaires", "salary",
-	"remuneration", "paye", "paie", "payed", "paid", "contacter", "joindre", "reach", "linkedin", "bureau", "office")
+	"remuneration", "paye", "paie", "payed", "paid", "contacter", "joindre", "reach", "linkedin")
 
 // whenWords ask for a date or a time, which the pages never give: "quand
 // a lieu le prochain comité ?".
-var whenWords = set("quand", "when", "date", "heure", "horaire", "horaires", "calendrier", "schedule", "agenda")
+var whenWords = set("quand", "when", "date", "dates", "heure", "horaire", "horaires")
 
 // special recognises help, small talk, the two lists and the questions
 // the pages cannot answer whatever they say, none of which need a search.
 // teamWords are the team page's title words ("equipe", "produit"): a
 // list of roles may name the team ("les rôles de l'équipe produit").
-func special(ws []string, raw string, teamWords map[string]bool) (answer.Intent, bool) {
+// taskWord says whether a word is in a title or a task's details: a team
+// whose matrix has "Mettre à jour l'annuaire (noms, numéros)" is asked
+// about it, and the words of personalFacts and whenWords it uses are its
+// subject, not out of scope.
+func special(ws []string, raw string, teamWords map[string]bool, taskWord func(string) bool) (answer.Intent, bool) {
 	if codeLike.MatchString(raw) {
 		return answer.IntentNone, true
 	}
@@ -128,7 +132,7 @@ func special(ws []string, raw string, teamWords map[string]bool) (answer.Intent,
 	if all(ws, helpWords, smallTalk) && anyOf(ws, smallTalkKeys) {
 		return answer.IntentHelp, true
 	}
-	if anyOf(ws, personalFacts) || anyOf(ws, whenWords) {
+	if slices.ContainsFunc(ws, func(w string) bool { return (personalFacts[w] || whenWords[w]) && !taskWord(w) }) {
 		return answer.IntentNone, true
 	}
 	joined := " " + strings.Join(ws, " ") + " "
