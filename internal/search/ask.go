@@ -61,6 +61,9 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 		return a
 	}
 	p := ix.parse(ws)
+	if strings.Contains(q, "?") {
+		p.bare = false // "la cheffe anime-t-elle les ateliers ?" is a question
+	}
 	if len(p.concepts) == 0 {
 		if p.who {
 			a.Intent, a.Confidence = answer.IntentHelp, answer.Sure

@@ -97,21 +97,20 @@ func TestEvalReport(t *testing.T) {
 	}
 	ix := buildShipped(t)
 	if *evalContent != "" {
-		// The way `rolebot ask --content DIR` loads a folder, synonyms.txt
-		// included.
-		snap, err := knowledge.Load(context.Background(), os.DirFS(*evalContent))
-		if err != nil {
-			t.Fatal(err)
-		}
-		ix = snap.Index
-		defer ix.Close()
+		ix = loadFolder(t, *evalContent)
 	}
 	paths := strings.Split(*evalSets, ",")
 	if *evalSets == "" {
 		paths, _ = filepath.Glob("testdata/*.jsonl")
 	}
 	for _, path := range paths {
-		s := scoreSet(ix, readCases(t, path))
+		on := ix
+		// By default, testdata/X.jsonl beside a folder testdata/X/ is
+		// asked of that folder: a team's pages that are not ours.
+		if dir := strings.TrimSuffix(path, ".jsonl"); *evalContent == "" && *evalSets == "" && isDir(dir) {
+			on = loadFolder(t, dir)
+		}
+		s := scoreSet(on, readCases(t, path))
 		var b strings.Builder
 		fmt.Fprintf(&b, "%s: right %d/%d (%.1f%%), confidently wrong %d (%.1f%%); right and sure %d (%.1f%%)\n", path, s.right, s.n,
 			pct(s.right, s.n), s.confWrong, pct(s.confWrong, s.n), s.rightSure, pct(s.rightSure, s.n))
@@ -136,4 +135,21 @@ func pct(a, b int) float64 {
 		return 0
 	}
 	return 100 * float64(a) / float64(b)
+}
+
+// loadFolder indexes a content folder the way `rolebot ask --content DIR`
+// does, synonyms.txt included.
+func loadFolder(t testing.TB, dir string) *search.Index {
+	t.Helper()
+	snap, err := knowledge.Load(context.Background(), os.DirFS(dir))
+	if err != nil {
+		t.Fatalf("%s: %v", dir, err)
+	}
+	t.Cleanup(func() { snap.Index.Close() })
+	return snap.Index
+}
+
+func isDir(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && st.IsDir()
 }

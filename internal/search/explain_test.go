@@ -4,6 +4,8 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io/fs"
+	"os"
 	"strings"
 	"testing"
 
@@ -11,7 +13,10 @@ import (
 	"github.com/rolebot/rolebot/internal/gitbook"
 )
 
-var explain = flag.String("explain", "", "a question whose concepts and candidates TestExplain prints")
+var (
+	explain        = flag.String("explain", "", "questions (separated by |) whose concepts and candidates TestExplain prints")
+	explainContent = flag.String("explain-content", "", "content folder for TestExplain (default: the shipped content)")
+)
 
 // TestExplain prints how a question is read and ranked, for whoever tunes
 // the decision:
@@ -22,7 +27,11 @@ func TestExplain(t *testing.T) {
 		t.Skip("run with -args -explain=QUESTION")
 	}
 	ctx := context.Background()
-	tm, _, err := gitbook.Load(ctx, content.FS)
+	var fsys fs.FS = content.FS
+	if *explainContent != "" {
+		fsys = os.DirFS(*explainContent)
+	}
+	tm, _, err := gitbook.Load(ctx, fsys)
 	if err != nil {
 		t.Fatal(err)
 	}
