@@ -123,7 +123,9 @@ func (ix *Index) decide(p parsed, hits []hit, a *answer.Answer) {
 		if h == chosen || h.coverage < minCoverage || !(h.strong || h.name > 0) {
 			continue
 		}
-		if rival == nil {
+		// A role the chosen task names as an owner agrees with it: the
+		// answer shows that role.
+		if rival == nil && !ix.owns(chosen, h) {
 			rival = h
 		}
 		if len(a.Alternatives) < 3 && h.score >= alternativeMin*chosen.score {
@@ -309,4 +311,21 @@ func (ix *Index) Answer(ref answer.Ref) (answer.Answer, bool) {
 		return a, true
 	}
 	return a, false
+}
+
+// owns reports whether role hit r is an owner of task hit t.
+func (ix *Index) owns(t, r *hit) bool {
+	if t.kind != "task" || r.kind != "role" {
+		return false
+	}
+	k, ok := ix.team.Task(t.id)
+	if !ok {
+		return false
+	}
+	for _, a := range k.Owners {
+		if a.Role == r.id {
+			return true
+		}
+	}
+	return false
 }
