@@ -94,10 +94,14 @@ var (
 )
 
 // codeLike matches markup and code in a question ("<script>", "alert(1)",
-// "{{x}}", "a=1;"): not a question to a team's pages, whatever words it
+// "{{x}}", "a=1;"; not "la conformité (RGAA)"): not a question to a team's pages, whatever words it
 // holds. Slack markup is gone by then (clean); Slack's own escapes of "<"
 // and ">" count as markup too.
-var codeLike = regexp.MustCompile(`</?[a-zA-Z]|&lt;|&gt;|[{}]|\w\(|[=;]\s*\S*$|\$\(|javascript:`)
+var codeLike = regexp.MustCompile(`</?[a-zA-Z]|&lt;|&gt;|[{}]|\w\(['"\d)]|\w=\S|;\s*$|\$\(|javascript:`)
+
+// codeMarks are the characters codeLike needs: most questions have none,
+// and skip the expression.
+const codeMarks = "<>&{}(=;$:"
 
 // Questions about people's facts: the pages describe roles, never who
 // holds them, nor their names, contacts or pay, so a question asking for
@@ -120,7 +124,7 @@ var whenWords = set("quand", "when", "date", "dates", "heure", "horaire", "horai
 // about it, and the words of personalFacts and whenWords it uses are its
 // subject, not out of scope.
 func special(ws []string, raw string, teamWords map[string]bool, taskWord func(string) bool) (answer.Intent, bool) {
-	if codeLike.MatchString(raw) {
+	if strings.ContainsAny(raw, codeMarks) && codeLike.MatchString(raw) {
 		return answer.IntentNone, true
 	}
 	if len(ws) == 0 {

@@ -360,7 +360,17 @@ func (ix *Index) sameTerms(a, b []string, typo bool) bool {
 // allowed only where the question's word is none of the pages' words in any
 // form ("infra" is not "intra": it is short for "infrastructure").
 func (ix *Index) sameTerm(q, name string, typo bool) bool {
-	return q == name || typo && ix.df[q] == 0 && distance(q, name) <= min(fuzziness(q), fuzziness(name))
+	if q == name {
+		return true
+	}
+	if !typo {
+		return false
+	}
+	fz := min(fuzziness(q), fuzziness(name))
+	if d := len(q) - len(name); fz == 0 || d > 2*fz || -d > 2*fz { // bytes: an accent-folded rune is one or two
+		return false
+	}
+	return ix.df[q] == 0 && distance(q, name) <= fz
 }
 
 // minDenied is how many of a question's concepts one denial of a role page
@@ -377,8 +387,9 @@ func (ix *Index) denied(p parsed, lk lookedUp, key string, total float64) float6
 		return 0
 	}
 	best := 0.0
+	var m mask
 	for _, sen := range ix.denials[key] {
-		m := lk.heldIn(sen)
+		m = lk.heldIn(sen, m)
 		share, n := 0.0, 0
 		for ci, c := range p.concepts {
 			if q := lk.quality(ci, m); q > 0 {
@@ -393,9 +404,14 @@ func (ix *Index) denied(p parsed, lk lookedUp, key string, total float64) float6
 	return best
 }
 
-// heldIn is held for one list of sorted term ids.
-func (lk lookedUp) heldIn(ids []uint32) mask {
-	m := make(mask, (len(lk.ids)+63)/64)
+// heldIn is held for one list of sorted term ids, reusing m's memory.
+func (lk lookedUp) heldIn(ids []uint32, m mask) mask {
+	n := (len(lk.ids) + 63) / 64
+	if cap(m) < n {
+		m = make(mask, n)
+	}
+	m = m[:n]
+	clear(m)
 	for i, tid := range lk.ids {
 		if _, ok := slices.BinarySearch(ids, tid); ok {
 			m[i/64] |= 1 << (i % 64)
