@@ -1,6 +1,8 @@
 package search
 
 import (
+	"slices"
+
 	"github.com/rolebot/rolebot/internal/answer"
 )
 
@@ -173,6 +175,7 @@ func (ix *Index) aboutOther(p parsed, hits []hit, tasksOnly bool) *hit {
 	for i := range hits {
 		if hits[i].name > 0 {
 			names++
+			ix.nameWords(p, &hits[i])
 		}
 		for ci, used := range hits[i].consumed {
 			consumed[ci] = consumed[ci] || used
@@ -215,7 +218,7 @@ func (ix *Index) aboutRest(p parsed, hits []hit, consumed []bool, tasksOnly bool
 		h := &hits[i]
 		// A role named by one word is still a candidate: "data" in "who
 		// builds the data dashboards?" may be the role or the dashboards'.
-		if h.name > 0 && !oneWordName(p, h) || (h.kind == "task" && !h.strong) || (tasksOnly && h.kind != "task") {
+		if h.name > 0 && !ix.oneWordName(p, h) || (h.kind == "task" && !h.strong) || (tasksOnly && h.kind != "task") {
 			continue
 		}
 		cov := 0.0
@@ -241,16 +244,39 @@ func (ix *Index) aboutRest(p parsed, hits []hit, consumed []bool, tasksOnly bool
 	return nil
 }
 
+// nameWords marks as consumed by a named role the concepts that are words
+// of its names, wherever they stand: in "the a11y expert?", "expert" is
+// the name's ("expert a11y"), not a subject left to find a task by.
+func (ix *Index) nameWords(p parsed, h *hit) {
+	for ci, c := range p.concepts {
+		if h.consumed[ci] || len(c.alts[0]) != 1 {
+			continue
+		}
+		for _, name := range ix.names[h.id] {
+			if len(name) > 1 && slices.Contains(name, c.alts[0][0]) {
+				h.consumed[ci] = true
+				break
+			}
+		}
+	}
+}
+
 // oneWordName says whether a role was named by one word of the question
-// that a synonym makes its name ("data" for "responsable data").
-func oneWordName(p parsed, h *hit) bool {
-	n := 0
+// that only a synonym makes its name ("data" for "responsable data", "ux"
+// for "designer"): the word may as well qualify what is asked.
+func (ix *Index) oneWordName(p parsed, h *hit) bool {
+	n, at := 0, -1
 	for ci, used := range h.consumed {
 		if used {
 			n += len(p.concepts[ci].words)
+			at = ci
 		}
 	}
-	return n == 1 && h.name > 1
+	if n != 1 {
+		return false
+	}
+	typed := p.concepts[at].alts[0]
+	return !slices.ContainsFunc(ix.names[h.id], func(name []string) bool { return slices.Equal(name, typed) })
 }
 
 // taskOverName decides "qui est responsable du design ?": a one-word role
