@@ -85,6 +85,10 @@ type Index struct {
 	// vectors, which took a third of the memory at 10,000 pages.
 	termIDs map[string]uint32
 	fields  map[string]*[len(textFields)][]uint32
+	keys    []string // the documents' keys, in index order
+	// askBleve makes a small folder's questions go through bleve too, for
+	// the test that shows both ways find the same candidates.
+	askBleve bool
 	// fieldDF counts, per term id and text field, the documents whose
 	// field holds the term.
 	fieldDF [][len(textFields)]int32
@@ -361,6 +365,7 @@ func (ix *Index) merge(p *prepared) doc {
 	out := doc{Kind: p.kind}
 	held := new([len(textFields)][]uint32)
 	ix.fields[p.key] = held
+	ix.keys = append(ix.keys, p.key)
 	for fi, to := range [...]*string{&out.Name, &out.Summary, &out.Body, &out.Details, &out.Notes, &out.Context} {
 		ix.learnWords(p.words[fi])
 		terms := p.terms[fi]
