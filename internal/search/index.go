@@ -146,7 +146,14 @@ func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
 	// Roles first, then tasks: a task's context is the role pages'
 	// sentences about it, gathered while the roles are merged.
 	n := len(t.Roles) + len(t.Tasks)
-	st := &buildState{keys: ix.newTaskKeys(t), context: make([][]string, len(t.Tasks))}
+	st := &buildState{keys: ix.newTaskKeys(t), context: make([][]string, len(t.Tasks)), addTerms: map[string][]string{}}
+	for _, adds := range syn.adds {
+		for _, a := range adds {
+			if _, ok := st.addTerms[a]; !ok {
+				st.addTerms[a] = ix.terms(a)
+			}
+		}
+	}
 	chunk := make([]prepared, min(n, buildChunk))
 	for _, span := range [][2]int{{0, len(t.Roles)}, {len(t.Roles), n}} {
 		for start := span[0]; start < span[1]; start += len(chunk) {
@@ -170,7 +177,7 @@ func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
 					ix.names[p.id] = append(ix.names[p.id], p.names...)
 				}
 				for _, ab := range p.about {
-					st.context[ab.task] = append(st.context[ab.task], ab.terms...)
+					st.context[ab.task] = appendNew(st.context[ab.task], ab.terms)
 				}
 				if err := batch.Index(p.key, ix.merge(p)); err != nil {
 					return nil, fmt.Errorf("index %s: %w", p.key, err)
@@ -269,6 +276,29 @@ func (ix *Index) initials(title string) string {
 type buildState struct {
 	keys    taskKeys
 	context [][]string // per task, the terms of the role sentences about it
+	// addTerms holds the analysed terms of every phrase the synonyms add,
+	// analysed once for all the sentences that hold it.
+	addTerms map[string][]string
+}
+
+// withSynonyms returns a sentence's terms and those the synonyms add to its
+// words, as a question holding them would be read ("recette" is also
+// "tests").
+func (st *buildState) withSynonyms(ix *Index, ws, terms []string) []string {
+	out := terms
+	for i := 0; i < len(ws); {
+		n, adds := ix.synonyms.match(ws, i)
+		for _, add := range adds {
+			if out2 := st.addTerms[add]; len(out2) > 0 {
+				if len(out) == len(terms) {
+					out = slices.Clone(terms) // terms is the body's too
+				}
+				out = append(out, out2...)
+			}
+		}
+		i += max(n, 1)
+	}
+	return out
 }
 
 // aboutTask is a role page's sentence, as terms, about a task.
@@ -319,17 +349,22 @@ func (ix *Index) prepare(t *team.Team, st *buildState, i int) prepared {
 		if len(pt.faq) > 0 {
 			summary += " ; " + strings.Join(pt.faq, " ; ")
 		}
-		d = doc{Kind: "role", Name: strings.Join(names, " ; "), Summary: summary, Body: strings.Join(pt.does, " ; ")}
+		d = doc{Kind: "role", Name: strings.Join(names, " ; "), Summary: summary}
+		// The body is analysed a sentence at a time: each sentence's terms
+		// also tell which tasks it speaks of.
 		for _, sen := range pt.does {
-			terms := ix.sentenceTerms(sen)
-			for _, k := range st.keys.about(terms) {
-				p.about = append(p.about, aboutTask{task: k, terms: terms})
+			ws, terms := words(sen), ix.terms(sen)
+			p.words[bodyAt] = append(p.words[bodyAt], ws...)
+			p.terms[bodyAt] = append(p.terms[bodyAt], terms...)
+			withSyn := st.withSynonyms(ix, ws, terms)
+			for _, k := range st.keys.about(withSyn) {
+				p.about = append(p.about, aboutTask{task: k, terms: withSyn})
 			}
 		}
 		for _, sen := range pt.denies {
 			// With the synonyms' words, as a question is read: "pas
 			// l'animateur" denies "qui anime ?".
-			if terms := ix.sentenceTerms(sen); len(terms) > 0 {
+			if terms := st.withSynonyms(ix, words(sen), ix.terms(sen)); len(terms) > 0 {
 				p.denies = append(p.denies, terms)
 			}
 		}
@@ -345,8 +380,10 @@ func (ix *Index) prepare(t *team.Team, st *buildState, i int) prepared {
 	p.kind = d.Kind
 	// In the order of textFields.
 	for fi, text := range [...]string{d.Name, d.Summary, d.Body, d.Details, d.Notes, d.Context} {
-		p.words[fi] = words(text)
-		p.terms[fi] = ix.terms(text)
+		if text != "" {
+			p.words[fi] = words(text)
+			p.terms[fi] = ix.terms(text)
+		}
 	}
 	if k := i - len(t.Roles); k >= 0 {
 		// Already analysed, and the words already learnt from the roles.
@@ -464,4 +501,15 @@ func words(text string) []string {
 	return strings.FieldsFunc(text, func(r rune) bool {
 		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 	})
+}
+
+// appendNew appends the terms of add that to lacks: a task's context is a
+// set of terms (only which terms a field holds counts).
+func appendNew(to, add []string) []string {
+	for _, t := range add {
+		if !slices.Contains(to, t) {
+			to = append(to, t)
+		}
+	}
+	return to
 }

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/rolebot/rolebot/internal/team"
@@ -146,13 +147,18 @@ func (ix *Index) newTaskKeys(t *team.Team) taskKeys {
 	return keys
 }
 
+// maxAbout is how many tasks one sentence may be about: those sharing the
+// most terms with it. A sentence that shares as many with more tasks than
+// that speaks of what they have in common, not of one of them.
+const maxAbout = 3
+
 // about returns the tasks a sentence, as terms, speaks of.
 func (k taskKeys) about(terms []string) []int {
 	if len(k) == 0 {
 		return nil
 	}
 	count := map[int]int{}
-	seen := map[string]bool{}
+	seen := make(map[string]bool, len(terms))
 	for _, t := range terms {
 		if seen[t] {
 			continue
@@ -162,27 +168,22 @@ func (k taskKeys) about(terms []string) []int {
 			count[i]++
 		}
 	}
+	best := 0
+	for _, n := range count {
+		best = max(best, n)
+	}
+	if best < minShared || float64(best) < minSharedShare*float64(len(seen)) {
+		return nil
+	}
 	var out []int
 	for i, n := range count {
-		if n >= minShared && float64(n) >= minSharedShare*float64(len(seen)) {
+		if n == best {
 			out = append(out, i)
 		}
 	}
-	return out
-}
-
-// sentenceTerms analyses a role page's sentence as a question would be
-// read: its own terms, and those the synonyms add ("recette" is also
-// "tests"), so that it finds the tasks it speaks of in the matrix's words.
-func (ix *Index) sentenceTerms(sen string) []string {
-	terms := ix.terms(sen)
-	ws := words(sen)
-	for i := 0; i < len(ws); {
-		n, adds := ix.synonyms.match(ws, i)
-		for _, add := range adds {
-			terms = append(terms, ix.terms(add)...)
-		}
-		i += max(n, 1)
+	if len(out) > maxAbout {
+		return nil
 	}
-	return terms
+	slices.Sort(out)
+	return out
 }
