@@ -165,8 +165,9 @@ func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
 			var wg sync.WaitGroup
 			for range min(runtime.GOMAXPROCS(0), len(part)) {
 				wg.Go(func() {
+					sc := newAboutScratch(len(t.Tasks))
 					for i := int(next.Add(1) - 1); i < len(part); i = int(next.Add(1) - 1) {
-						part[i] = ix.prepare(t, st, start+i)
+						part[i] = ix.prepare(t, st, sc, start+i)
 					}
 				})
 			}
@@ -327,7 +328,7 @@ type prepared struct {
 
 // prepare analyses the document number i of t (roles, then tasks). It
 // changes nothing in ix, so calls may run in parallel.
-func (ix *Index) prepare(t *team.Team, st *buildState, i int) prepared {
+func (ix *Index) prepare(t *team.Team, st *buildState, sc *aboutScratch, i int) prepared {
 	var p prepared
 	var d doc
 	if i < len(t.Roles) {
@@ -350,14 +351,14 @@ func (ix *Index) prepare(t *team.Team, st *buildState, i int) prepared {
 			summary += " ; " + strings.Join(pt.faq, " ; ")
 		}
 		d = doc{Kind: "role", Name: strings.Join(names, " ; "), Summary: summary}
-		// The body is analysed a sentence at a time: each sentence's terms
-		// also tell which tasks it speaks of.
-		for _, sen := range pt.does {
-			ws, terms := words(sen), ix.terms(sen)
-			p.words[bodyAt] = append(p.words[bodyAt], ws...)
-			p.terms[bodyAt] = append(p.terms[bodyAt], terms...)
-			withSyn := st.withSynonyms(ix, ws, terms)
-			for _, k := range st.keys.about(withSyn) {
+		// The body is analysed once, its sentences apart: each sentence's
+		// terms also tell which tasks it speaks of.
+		wss, termss := ix.sentencesOf(pt.does)
+		for si := range termss {
+			p.words[bodyAt] = append(p.words[bodyAt], wss[si]...)
+			p.terms[bodyAt] = append(p.terms[bodyAt], termss[si]...)
+			withSyn := st.withSynonyms(ix, wss[si], termss[si])
+			for _, k := range st.keys.about(withSyn, sc) {
 				p.about = append(p.about, aboutTask{task: k, terms: withSyn})
 			}
 		}

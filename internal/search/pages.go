@@ -3,6 +3,7 @@ package search
 import (
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/rolebot/rolebot/internal/team"
 )
@@ -49,7 +50,16 @@ func isFAQ(s *team.Section) bool { return hasAny(folded(s.Title), faqHeadings) }
 
 // denial says whether a sentence, in any section, is a denial.
 func denial(sentence string) bool {
-	f := folded(sentence)
+	// Its first words only: folding the whole sentence costs more than
+	// the rest of reading it.
+	start := sentence
+	if cut := strings.IndexFunc(sentence, unicode.IsLetter); cut >= 0 {
+		start = sentence[cut:]
+	}
+	if len(start) > 16 {
+		start = start[:16]
+	}
+	f := folded(start)
 	for _, m := range negativeOpenings {
 		if strings.HasPrefix(f, " "+m) {
 			return true
@@ -152,38 +162,88 @@ func (ix *Index) newTaskKeys(t *team.Team) taskKeys {
 // that speaks of what they have in common, not of one of them.
 const maxAbout = 3
 
+// aboutScratch is one build worker's memory for taskKeys.about.
+type aboutScratch struct {
+	count   []int32 // per task, the sentence's terms it holds
+	touched []int   // the tasks counted
+	seen    map[string]bool
+}
+
+func newAboutScratch(tasks int) *aboutScratch {
+	return &aboutScratch{count: make([]int32, tasks), seen: map[string]bool{}}
+}
+
 // about returns the tasks a sentence, as terms, speaks of.
-func (k taskKeys) about(terms []string) []int {
+func (k taskKeys) about(terms []string, sc *aboutScratch) []int {
 	if len(k) == 0 {
 		return nil
 	}
-	count := map[int]int{}
-	seen := make(map[string]bool, len(terms))
+	clear(sc.seen)
+	sc.touched = sc.touched[:0]
+	best := int32(0)
 	for _, t := range terms {
-		if seen[t] {
+		if sc.seen[t] {
 			continue
 		}
-		seen[t] = true
+		sc.seen[t] = true
 		for _, i := range k[t] {
-			count[i]++
+			if sc.count[i] == 0 {
+				sc.touched = append(sc.touched, i)
+			}
+			sc.count[i]++
+			best = max(best, sc.count[i])
 		}
-	}
-	best := 0
-	for _, n := range count {
-		best = max(best, n)
-	}
-	if best < minShared || float64(best) < minSharedShare*float64(len(seen)) {
-		return nil
 	}
 	var out []int
-	for i, n := range count {
-		if n == best {
-			out = append(out, i)
+	if best >= minShared && float64(best) >= minSharedShare*float64(len(sc.seen)) {
+		for _, i := range sc.touched {
+			if sc.count[i] == best {
+				out = append(out, i)
+			}
 		}
+	}
+	for _, i := range sc.touched {
+		sc.count[i] = 0
 	}
 	if len(out) > maxAbout {
 		return nil
 	}
 	slices.Sort(out)
+	return out
+}
+
+// sentenceMark separates sentences analysed together: a word no text
+// holds, that the analysis chain leaves as it is.
+const sentenceMark = "qqxphrasexqq"
+
+// sentencesOf analyses sentences in one pass of the chain (each pass has a
+// cost of its own), returning each sentence's words and terms.
+func (ix *Index) sentencesOf(sens []string) (wss, termss [][]string) {
+	if len(sens) == 0 {
+		return nil, nil
+	}
+	joined := strings.Join(sens, " "+sentenceMark+" ")
+	wss = splitAt(words(joined), sentenceMark)
+	termss = splitAt(ix.terms(joined), sentenceMark)
+	if len(wss) != len(sens) || len(termss) != len(sens) {
+		// A sentence held the mark: analyse them one by one.
+		wss, termss = wss[:0], termss[:0]
+		for _, sen := range sens {
+			wss, termss = append(wss, words(sen)), append(termss, ix.terms(sen))
+		}
+	}
+	return wss, termss
+}
+
+// splitAt splits a list at each mark.
+func splitAt(list []string, mark string) [][]string {
+	out := [][]string{nil}
+	for _, w := range list {
+		if w == mark {
+			out = append(out, nil)
+			continue
+		}
+		out[len(out)-1] = append(out[len(out)-1], w)
+	}
 	return out
 }
