@@ -36,7 +36,29 @@ type Answer struct {
 	Alternatives []Ref `json:"alternatives,omitempty"`
 	// Suggestions are the nearest roles or tasks when nothing matched.
 	Suggestions []Ref `json:"suggestions,omitempty"`
+	// Confidence says how sure search is of the reading: Sure, or Guess,
+	// which renderers show as "Vouliez-vous dire…" with Alternatives as
+	// the other choices. Empty for IntentNone, and in answers built by
+	// hand, which count as sure (Confident).
+	Confidence Confidence `json:"confidence,omitempty"`
 }
+
+// Confidence is how sure search is of an answer's reading.
+type Confidence string
+
+// The confidence levels.
+const (
+	// Sure: the reading is clear; it is the one answer.
+	Sure Confidence = "sure"
+	// Guess: the evidence is weak or two readings are close; the answer is
+	// the likeliest reading, offered with its alternatives.
+	Guess Confidence = "guess"
+)
+
+// Confident reports whether a is given as the one answer: anything but a
+// guess (an empty level is an answer built without search's judgement,
+// such as a button's card).
+func (a Answer) Confident() bool { return a.Confidence != Guess }
 
 // Ref points to another answer: a role or a task by id.
 type Ref struct {

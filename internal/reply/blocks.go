@@ -95,6 +95,7 @@ const (
 // Block ids are stable so that the service can tell blocks apart in block
 // actions; slack-go needs one on action blocks to parse them at all.
 const (
+	blockGuess        = "rolebot_guess"
 	blockHeader       = "rolebot_header"
 	blockKind         = "rolebot_kind"
 	blockSummary      = "rolebot_summary"
@@ -130,6 +131,8 @@ const (
 	headExperts    = "*Soutiens experts*"
 	headUnowned    = "*Sans responsable désigné sur la page de l'équipe*"
 	noOwner        = "La page de l'équipe ne désigne personne pour cette tâche."
+	guessIntro     = "*Vouliez-vous dire…* Je ne suis pas sûr d'avoir compris : voici la réponse la plus proche."
+	guessOthers    = "Ou bien :"
 	hint           = "Essayez le nom d'un rôle (« designer ») ou une question (« qui priorise le backlog ? »), ou « aide »."
 )
 
@@ -144,8 +147,14 @@ func Card(a answer.Answer, o CardOptions) Message {
 	return Message{Text: text, Blocks: c.result()}
 }
 
-// fill puts a's card into c.
+// fill puts a's card into c. A guess (search was not sure of its reading)
+// opens with "Vouliez-vous dire…", and its alternatives are the other
+// choices.
 func fill(c *composer, a answer.Answer, o CardOptions) {
+	if isGuess(a) {
+		c.guess = true
+		c.context(slotGuess, blockGuess, guessIntro)
+	}
 	switch {
 	case a.Intent == answer.IntentRole && a.Role != nil:
 		roleCard(c, a, o)
@@ -166,7 +175,8 @@ func fill(c *composer, a answer.Answer, o CardOptions) {
 // when a page is huge what matters most is kept: the title, the buttons, the
 // owners; long lists give way first.
 const (
-	slotHeader = iota
+	slotGuess = iota
+	slotHeader
 	slotKind
 	slotSummary
 	slotBody1
@@ -413,8 +423,15 @@ func cardText(a answer.Answer, command string) string {
 			s += " Vouliez-vous dire : " + joinWithin(titles, ", ", 600) + " ?"
 		}
 	}
+	if isGuess(a) {
+		s = "Vouliez-vous dire… " + s
+	}
 	if titles := refTitles(a.Alternatives); len(titles) > 0 {
-		s += "\nVoir aussi : " + joinWithin(titles, ", ", 600)
+		if isGuess(a) {
+			s += "\n" + guessOthers + " " + joinWithin(titles, ", ", 600)
+		} else {
+			s += "\nVoir aussi : " + joinWithin(titles, ", ", 600)
+		}
 	}
 	return shorten(s, maxText)
 }
@@ -699,6 +716,7 @@ func sectionBlock(id, text string) *slack.SectionBlock {
 // priority order into display slots; each takes what is left of the block
 // and byte budget, so the result never exceeds a limit.
 type composer struct {
+	guess  bool // the card is a guess: its alternatives are the other choices
 	slots  [][]slack.Block
 	blocks int // blocks left
 	bytes  int // JSON bytes left
@@ -958,7 +976,17 @@ func (c *composer) refButtons(refs []answer.Ref) []slack.BlockElement {
 }
 
 func (c *composer) alternatives(refs []answer.Ref) {
-	c.buttons(slotAlternatives, blockAltLabel, "Voir aussi :", blockAlternatives, c.refButtons(refs))
+	label := "Voir aussi :"
+	if c.guess {
+		label = guessOthers
+	}
+	c.buttons(slotAlternatives, blockAltLabel, label, blockAlternatives, c.refButtons(refs))
+}
+
+// isGuess reports whether a is a role or a task that search offers as its
+// likeliest reading rather than as the answer.
+func isGuess(a answer.Answer) bool {
+	return !a.Confident() && (a.Intent == answer.IntentRole && a.Role != nil || a.Intent == answer.IntentTask && a.Task != nil)
 }
 
 // shared says who shared a card in the channel. Only a real user id becomes

@@ -51,6 +51,10 @@ func HelpText(command string) string {
 // become spaces, so that neither can move the cursor or recolour a terminal.
 func Text(a answer.Answer) string {
 	var b strings.Builder
+	guess := isGuess(a)
+	if guess {
+		b.WriteString("Vouliez-vous dire… (je ne suis pas sûr d'avoir compris : voici la réponse la plus proche)\n")
+	}
 	switch a.Intent {
 	case answer.IntentRole:
 		writeRole(&b, a.Role)
@@ -84,7 +88,11 @@ func Text(a answer.Answer) string {
 		b.WriteString("Essayez le nom d'un rôle (« designer ») ou une question (« qui priorise le backlog ? »), ou « aide ».\n")
 	}
 	if len(a.Alternatives) > 0 {
-		b.WriteString("Voir aussi : ")
+		if guess {
+			b.WriteString(guessOthers + " ")
+		} else {
+			b.WriteString("Voir aussi : ")
+		}
 		for i, r := range a.Alternatives {
 			if i > 0 {
 				b.WriteString(", ")

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -85,7 +86,44 @@ func frenchAnalyzer(m *mapping.IndexMappingImpl) (analysis.Analyzer, error) {
 	}
 	an := *base
 	an.CharFilters = append([]analysis.CharFilter{inclusiveFilter{}}, base.CharFilters...)
+	// The stemmer is last (addAnalyzer): wrapped to leave alone the words
+	// it would merge with an English one.
+	filters := slices.Clone(base.TokenFilters)
+	filters[len(filters)-1] = keepUnstemmed{stem: filters[len(filters)-1], keep: stemCollisions}
+	an.TokenFilters = filters
 	return &an, nil
+}
+
+// stemCollisions are French words the Snowball stemmer cuts down to an
+// English word that role pages use in aliases: "production" becomes
+// "product" ("product owner", "product coach"), so that "qui surveille la
+// production ?" found every role called a product something. They are
+// indexed and searched unstemmed.
+var stemCollisions = map[string]bool{"production": true, "productions": true}
+
+// keepUnstemmed stems every token but those in keep.
+type keepUnstemmed struct {
+	stem analysis.TokenFilter
+	keep map[string]bool
+}
+
+// Filter implements analysis.TokenFilter.
+func (k keepUnstemmed) Filter(input analysis.TokenStream) analysis.TokenStream {
+	var kept []*analysis.Token
+	for _, t := range input {
+		if k.keep[string(t.Term)] {
+			kept = append(kept, t)
+		}
+	}
+	if kept == nil {
+		return k.stem.Filter(input)
+	}
+	for _, t := range input {
+		if !k.keep[string(t.Term)] {
+			k.stem.Filter(analysis.TokenStream{t})
+		}
+	}
+	return input
 }
 
 // inclusiveMarks joins inclusive writing the way the analysis chain does.

@@ -107,3 +107,23 @@ func TestLookedUpQuality(t *testing.T) {
 		}
 	}
 }
+
+// The mark that separates sentences analysed together must come out of the
+// chain as it went in, or every page is analysed a sentence at a time.
+func TestSentenceMarkSurvivesAnalysis(t *testing.T) {
+	ix := &Index{}
+	m, err := newMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ix.analyzer, err = frenchAnalyzer(m); err != nil {
+		t.Fatal(err)
+	}
+	if got := ix.terms("Le " + sentenceMark + " ; des"); len(got) != 1 || got[0] != sentenceMark {
+		t.Errorf("terms %v, want [%s]", got, sentenceMark)
+	}
+	wss, termss := ix.sentencesOf([]string{"Prioriser le backlog.", "Animer les rituels"})
+	if len(wss) != 2 || len(termss) != 2 || termss[0][0] != "prioris" || termss[1][1] != "rituel" {
+		t.Errorf("sentencesOf = %v, %v", wss, termss)
+	}
+}

@@ -34,10 +34,13 @@ const (
 	fieldBody    = "body"
 	fieldDetails = "details"
 	fieldNotes   = "notes"
+	// fieldContext holds, for a task, the role pages' sentences about it:
+	// what the content says the task means beyond its title.
+	fieldContext = "context"
 )
 
 // textFields are searched for every question.
-var textFields = [...]string{fieldName, fieldSummary, fieldBody, fieldDetails, fieldNotes}
+var textFields = [...]string{fieldName, fieldSummary, fieldBody, fieldDetails, fieldNotes, fieldContext}
 
 // Positions of the fields in textFields.
 const (
@@ -46,6 +49,7 @@ const (
 	bodyAt
 	detailsAt
 	notesAt
+	contextAt
 )
 
 // doc is what bleve indexes for a role or a task.
@@ -56,6 +60,7 @@ type doc struct {
 	Body    string `json:"body,omitempty"`
 	Details string `json:"details,omitempty"`
 	Notes   string `json:"notes,omitempty"`
+	Context string `json:"context,omitempty"`
 }
 
 // Index answers questions about one team. It is safe for concurrent use and
@@ -80,9 +85,20 @@ type Index struct {
 	// vectors, which took a third of the memory at 10,000 pages.
 	termIDs map[string]uint32
 	fields  map[string]*[len(textFields)][]uint32
+	keys    []string // the documents' keys, in index order
+	// askBleve makes a small folder's questions go through bleve too, for
+	// the test that shows both ways find the same candidates.
+	askBleve bool
 	// fieldDF counts, per term id and text field, the documents whose
 	// field holds the term.
 	fieldDF [][len(textFields)]int32
+	// denials holds, per role document, the sentences of its page that say
+	// what the role is not, as sorted term ids: a question they answer
+	// lowers that role (Index.denied).
+	denials map[string][][]uint32
+	// teamWords are the words of the team page's title: "les rôles de
+	// l'équipe produit" asks for the list, not for a task about "produit".
+	teamWords map[string]bool
 }
 
 // Options tunes an Index.
@@ -116,7 +132,8 @@ func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
 	syn := BuiltinSynonyms()
 	syn.Merge(opts.Synonyms)
 	ix := &Index{team: t, bleve: bi, analyzer: an, synonyms: syn, df: map[string]int{}, roleDF: map[string]int{}, names: map[string][][]string{},
-		vocab: map[string]*int{}, byFirst: lexicon{}, termIDs: map[string]uint32{}, fields: map[string]*[len(textFields)][]uint32{}}
+		vocab: map[string]*int{}, byFirst: lexicon{}, termIDs: map[string]uint32{}, fields: map[string]*[len(textFields)][]uint32{},
+		denials: map[string][][]uint32{}}
 
 	// Each batch becomes one in-memory segment, and every term of a question
 	// is looked up in each: at most about eight, whatever the size. Larger
@@ -126,37 +143,53 @@ func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
 	// Analysis is most of the work: documents are analysed in parallel, a
 	// chunk at a time, then merged in order, so that the index is the same
 	// whatever the number of CPUs.
+	// Roles first, then tasks: a task's context is the role pages'
+	// sentences about it, gathered while the roles are merged.
 	n := len(t.Roles) + len(t.Tasks)
+	st := &buildState{keys: ix.newTaskKeys(t), context: make([][]string, len(t.Tasks)), addTerms: map[string][]string{}}
+	for _, adds := range syn.adds {
+		for _, a := range adds {
+			if _, ok := st.addTerms[a]; !ok {
+				st.addTerms[a] = ix.terms(a)
+			}
+		}
+	}
 	chunk := make([]prepared, min(n, buildChunk))
-	for start := 0; start < n; start += len(chunk) {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		part := chunk[:min(len(chunk), n-start)]
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		for range min(runtime.GOMAXPROCS(0), len(part)) {
-			wg.Go(func() {
-				for i := int(next.Add(1) - 1); i < len(part); i = int(next.Add(1) - 1) {
-					part[i] = ix.prepare(t, start+i)
-				}
-			})
-		}
-		wg.Wait()
-		for i := range part {
-			p := &part[i]
-			if p.names != nil {
-				ix.names[p.id] = append(ix.names[p.id], p.names...)
+	for _, span := range [][2]int{{0, len(t.Roles)}, {len(t.Roles), n}} {
+		for start := span[0]; start < span[1]; start += len(chunk) {
+			if err := ctx.Err(); err != nil {
+				return nil, err
 			}
-			if err := batch.Index(p.key, ix.merge(p)); err != nil {
-				return nil, fmt.Errorf("index %s: %w", p.key, err)
+			part := chunk[:min(len(chunk), span[1]-start)]
+			var next atomic.Int64
+			var wg sync.WaitGroup
+			for range min(runtime.GOMAXPROCS(0), len(part)) {
+				wg.Go(func() {
+					sc := newAboutScratch(len(t.Tasks))
+					for i := int(next.Add(1) - 1); i < len(part); i = int(next.Add(1) - 1) {
+						part[i] = ix.prepare(t, st, sc, start+i)
+					}
+				})
 			}
-			part[i] = prepared{}
-			if batch.Size() >= batchSize {
-				if err := bi.Batch(batch); err != nil {
-					return nil, fmt.Errorf("index batch: %w", err)
+			wg.Wait()
+			for i := range part {
+				p := &part[i]
+				if p.names != nil {
+					ix.names[p.id] = append(ix.names[p.id], p.names...)
 				}
-				batch.Reset()
+				for _, ab := range p.about {
+					st.context[ab.task] = appendNew(st.context[ab.task], ab.terms)
+				}
+				if err := batch.Index(p.key, ix.merge(p)); err != nil {
+					return nil, fmt.Errorf("index %s: %w", p.key, err)
+				}
+				part[i] = prepared{}
+				if batch.Size() >= batchSize {
+					if err := bi.Batch(batch); err != nil {
+						return nil, fmt.Errorf("index batch: %w", err)
+					}
+					batch.Reset()
+				}
 			}
 		}
 	}
@@ -165,9 +198,21 @@ func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
 	}
 	// Question words may be mistyped too ("s'ocupe"): they join the
 	// vocabulary that typos are corrected against.
-	for _, list := range []map[string]bool{structural, weak, whoWords, whichWords} {
+	// So are the synonyms' words ("budjet" is "budget", which only the
+	// synonyms know).
+	for _, list := range []map[string]bool{structural, weak, whoWords, whichWords, syn.words} {
 		for _, w := range slices.Sorted(maps.Keys(list)) { // in order: typo ties go to the first
 			ix.learn(w)
+		}
+	}
+	// The team's title words, and the words the synonyms read as them
+	// ("product team" is "équipe produit").
+	ix.teamWords = set(words(t.Title)...)
+	for from, adds := range syn.adds {
+		for _, a := range adds {
+			if ix.teamWords[a] && !strings.Contains(from, " ") {
+				ix.teamWords[from] = true
+			}
 		}
 	}
 	ix.termsByFirst = lexicon{}
@@ -212,24 +257,55 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 func roleKey(id string) string { return "role:" + id }
 func taskKey(id string) string { return "task:" + id }
 
-// body is a role page's sections as one text.
-func body(r *team.Role) string {
-	var b strings.Builder
-	if r.Intro != r.Summary {
-		b.WriteString(r.Intro)
-		b.WriteString("\n")
+// initials is what people write a role of several words by: "RM" for
+// "Responsable métier", "ERU" for "Expert en recherche utilisateur" (the
+// analysed words: small words do not count). A one-word title has none.
+func (ix *Index) initials(title string) string {
+	terms := ix.terms(title)
+	if len(terms) < 2 {
+		return ""
 	}
-	for _, s := range r.Sections {
-		b.WriteString(s.Title)
-		b.WriteString(". ")
-		b.WriteString(s.Text)
-		for _, it := range s.Items {
-			b.WriteString(". ")
-			b.WriteString(it)
-		}
-		b.WriteString(".\n")
+	var b strings.Builder
+	for _, t := range terms {
+		r, _ := utf8.DecodeRuneInString(t)
+		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// buildState is what Build gathers from the roles for the tasks.
+type buildState struct {
+	keys    taskKeys
+	context [][]string // per task, the terms of the role sentences about it
+	// addTerms holds the analysed terms of every phrase the synonyms add,
+	// analysed once for all the sentences that hold it.
+	addTerms map[string][]string
+}
+
+// withSynonyms returns a sentence's terms and those the synonyms add to its
+// words, as a question holding them would be read ("recette" is also
+// "tests").
+func (st *buildState) withSynonyms(ix *Index, ws, terms []string) []string {
+	out := terms
+	for i := 0; i < len(ws); {
+		n, adds := ix.synonyms.match(ws, i)
+		for _, add := range adds {
+			if out2 := st.addTerms[add]; len(out2) > 0 {
+				if len(out) == len(terms) {
+					out = slices.Clone(terms) // terms is the body's too
+				}
+				out = append(out, out2...)
+			}
+		}
+		i += max(n, 1)
+	}
+	return out
+}
+
+// aboutTask is a role page's sentence, as terms, about a task.
+type aboutTask struct {
+	task  int
+	terms []string
 }
 
 // buildChunk is how many documents are analysed in parallel before being
@@ -244,23 +320,55 @@ type prepared struct {
 	names [][]string                // a role's names, analysed
 	terms [len(textFields)][]string // each field's terms
 	words [len(textFields)][]string // each field's words, for typos
+	about []aboutTask               // a role page's sentences about tasks
+	// denies holds a role page's denials ("pas l'animateur des rituels"),
+	// one list of terms per sentence.
+	denies [][]string
 }
 
 // prepare analyses the document number i of t (roles, then tasks). It
 // changes nothing in ix, so calls may run in parallel.
-func (ix *Index) prepare(t *team.Team, i int) prepared {
+func (ix *Index) prepare(t *team.Team, st *buildState, sc *aboutScratch, i int) prepared {
 	var p prepared
 	var d doc
 	if i < len(t.Roles) {
 		r := &t.Roles[i]
 		names := append([]string{r.Title, strings.ReplaceAll(r.ID, "-", " ")}, r.Aliases...)
+		if in := ix.initials(r.Title); in != "" {
+			names = append(names, in)
+		}
 		for _, n := range names {
 			if terms := ix.terms(n); len(terms) > 0 {
 				p.names = append(p.names, terms)
 			}
 		}
 		p.key, p.id = roleKey(r.ID), r.ID
-		d = doc{Kind: "role", Name: strings.Join(names, " ; "), Summary: r.Summary, Body: body(r)}
+		pt := readPage(r)
+		// Example questions count with the summary: a writer put them there
+		// to say what the role answers.
+		summary := r.Summary
+		if len(pt.faq) > 0 {
+			summary += " ; " + strings.Join(pt.faq, " ; ")
+		}
+		d = doc{Kind: "role", Name: strings.Join(names, " ; "), Summary: summary}
+		// The body is analysed once, its sentences apart: each sentence's
+		// terms also tell which tasks it speaks of.
+		wss, termss := ix.sentencesOf(pt.does)
+		for si := range termss {
+			p.words[bodyAt] = append(p.words[bodyAt], wss[si]...)
+			p.terms[bodyAt] = append(p.terms[bodyAt], termss[si]...)
+			withSyn := st.withSynonyms(ix, wss[si], termss[si])
+			for _, k := range st.keys.about(withSyn, sc) {
+				p.about = append(p.about, aboutTask{task: k, terms: withSyn})
+			}
+		}
+		for _, sen := range pt.denies {
+			// With the synonyms' words, as a question is read: "pas
+			// l'animateur" denies "qui anime ?".
+			if terms := st.withSynonyms(ix, words(sen), ix.terms(sen)); len(terms) > 0 {
+				p.denies = append(p.denies, terms)
+			}
+		}
 	} else {
 		k := &t.Tasks[i-len(t.Roles)]
 		var notes []string
@@ -272,9 +380,15 @@ func (ix *Index) prepare(t *team.Team, i int) prepared {
 	}
 	p.kind = d.Kind
 	// In the order of textFields.
-	for fi, text := range [...]string{d.Name, d.Summary, d.Body, d.Details, d.Notes} {
-		p.words[fi] = words(text)
-		p.terms[fi] = ix.terms(text)
+	for fi, text := range [...]string{d.Name, d.Summary, d.Body, d.Details, d.Notes, d.Context} {
+		if text != "" {
+			p.words[fi] = words(text)
+			p.terms[fi] = ix.terms(text)
+		}
+	}
+	if k := i - len(t.Roles); k >= 0 {
+		// Already analysed, and the words already learnt from the roles.
+		p.terms[contextAt] = st.context[k]
 	}
 	return p
 }
@@ -289,7 +403,8 @@ func (ix *Index) merge(p *prepared) doc {
 	out := doc{Kind: p.kind}
 	held := new([len(textFields)][]uint32)
 	ix.fields[p.key] = held
-	for fi, to := range [...]*string{&out.Name, &out.Summary, &out.Body, &out.Details, &out.Notes} {
+	ix.keys = append(ix.keys, p.key)
+	for fi, to := range [...]*string{&out.Name, &out.Summary, &out.Body, &out.Details, &out.Notes, &out.Context} {
 		ix.learnWords(p.words[fi])
 		terms := p.terms[fi]
 		*to = strings.Join(terms, " ")
@@ -319,6 +434,19 @@ func (ix *Index) merge(p *prepared) doc {
 				}
 			}
 		}
+	}
+	for _, sen := range p.denies {
+		ids := make([]uint32, 0, len(sen))
+		for _, t := range sen {
+			tid, ok := ix.termIDs[t]
+			if !ok {
+				tid = uint32(len(ix.termIDs))
+				ix.termIDs[t] = tid
+			}
+			ids = append(ids, tid)
+		}
+		slices.Sort(ids)
+		ix.denials[p.key] = append(ix.denials[p.key], slices.Compact(ids))
 	}
 	return out
 }
@@ -376,53 +504,13 @@ func words(text string) []string {
 	})
 }
 
-// correct replaces a word the pages never use by the nearest one they do
-// ("respnsable" → "responsable"), before stemming makes the typo worse. Words
-// the synonyms know are left alone: they are not typos.
-func (ix *Index) correct(w string) string {
-	n := utf8.RuneCountInString(w)
-	if n < 5 || ix.vocab[w] != nil || ix.synonyms.words[w] {
-		return w
-	}
-	if t := ix.terms(w); len(t) == 0 || ix.df[t[0]] > 0 {
-		return w
-	}
-	limit := 1
-	if n >= 8 {
-		limit = 2
-	}
-	best, bestD, bestN := w, limit+1, 0
-	lw, mask := ix.byFirst.sharing(w), letterMask(w)
-	for i, c := range lw.words {
-		if d := utf8.RuneCountInString(c) - n; d > limit || -d > limit || !lw.mayBeNear(i, mask, limit) {
-			continue
-		}
-		if d := distance(w, c); d <= limit && (d < bestD || (d == bestD && *ix.vocab[c] > bestN)) {
-			best, bestD, bestN = c, d, *ix.vocab[c]
+// appendNew appends the terms of add that to lacks: a task's context is a
+// set of terms (only which terms a field holds counts).
+func appendNew(to, add []string) []string {
+	for _, t := range add {
+		if !slices.Contains(to, t) {
+			to = append(to, t)
 		}
 	}
-	return best
-}
-
-// learn adds a text's words to the vocabulary typos are corrected against.
-func (ix *Index) learn(text string) { ix.learnWords(words(text)) }
-
-// learnWords adds words, as words makes them, to the vocabulary.
-func (ix *Index) learnWords(ws []string) {
-	for _, w := range ws {
-		if utf8.RuneCountInString(w) < 4 {
-			continue
-		}
-		// Counted through a pointer: assigning to a string key stores the
-		// key given, and w is a slice of the whole page's text, which the
-		// map would then keep alive (a third of the heap at 10,000 pages).
-		if c := ix.vocab[w]; c != nil {
-			*c++
-			continue
-		}
-		w = strings.Clone(w)
-		ix.vocab[w] = new(int)
-		*ix.vocab[w] = 1
-		ix.byFirst.add(w)
-	}
+	return to
 }

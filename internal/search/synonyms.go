@@ -12,6 +12,9 @@ import (
 //go:embed synonyms.txt
 var builtinSynonyms string
 
+//go:embed lexicon_fr.txt
+var builtinLexicon string
+
 // Synonyms maps the words people type to the words the pages use. Each rule
 // reads a phrase of folded, lower-case words and adds other phrases to the
 // question: "kpi => indicateurs", or "a, b, c" where each stands for all.
@@ -21,14 +24,20 @@ type Synonyms struct {
 	words map[string]bool     // every word of every phrase: none is a typo
 }
 
-// BuiltinSynonyms returns the list compiled into rolebot: the team's jargon
-// and English equivalents.
+// BuiltinSynonyms returns the lists compiled into rolebot: the team's jargon
+// and English equivalents (synonyms.txt), and the everyday lexicon of the
+// acts people ask about (lexicon_fr.txt).
 func BuiltinSynonyms() *Synonyms {
 	s, err := ParseSynonyms(strings.NewReader(builtinSynonyms), "synonyms.txt")
 	if err != nil {
-		// The list is compiled in and covered by tests: this is a build bug.
+		// The lists are compiled in and covered by tests: this is a build bug.
 		panic(err)
 	}
+	lex, err := ParseSynonyms(strings.NewReader(builtinLexicon), "lexicon_fr.txt")
+	if err != nil {
+		panic(err)
+	}
+	s.Merge(lex)
 	return s
 }
 
@@ -77,6 +86,7 @@ func (s *Synonyms) Merge(other *Synonyms) {
 		return
 	}
 	for from, tos := range other.adds {
+		s.phrase(from) // a phrase that adds nothing is still read as one
 		for _, t := range tos {
 			s.add(from, t)
 		}
@@ -104,11 +114,20 @@ func (s *Synonyms) phrase(p string) {
 	s.rules[first] = append(s.rules[first], p)
 }
 
-// phrases splits a comma-separated list into normalised phrases.
+// phrases splits a comma-separated list into normalised phrases. The
+// words a question's reading drops ("de", "en", "la": the structural
+// words) are dropped here too, so that "indicateurs de suivi" matches the
+// question's "indicateurs suivi"; a phrase of such words only is kept
+// whole.
 func phrases(list string) []string {
 	var out []string
 	for _, p := range strings.Split(list, ",") {
-		if w := words(p); len(w) > 0 {
+		w := words(p)
+		kept := slices.DeleteFunc(slices.Clone(w), func(x string) bool { return structural[x] || whoWords[x] || whichWords[x] })
+		if len(kept) > 0 {
+			w = kept
+		}
+		if len(w) > 0 {
 			out = append(out, strings.Join(w, " "))
 		}
 	}

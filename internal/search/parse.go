@@ -1,0 +1,218 @@
+package search
+
+import (
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// concept is one thing a question names: a word, or a phrase the synonyms
+// know, with every way the pages may say it.
+type concept struct {
+	words  []string
+	alts   [][]string // analysed terms: alts[0] as typed, then synonyms
+	weight float64
+	weak   bool // an ownership word: it says an owner is asked for, not what
+	known  bool // some page uses it in some form: then it is no typo
+	// corrected: a word of it was a typo, replaced by the nearest word of
+	// the pages ("ministre" may be "ministère", or a word the pages lack).
+	corrected bool
+}
+
+// parsed is a question reduced to what search needs.
+type parsed struct {
+	concepts []concept
+	who      bool // asks for a person: "qui", "who"
+	weak     bool // asks for an owner: "responsable de", "owns"
+	bare     bool // a noun phrase with no question word
+	unknown  int  // concepts no page uses in any form: "tarte tatin"
+}
+
+// typoDoubt is how much a word the pages lack, matched only as a typo,
+// counts as unknown: a typo or another word, one cannot tell.
+const typoDoubt = 0.6
+
+// unknownShare is the share of the question's weight in concepts no page
+// uses in any form; one that a candidate matched as a typo ("clickable" for
+// "cliquable", but also "demain" for "domaine") counts for typoDoubt of
+// its weight.
+func (p parsed) unknownShare(hits []hit) float64 {
+	var unknown, total float64
+	for ci, c := range p.concepts {
+		total += c.weight
+		if c.known {
+			continue
+		}
+		if slices.ContainsFunc(hits, func(h hit) bool { return ci < len(h.found) && h.found[ci] > 0 }) {
+			unknown += typoDoubt * c.weight
+		} else {
+			unknown += c.weight
+		}
+	}
+	if total == 0 {
+		return 0
+	}
+	return unknown / total
+}
+
+// parse turns a question's words into concepts.
+func (ix *Index) parse(ws []string) parsed {
+	var p parsed
+	p.bare = true
+	var kept []string
+	var isWeak, fixed []bool
+	for i, w := range ws {
+		wasFixed := false
+		if !structural[w] && !weak[w] && !whoWords[w] && !whichWords[w] {
+			c := ix.correct(w)
+			wasFixed = c != w
+			w = c
+		}
+		switch {
+		case whoWords[w], whichWords[w] && i+1 < len(ws) && personWords[ws[i+1]]:
+			p.who = true
+			p.bare = false
+		case weak[w]:
+			p.weak = true
+			p.bare = false
+			kept, isWeak, fixed = append(kept, w), append(isWeak, true), append(fixed, wasFixed)
+		case structural[w]:
+			if interrogative[w] {
+				p.bare = false
+			}
+		default:
+			kept, isWeak, fixed = append(kept, w), append(isWeak, false), append(fixed, wasFixed)
+		}
+	}
+	for i := 0; i < len(kept) && len(p.concepts) < maxConcepts; {
+		n, adds := ix.synonyms.match(kept, i)
+		if n == 0 {
+			n = 1
+		}
+		c := concept{words: kept[i : i+n], corrected: slices.Contains(fixed[i:i+n], true)}
+		if t := ix.terms(strings.Join(c.words, " ")); len(t) > 0 {
+			c.alts = append(c.alts, t)
+		}
+		for _, add := range adds {
+			if t := ix.terms(add); len(t) > 0 {
+				c.alts = append(c.alts, t)
+			}
+		}
+		if len(c.alts) > 0 {
+			c.known = ix.known(c)
+			// Weighed by its form as typed, unless only its synonyms are
+			// the pages' words ("conso" is "budget"): then by those.
+			typed := slices.ContainsFunc(c.alts[0], ix.termKnown)
+			for ai, alt := range c.alts {
+				for _, t := range alt {
+					if ai == 0 && (typed || !c.known) || ai > 0 && !typed && ix.termKnown(t) {
+						c.weight = max(c.weight, ix.idf(t))
+					}
+				}
+			}
+			if c.weight == 0 { // only synonyms analysed to terms
+				c.weight = ix.idf(c.alts[len(c.alts)-1][0])
+			}
+			c.weight *= 1 - ubiquityDiscount*ix.ubiquity(c)
+			// An ownership word, or a phrase the synonyms make one ("se
+			// tape" is "gérer"), says an owner is asked for, not what.
+			if n == 1 && isWeak[i] || slices.ContainsFunc(adds, func(a string) bool { return weak[a] }) {
+				c.weak = true
+				c.weight = weakWeight
+				p.weak = true
+			}
+			if !c.known {
+				p.unknown++
+			}
+			p.concepts = append(p.concepts, c)
+		}
+		i += n
+	}
+	return p
+}
+
+// ubiquity is the share of role pages that use a concept.
+func (ix *Index) ubiquity(c concept) float64 {
+	if len(ix.team.Roles) == 0 {
+		return 0
+	}
+	most := 0
+	for _, alt := range c.alts {
+		for _, t := range alt {
+			most = max(most, ix.roleDF[t])
+		}
+	}
+	return float64(most) / float64(len(ix.team.Roles))
+}
+
+// known says whether any page uses the concept in any of its forms.
+func (ix *Index) known(c concept) bool {
+	for _, alt := range c.alts {
+		if slices.ContainsFunc(alt, ix.termKnown) {
+			return true
+		}
+	}
+	return false
+}
+
+// termKnown says whether the pages use a term, or a longer form of it
+// ("budget" in "budgétaire"), as Index.expand finds them.
+func (ix *Index) termKnown(t string) bool {
+	if ix.df[t] > 0 {
+		return true
+	}
+	if utf8.RuneCountInString(t) < minPrefix {
+		return false
+	}
+	for _, m := range ix.termsByFirst.sharing(t).words {
+		if strings.HasPrefix(m, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// fuzziness is how many edits a term may be off: none for short words,
+// where one edit makes another word.
+func fuzziness(term string) int {
+	switch n := utf8.RuneCountInString(term); {
+	case n >= 8:
+		return 2
+	case n >= 5:
+		return 1
+	}
+	return 0
+}
+
+// distance is the optimal string alignment distance (Levenshtein with
+// transpositions): "desinger" is one edit from "designer".
+func distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) > 64 || len(rb) > 64 {
+		if a == b {
+			return 0
+		}
+		return 64
+	}
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(rb)]
+}
