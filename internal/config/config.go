@@ -52,6 +52,18 @@ type Config struct {
 	// http(s) URL ending with a slash.
 	ContentBaseURL string `env:"CONTENT_BASE_URL"`
 
+	// The content repository (see git.go); ContentGitURL empty means none.
+	ContentGitURL           string        `env:"CONTENT_GIT_URL"`
+	ContentGitBranch        string        `env:"CONTENT_GIT_BRANCH"`
+	ContentGitPath          string        `env:"CONTENT_GIT_PATH"`
+	ContentGitToken         Secret        `env:"CONTENT_GIT_TOKEN"`
+	ContentGitTokenFile     string        `env:"CONTENT_GIT_TOKEN_FILE"`
+	ContentGitInterval      time.Duration `env:"CONTENT_GIT_INTERVAL" envDefault:"1m"`
+	ContentGitWebhookSecret Secret        `env:"CONTENT_GIT_WEBHOOK_SECRET"`
+	// DataDir is where rolebot keeps what it fetched (the repository's
+	// copy), so that a restart with the remote down still has content.
+	DataDir string `env:"DATA_DIR" envDefault:"./data"`
+
 	// HTTPAddr is the host:port the health and metrics server listens on.
 	HTTPAddr string `env:"HTTP_ADDR" envDefault:":8080"`
 	// LogLevel is one of debug, info, warn, error (lower case).
@@ -171,6 +183,8 @@ func load(environ map[string]string, readFile func(string) ([]byte, error), with
 		}
 		return nil
 	})
+
+	errs = append(errs, c.checkGit(environ, readFile, failed)...)
 
 	if withTokens {
 		app, bot := appToken(), botToken()
@@ -322,6 +336,14 @@ func (c Config) LogValue() slog.Value {
 		slog.String("slack_api_url", c.APIURL),
 		slog.String("content_dir", c.ContentDir),
 		slog.String("content_base_url", c.ContentBaseURL),
+		slog.String("content_git_url", c.ContentGitURL),
+		slog.String("content_git_branch", c.ContentGitBranch),
+		slog.String("content_git_path", c.ContentGitPath),
+		slog.Bool("content_git_token_set", c.ContentGitToken != ""),
+		slog.String("content_git_token_file", c.ContentGitTokenFile),
+		slog.Duration("content_git_interval", c.ContentGitInterval),
+		slog.Bool("content_git_webhook_secret_set", c.ContentGitWebhookSecret != ""),
+		slog.String("data_dir", c.DataDir),
 		slog.String("http_addr", c.HTTPAddr),
 		slog.String("log_level", c.LogLevel),
 		slog.String("log_format", c.LogFormat),
