@@ -79,6 +79,9 @@ type Options struct {
 	Connected func() bool
 	// Logger receives the server's errors; nil discards them.
 	Logger *slog.Logger
+	// Webhook, if not nil, serves POST /webhook/git: the content
+	// repository's push webhook (see Webhook).
+	Webhook http.Handler
 }
 
 // Handler returns the handler of /healthz, /readyz and /metrics.
@@ -98,17 +101,22 @@ func Handler(o Options) http.Handler {
 			content = "absent"
 		} else if s := o.Content.Current(); s == nil || s.Index == nil {
 			content = "absent"
+		} else if s.Version != "" {
+			content = "ok (version " + s.Version + ")"
 		}
 		if o.Connected == nil || !o.Connected() {
 			socket = "déconnecté"
 		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
-		if content != "ok" || socket != "ok" {
+		if content == "absent" || socket != "ok" {
 			w.WriteHeader(http.StatusServiceUnavailable)
 		}
 		fmt.Fprintf(w, "contenu : %s\nslack : %s\n", content, socket)
 	})
+	if o.Webhook != nil {
+		mux.Handle("POST "+WebhookPath, o.Webhook)
+	}
 	mux.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{
 		ErrorLog:          slogPrinter{o.Logger},
 		ErrorHandling:     promhttp.ContinueOnError,
