@@ -58,20 +58,25 @@ Se règle par des variables d'environnement :`)
 	logger.Info("démarrage de rolebot", "version", version, "commit", commit, "config", cfg)
 
 	gc := knowledge.NewGC(env.getenv)
-	gc.Begin()
-	snap, code := loadSnapshot(ctx, env, cfg.ContentDir)
-	if snap == nil {
-		return code
+	// Answers read the store only: a reload swaps its snapshot. With a
+	// content repository it starts empty (/readyz: 503) until the first
+	// commit is served.
+	store := knowledge.NewStore(nil)
+	if cfg.ContentGitURL == "" {
+		gc.Begin()
+		snap, code := loadSnapshot(ctx, env, cfg.ContentDir)
+		if snap == nil {
+			return code
+		}
+		gc.End()
+		store.Swap(snap)
+		logger.Info("contenu indexé", "version", snap.Version, "dir", cfg.ContentDir)
 	}
-	gc.End()
-	// Answers read the store only: a reload swaps its snapshot.
-	store := knowledge.NewStore(snap)
 	defer func() {
 		if s := store.Current(); s != nil && s.Index != nil {
 			_ = s.Index.Close()
 		}
 	}()
-	logger.Info("contenu indexé", "version", snap.Version, "dir", cfg.ContentDir)
 
 	reg := httpapi.NewRegistry()
 	reg.MustRegister(httpapi.ContentVersion(store))
@@ -90,11 +95,23 @@ Se règle par des variables d'environnement :`)
 		Workers:         cfg.Workers,
 		ShutdownTimeout: cfg.ShutdownTimeout,
 	})
+	var git *gitContent
+	var webhook http.Handler
+	if cfg.ContentGitURL != "" {
+		if git, err = newGitContent(cfg, store, gc, logger, reg); err != nil {
+			logger.Error("rolebot serve : " + err.Error())
+			return 1
+		}
+		if cfg.ContentGitWebhookSecret != "" {
+			webhook = git.webhook(cfg.ContentGitWebhookSecret.Reveal())
+		}
+	}
 	srv, err := httpapi.Listen(cfg.HTTPAddr, httpapi.Handler(httpapi.Options{
 		Gatherer:  reg,
 		Content:   store,
 		Connected: bot.Connected,
 		Logger:    logger,
+		Webhook:   webhook,
 	}), logger)
 	if err != nil {
 		logger.Error("rolebot serve : " + err.Error())
@@ -126,6 +143,19 @@ Se règle par des variables d'environnement :`)
 				logger.Warn("surveillance du contenu impossible", "err", err)
 			}
 		}()
+	}
+
+	if git != nil {
+		logger.Info("dépôt de contenu suivi", "url", cfg.ContentGitURL, "branch", cfg.ContentGitBranch,
+			"path", cfg.ContentGitPath, "interval", cfg.ContentGitInterval, "webhook", webhook != nil)
+		if err := git.start(ctx); err != nil {
+			// Stopped before any content came: nothing was answered.
+			stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			_ = srv.Shutdown(stopCtx)
+			cancel()
+			logger.Info("rolebot arrêté avant le premier contenu")
+			return 0
+		}
 	}
 
 	runErr := bot.Run(ctx)

@@ -191,6 +191,27 @@ func (r *Repo) Cached() (Checkout, error) {
 	return Checkout{Commit: head.Hash().String(), Branch: branch, Dir: r.opts.Dir}, nil
 }
 
+// Peek returns the commit of the local copy in dir without touching it (a
+// serving rolebot may be updating it), or ErrNoCopy.
+func Peek(dir string) (Checkout, error) {
+	repo, err := git.PlainOpen(dir)
+	if errors.Is(err, git.ErrRepositoryNotExists) {
+		return Checkout{}, ErrNoCopy
+	}
+	if err != nil {
+		return Checkout{}, fmt.Errorf("copie locale %s : %w", dir, err)
+	}
+	head, err := repo.Head()
+	if err != nil {
+		return Checkout{}, ErrNoCopy
+	}
+	branch := ""
+	if cfg, err := repo.Config(); err == nil {
+		branch = cfg.Raw.Section("rolebot").Option("branch")
+	}
+	return Checkout{Commit: head.Hash().String(), Branch: branch, Dir: dir}, nil
+}
+
 // open opens the local copy, creating it on the first run.
 func (r *Repo) open() (*git.Repository, error) {
 	repo, err := git.PlainOpen(r.opts.Dir)
