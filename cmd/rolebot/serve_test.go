@@ -50,7 +50,7 @@ func serveEnv(srv *slacktest.Server) map[string]string {
 }
 
 // httpAddr finds the address serve logged it listens on.
-func httpAddr(t *testing.T, logs *lockedBuffer) string {
+func httpAddr(t testing.TB, logs *lockedBuffer) string {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {
