@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -43,7 +44,16 @@ type Options struct {
 	// Token, if set, is sent as the password of HTTPS basic auth, as GitHub,
 	// GitLab and Gitea expect an access token. It is never logged.
 	Token string
+	// MaxPacks is how many pack files the copy may gather before it is
+	// made again by a fresh clone; 0 means DefaultMaxPacks.
+	MaxPacks int
 }
+
+// DefaultMaxPacks bounds the pack files of the copy. Every fetch adds one
+// and go-git never repacks, so lookups would slow down and the objects of
+// old commits would pile up; a fresh clone of the one commit served starts
+// over (10,000 pages: a few seconds, in the background).
+const DefaultMaxPacks = 64
 
 // Checkout is one commit checked out in the local copy.
 type Checkout struct {
@@ -157,13 +167,67 @@ func (r *Repo) Fetch(ctx context.Context) (Checkout, error) {
 	if err := r.resetTo(repo, ref.Hash(), branch); err != nil {
 		return Checkout{}, err
 	}
+	if r.packs() > r.maxPacks() {
+		// A failed compaction leaves the copy as it is: the next fetch
+		// tries again.
+		_ = r.compact(ctx)
+	}
 	return Checkout{Commit: ref.Hash().String(), Branch: branch, Dir: r.opts.Dir}, nil
+}
+
+func (r *Repo) maxPacks() int {
+	if r.opts.MaxPacks > 0 {
+		return r.opts.MaxPacks
+	}
+	return DefaultMaxPacks
+}
+
+// packs counts the pack files of the copy.
+func (r *Repo) packs() int {
+	m, _ := filepath.Glob(filepath.Join(r.opts.Dir, ".git", "objects", "pack", "*.pack"))
+	return len(m)
+}
+
+// compact replaces the copy with a fresh clone of the same branch, made
+// aside and swapped in by renames, so that a failure leaves the old copy.
+func (r *Repo) compact(ctx context.Context) error {
+	fresh := &Repo{opts: r.opts, auth: r.auth}
+	fresh.opts.Dir = r.opts.Dir + ".new"
+	fresh.opts.MaxPacks = math.MaxInt
+	if err := os.RemoveAll(fresh.opts.Dir); err != nil {
+		return err
+	}
+	if _, err := fresh.Fetch(ctx); err != nil {
+		_ = os.RemoveAll(fresh.opts.Dir)
+		return err
+	}
+	old := r.opts.Dir + ".old"
+	if err := os.RemoveAll(old); err != nil {
+		return err
+	}
+	if err := os.Rename(r.opts.Dir, old); err != nil {
+		return err
+	}
+	if err := os.Rename(fresh.opts.Dir, r.opts.Dir); err != nil {
+		_ = os.Rename(old, r.opts.Dir)
+		return err
+	}
+	return os.RemoveAll(old)
+}
+
+// recover puts back the copy a compaction stopped between its two renames
+// left aside.
+func (r *Repo) recover() {
+	if _, err := os.Stat(r.opts.Dir); os.IsNotExist(err) {
+		_ = os.Rename(r.opts.Dir+".old", r.opts.Dir)
+	}
 }
 
 // Cached returns the commit the local copy holds from an earlier run, with
 // its working tree reset to it again: a run stopped in the middle of a reset
 // may have left it half written. It returns ErrNoCopy when there is none.
 func (r *Repo) Cached() (Checkout, error) {
+	r.recover()
 	repo, err := git.PlainOpen(r.opts.Dir)
 	if errors.Is(err, git.ErrRepositoryNotExists) {
 		return Checkout{}, ErrNoCopy
@@ -214,6 +278,7 @@ func Peek(dir string) (Checkout, error) {
 
 // open opens the local copy, creating it on the first run.
 func (r *Repo) open() (*git.Repository, error) {
+	r.recover()
 	repo, err := git.PlainOpen(r.opts.Dir)
 	if errors.Is(err, git.ErrRepositoryNotExists) {
 		if err := os.MkdirAll(r.opts.Dir, 0o755); err != nil {

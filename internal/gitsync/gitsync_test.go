@@ -338,3 +338,38 @@ func TestSyncerRun(t *testing.T) {
 		t.Fatalf("applied %v, want %v", rec.applied, want)
 	}
 }
+
+func TestFetchCompactsTheCopy(t *testing.T) {
+	remote := gitsynctest.New(t, "main")
+	remote.Commit("first", map[string]string{"README.md": "# v0\n", "old.md": "# Old\n"})
+	dir := gitsync.DirFor(t.TempDir())
+	repo := newRepo(t, gitsync.Options{URL: remote.URL, Branch: "main", Dir: dir, MaxPacks: 2})
+	ctx := context.Background()
+	packs := func() int {
+		m, _ := filepath.Glob(filepath.Join(dir, ".git", "objects", "pack", "*.pack"))
+		return len(m)
+	}
+	for i := 1; i <= 5; i++ {
+		want := remote.Commit("edit", map[string]string{"README.md": strings.Repeat("# v\n", i), "old.md": ""})
+		c, err := repo.Fetch(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Commit != want || readFile(t, dir, "README.md") != strings.Repeat("# v\n", i) {
+			t.Fatalf("fetch %d: %+v", i, c)
+		}
+		if n := packs(); n > 2 {
+			t.Fatalf("fetch %d: %d packs, want at most 2", i, n)
+		}
+	}
+	if _, err := os.Stat(dir + ".new"); !os.IsNotExist(err) {
+		t.Fatalf("the fresh clone's folder is left: %v", err)
+	}
+	// A compaction stopped between its renames: the copy is put back.
+	if err := os.Rename(dir, dir+".old"); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := newRepo(t, gitsync.Options{URL: remote.URL + "-gone", Branch: "main", Dir: dir}).Cached(); err != nil || c.Commit == "" {
+		t.Fatalf("copy not recovered: %+v, %v", c, err)
+	}
+}
