@@ -4,7 +4,9 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
 
+	"github.com/rolebot/rolebot/internal/config"
 	"github.com/rolebot/rolebot/internal/gitbook"
 	"github.com/rolebot/rolebot/internal/knowledge"
 	"github.com/rolebot/rolebot/internal/store"
@@ -15,13 +17,18 @@ func runCheck(ctx context.Context, env *environment, args []string) int {
 	fl := flag.NewFlagSet("check", flag.ContinueOnError)
 	fl.SetOutput(env.stderr)
 	dir := fl.String("content", env.getenv("CONTENT_DIR"), "dossier de pages à vérifier (par défaut : le contenu intégré)")
+	gitURL := fl.String("git", "", "dépôt git à vérifier (https:// ou file://), au lieu d'un dossier ; jeton : CONTENT_GIT_TOKEN ou CONTENT_GIT_TOKEN_FILE")
+	branch := fl.String("branch", "", "avec --git : branche à vérifier (par défaut : la branche par défaut du dépôt)")
+	sub := fl.String("path", "", "avec --git : dossier de l'équipe, relatif à la racine GitBook (par défaut : cette racine)")
 	dbURL := fl.String("database", "", "adresse d'une base d'équipes (sqlite:///chemin/rolebot.db ou postgres://…) : liste aussi ses entrées dont le rôle a quitté le contenu")
 	notes := fl.Bool("notes", false, "affiche aussi les remarques d'édition, que rolebot écarte de ses réponses")
 	fl.Usage = func() {
 		fmt.Fprintln(env.stderr, `Usage : rolebot check [--notes] [--content DOSSIER] [--database URL]
-Vérifie un dossier de pages GitBook : page d'équipe, matrice, pages de rôles.
-Affiche « fichier:ligne: error|warning: … » puis un résumé ; code de sortie 0
-si le dossier est utilisable (avertissements seulement), 1 sinon. Les
+        rolebot check --git URL [--branch BRANCHE] [--path DOSSIER] [--notes]
+Vérifie un dossier de pages GitBook, ou le dernier commit d'une branche d'un
+dépôt tel que Git Sync de GitBook l'écrit : page d'équipe, matrice, pages de
+rôles. Affiche « fichier:ligne: error|warning: … » puis un résumé ; code de
+sortie 0 si le contenu est utilisable (avertissements seulement), 1 sinon. Les
 remarques (« note: ») signalent des restes d'édition qu'aucune réponse ne
 montre, comme une marque de brouillon hors des parties lues de la page
 d'équipe : le résumé les compte, --notes les affiche.
@@ -36,6 +43,13 @@ code de sortie.`)
 		}
 		return 2
 	}
+	if *gitURL != "" {
+		return checkGit(ctx, env, *gitURL, *branch, *sub, *notes)
+	}
+	if *branch != "" || *sub != "" {
+		fmt.Fprintln(env.stderr, "rolebot check : --branch et --path vont avec --git")
+		return 2
+	}
 	if fl.NArg() == 1 && *dir == env.getenv("CONTENT_DIR") {
 		*dir = fl.Arg(0) // "rolebot check DIR" reads as users expect
 	}
@@ -45,26 +59,32 @@ code de sortie.`)
 		return 1
 	}
 	model, rep, _ := gitbook.Load(ctx, fsys)
-	for _, d := range rep.Diagnostics {
-		if d.Severity != gitbook.Note || *notes {
-			fmt.Fprintln(env.stdout, d.String())
-		}
-	}
-	summary := rep.Summary()
-	if rep.Notes() > 0 && !*notes {
-		summary += " (--notes les affiche)"
-	}
-	fmt.Fprintln(env.stdout, summary)
-	code := 0
-	if !rep.OK() {
-		code = 1
-	}
+	code := printReport(env, rep, "", *notes)
 	if *dbURL != "" && model != nil {
 		if c := checkRoster(ctx, env, model, *dbURL); c != 0 {
 			code = c
 		}
 	}
 	return code
+}
+
+// printReport prints the diagnostics (notes only when asked) and the summary,
+// followed by what, and returns check's exit code.
+func printReport(env *environment, rep *gitbook.Report, what string, notes bool) int {
+	for _, d := range rep.Diagnostics {
+		if d.Severity != gitbook.Note || notes {
+			fmt.Fprintln(env.stdout, d.String())
+		}
+	}
+	summary := rep.Summary() + what
+	if rep.Notes() > 0 && !notes {
+		summary += " (--notes les affiche)"
+	}
+	fmt.Fprintln(env.stdout, summary)
+	if !rep.OK() {
+		return 1
+	}
+	return 0
 }
 
 // checkRoster lists the team entries of the database at dbURL whose role id is no longer in
@@ -94,4 +114,26 @@ func checkRoster(ctx context.Context, env *environment, model *team.Team, dbURL 
 		fmt.Fprintf(env.stdout, "Équipes (%s) : %d entrées dont le rôle a quitté le contenu.\n", st.URL(), len(orphans))
 	}
 	return 0
+}
+
+// checkGit fetches the branch into a temporary copy, removed afterwards, and
+// checks it as serve would load it.
+func checkGit(ctx context.Context, env *environment, url, branch, sub string, notes bool) int {
+	tok, ve := config.GitToken(config.Environ(env.getenv), os.ReadFile)
+	if ve != nil {
+		fmt.Fprintf(env.stderr, "rolebot check : %v\n", ve)
+		return 1
+	}
+	tmp, err := os.MkdirTemp("", "rolebot-check-")
+	if err != nil {
+		fmt.Fprintf(env.stderr, "rolebot check : %v\n", err)
+		return 1
+	}
+	defer os.RemoveAll(tmp)
+	c, rep, err := checkRepository(ctx, url, branch, sub, tok.Reveal(), tmp)
+	if rep == nil {
+		fmt.Fprintf(env.stderr, "rolebot check : %v\n", err)
+		return 1
+	}
+	return printReport(env, rep, fmt.Sprintf(" (commit %s, branche %s)", c.Short(), c.Branch), notes)
 }

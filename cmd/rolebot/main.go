@@ -86,8 +86,11 @@ func usage(w io.Writer) {
 }
 
 func runVersion(_ context.Context, env *environment, args []string) int {
+	if len(args) == 1 && args[0] == "--content" {
+		return contentVersion(env)
+	}
 	if len(args) > 0 {
-		fmt.Fprintln(env.stdout, "Usage : rolebot version\nAffiche la version et le commit de ce binaire.")
+		fmt.Fprintln(env.stdout, "Usage : rolebot version [--content]\nAffiche la version et le commit de ce binaire ; avec --content, la version du contenu\n(le commit de la copie locale du dépôt CONTENT_GIT_URL, ou une empreinte de CONTENT_DIR).")
 		return 0
 	}
 	fmt.Fprintf(env.stdout, "rolebot %s (%s)\n", version, commit)

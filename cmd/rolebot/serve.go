@@ -67,20 +67,25 @@ Se règle par des variables d'environnement :`)
 	logger.Info("démarrage de rolebot", "version", version, "commit", commit, "config", cfg)
 
 	gc := knowledge.NewGC(env.getenv)
-	gc.Begin()
-	snap, code := loadSnapshot(ctx, env, cfg.ContentDir)
-	if snap == nil {
-		return code
+	// Answers read the store only: a reload swaps its snapshot. With a
+	// content repository it starts empty (/readyz: 503) until the first
+	// commit is served.
+	store := knowledge.NewStore(nil)
+	if cfg.ContentGitURL == "" {
+		gc.Begin()
+		snap, code := loadSnapshot(ctx, env, cfg.ContentDir)
+		if snap == nil {
+			return code
+		}
+		gc.End()
+		store.Swap(snap)
+		logger.Info("contenu indexé", "version", snap.Version, "dir", cfg.ContentDir)
 	}
-	gc.End()
-	// Answers read the store only: a reload swaps its snapshot.
-	store := knowledge.NewStore(snap)
 	defer func() {
 		if s := store.Current(); s != nil && s.Index != nil {
 			_ = s.Index.Close()
 		}
 	}()
-	logger.Info("contenu indexé", "version", snap.Version, "dir", cfg.ContentDir)
 
 	reg := httpapi.NewRegistry()
 	reg.MustRegister(httpapi.ContentVersion(store))
@@ -93,12 +98,24 @@ Se règle par des variables d'environnement :`)
 	// awaited (503 with the reason) while the database is retried.
 	var bot atomic.Pointer[slackbot.Bot]
 	dbHealth := &teamstore.Health{}
+	var git *gitContent
+	var webhook http.Handler
+	if cfg.ContentGitURL != "" {
+		if git, err = newGitContent(cfg, store, gc, logger, reg); err != nil {
+			logger.Error("rolebot serve : " + err.Error())
+			return 1
+		}
+		if cfg.ContentGitWebhookSecret != "" {
+			webhook = git.webhook(cfg.ContentGitWebhookSecret.Reveal())
+		}
+	}
 	srv, err := httpapi.Listen(cfg.HTTPAddr, httpapi.Handler(httpapi.Options{
 		Gatherer:  reg,
 		Content:   store,
 		Connected: func() bool { b := bot.Load(); return b != nil && b.Connected() },
 		Database:  dbHealth.Err,
 		Logger:    logger,
+		Webhook:   webhook,
 	}), logger)
 	if err != nil {
 		logger.Error("rolebot serve : " + err.Error())
@@ -110,6 +127,17 @@ Se règle par des variables d'environnement :`)
 		defer cancel()
 		if err := srv.Shutdown(shutdownCtx); err != nil {
 			logger.Warn(err.Error())
+		}
+	}
+
+	if git != nil {
+		logger.Info("dépôt de contenu suivi", "url", cfg.ContentGitURL, "branch", cfg.ContentGitBranch,
+			"path", cfg.ContentGitPath, "interval", cfg.ContentGitInterval, "webhook", webhook != nil)
+		if err := git.start(ctx); err != nil {
+			// Stopped before any content came: nothing was answered.
+			stopHTTP()
+			logger.Info("rolebot arrêté avant le premier contenu")
+			return 0
 		}
 	}
 

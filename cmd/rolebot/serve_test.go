@@ -39,7 +39,7 @@ func getenvOf(m map[string]string) func(string) string {
 
 // serveEnv is the environment of a serve against srv, its SQLite database in a temporary
 // folder.
-func serveEnv(t *testing.T, srv *slacktest.Server) map[string]string {
+func serveEnv(t testing.TB, srv *slacktest.Server) map[string]string {
 	return map[string]string{
 		"DATA_DIR":         t.TempDir(),
 		"SLACK_APP_TOKEN":  srv.Config().AppToken,
@@ -52,7 +52,7 @@ func serveEnv(t *testing.T, srv *slacktest.Server) map[string]string {
 }
 
 // httpAddr finds the address serve logged it listens on.
-func httpAddr(t *testing.T, logs *lockedBuffer) string {
+func httpAddr(t testing.TB, logs *lockedBuffer) string {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
 	for time.Now().Before(deadline) {

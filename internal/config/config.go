@@ -52,6 +52,15 @@ type Config struct {
 	// http(s) URL ending with a slash.
 	ContentBaseURL string `env:"CONTENT_BASE_URL"`
 
+	// The content repository (see git.go); ContentGitURL empty means none.
+	ContentGitURL           string        `env:"CONTENT_GIT_URL"`
+	ContentGitBranch        string        `env:"CONTENT_GIT_BRANCH"`
+	ContentGitPath          string        `env:"CONTENT_GIT_PATH"`
+	ContentGitToken         Secret        `env:"CONTENT_GIT_TOKEN"`
+	ContentGitTokenFile     string        `env:"CONTENT_GIT_TOKEN_FILE"`
+	ContentGitInterval      time.Duration `env:"CONTENT_GIT_INTERVAL" envDefault:"1m"`
+	ContentGitWebhookSecret Secret        `env:"CONTENT_GIT_WEBHOOK_SECRET"`
+
 	// HTTPAddr is the host:port the health and metrics server listens on.
 	HTTPAddr string `env:"HTTP_ADDR" envDefault:":8080"`
 	// LogLevel is one of debug, info, warn, error (lower case).
@@ -71,7 +80,9 @@ type Config struct {
 	DatabaseURL Secret `env:"DATABASE_URL"`
 	// DatabaseURLFile is the file DatabaseURL was read from, if it came from one.
 	DatabaseURLFile string `env:"DATABASE_URL_FILE"`
-	// DataDir is the folder of the default SQLite database (created if missing).
+	// DataDir is the folder of the default SQLite database (created if missing)
+	// and of the content repository's copy, so that a restart with the remote
+	// down still has content.
 	DataDir string `env:"DATA_DIR" envDefault:"./data"`
 	// AdminUserIDs are the Slack user ids allowed to edit every channel's team.
 	AdminUserIDs []string `env:"ADMIN_USER_IDS" envSeparator:","`
@@ -214,6 +225,7 @@ func load(environ map[string]string, readFile func(string) ([]byte, error), with
 	} else {
 		c.DatabaseURL, c.DatabaseURLFile = "", ""
 	}
+	errs = append(errs, c.checkGit(environ, readFile, failed)...)
 
 	if withTokens {
 		app, bot := appToken(), botToken()
@@ -365,6 +377,14 @@ func (c Config) LogValue() slog.Value {
 		slog.String("slack_api_url", c.APIURL),
 		slog.String("content_dir", c.ContentDir),
 		slog.String("content_base_url", c.ContentBaseURL),
+		slog.String("content_git_url", c.ContentGitURL),
+		slog.String("content_git_branch", c.ContentGitBranch),
+		slog.String("content_git_path", c.ContentGitPath),
+		slog.Bool("content_git_token_set", c.ContentGitToken != ""),
+		slog.String("content_git_token_file", c.ContentGitTokenFile),
+		slog.Duration("content_git_interval", c.ContentGitInterval),
+		slog.Bool("content_git_webhook_secret_set", c.ContentGitWebhookSecret != ""),
+		slog.String("data_dir", c.DataDir),
 		slog.String("http_addr", c.HTTPAddr),
 		slog.String("log_level", c.LogLevel),
 		slog.String("log_format", c.LogFormat),

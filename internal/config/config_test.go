@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"maps"
 	"reflect"
@@ -92,7 +93,9 @@ func TestLoadDefaults(t *testing.T) {
 		Command:         "/role",
 		Workers:         8,
 		ShutdownTimeout: 10 * time.Second,
-		DataDir:         "./data",
+
+		ContentGitInterval: time.Minute,
+		DataDir:            "./data",
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("Load = %+v\nwant %+v", c, want)
@@ -618,5 +621,62 @@ func TestEnviron(t *testing.T) {
 	c, err := Load(Environ(func(k string) string { return withTokens("WORKERS=3")[k] }), noFiles(t))
 	if err != nil || c.Workers != 3 {
 		t.Errorf("Load(Environ(…)) = %+v, %v", c, err)
+	}
+}
+
+func TestLoadGit(t *testing.T) {
+	const gitTok = "glpat-0123456789abcdef"
+	readFile := files{"/run/git-token": gitTok + "\n", "/run/empty": "\n"}.read
+	tests := []struct {
+		name    string
+		env     []string
+		check   func(c Config) bool
+		wantErr string
+	}{
+		{"no repository", nil, func(c Config) bool {
+			return c.ContentGitURL == "" && c.ContentGitInterval == time.Minute && c.DataDir == "./data"
+		}, ""},
+		{"repository with token file", []string{"CONTENT_GIT_URL= https://git.example.org/guide.git ", "CONTENT_GIT_BRANCH=prod",
+			"CONTENT_GIT_PATH=/equipes/produit/", "CONTENT_GIT_TOKEN_FILE=/run/git-token", "CONTENT_GIT_INTERVAL=30s", "DATA_DIR=/data"},
+			func(c Config) bool {
+				return c.ContentGitURL == "https://git.example.org/guide.git" && c.ContentGitBranch == "prod" &&
+					c.ContentGitPath == "equipes/produit" && c.ContentGitToken.Reveal() == gitTok &&
+					c.ContentGitInterval == 30*time.Second && c.DataDir == "/data"
+			}, ""},
+		{"token in the variable", []string{"CONTENT_GIT_URL=file:///srv/guide.git", "CONTENT_GIT_TOKEN=" + gitTok},
+			func(c Config) bool { return c.ContentGitToken.Reveal() == gitTok }, ""},
+		{"ssh url", []string{"CONTENT_GIT_URL=git@github.com:equipe/guide.git"}, nil, "CONTENT_GIT_URL invalide"},
+		{"with CONTENT_DIR", []string{"CONTENT_GIT_URL=file:///srv/guide.git", "CONTENT_DIR=/content"}, nil, "CONTENT_DIR sont tous deux définis"},
+		{"both tokens", []string{"CONTENT_GIT_URL=file:///g", "CONTENT_GIT_TOKEN=" + gitTok, "CONTENT_GIT_TOKEN_FILE=/run/git-token"}, nil, "tous deux définis"},
+		{"empty token file", []string{"CONTENT_GIT_URL=file:///g", "CONTENT_GIT_TOKEN_FILE=/run/empty"}, nil, "fichier vide"},
+		{"missing token file", []string{"CONTENT_GIT_URL=file:///g", "CONTENT_GIT_TOKEN_FILE=/run/none"}, nil, "CONTENT_GIT_TOKEN_FILE illisible"},
+		{"interval too short", []string{"CONTENT_GIT_URL=file:///g", "CONTENT_GIT_INTERVAL=10ms"}, nil, "CONTENT_GIT_INTERVAL invalide"},
+		{"interval unreadable", []string{"CONTENT_GIT_URL=file:///g", "CONTENT_GIT_INTERVAL=souvent"}, nil, "CONTENT_GIT_INTERVAL invalide"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := Load(withTokens(tt.env...), readFile)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("error %v, want %q", err, tt.wantErr)
+				}
+				checkOneLine(t, err, gitTok)
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tt.check(c) {
+				t.Fatalf("config %+v", c)
+			}
+			if logged := fmt.Sprint(c.LogValue()); strings.Contains(logged, gitTok) {
+				t.Fatalf("the log shows the git token: %s", logged)
+			}
+		})
+	}
+	// healthcheck reads no secret file.
+	c, err := LoadContentOnly(withTokens("CONTENT_GIT_URL=file:///g", "CONTENT_GIT_TOKEN_FILE=/run/none"))
+	if err != nil || c.ContentGitToken != "" {
+		t.Fatalf("LoadContentOnly: %+v, %v", c, err)
 	}
 }

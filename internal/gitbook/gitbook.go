@@ -15,6 +15,7 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -188,7 +189,14 @@ func (d *diags) sorted() []Diagnostic {
 //
 // It returns the context's error if ctx is cancelled while reading.
 func Load(ctx context.Context, fsys fs.FS) (*team.Team, *Report, error) {
-	l := &loader{ctx: ctx, fsys: fsys}
+	return LoadWith(ctx, fsys, Options{})
+}
+
+// LoadWith is Load with the team page, table of contents and diagnostics'
+// prefix of opts, as a GitBook space in a repository needs (see
+// Space.Folder).
+func LoadWith(ctx context.Context, fsys fs.FS, opts Options) (*team.Team, *Report, error) {
+	l := &loader{ctx: ctx, fsys: fsys, opts: opts}
 	var t *team.Team
 	var err error
 	if fsys == nil {
@@ -197,6 +205,11 @@ func Load(ctx context.Context, fsys fs.FS) (*team.Team, *Report, error) {
 		t, err = l.load()
 	}
 	rep := &Report{Diagnostics: l.diags.sorted(), Files: l.files}
+	if opts.Prefix != "" {
+		for i := range rep.Diagnostics {
+			rep.Diagnostics[i].File = path.Join(opts.Prefix, rep.Diagnostics[i].File)
+		}
+	}
 	if t != nil {
 		rep.Roles = len(t.Roles)
 		rep.Tasks = len(t.Tasks)

@@ -34,6 +34,10 @@ type loader struct {
 	// missing are the cards whose page does not exist, so that a matrix
 	// column naming one of them can say why it names no role.
 	missing []missingPage
+	opts    Options
+	summary *Summary // the table of contents followed; nil if none
+	// summaryTitles maps the pages of summary to their titles there.
+	summaryTitles map[string]string
 }
 
 // missingPage is a card whose page is not in the folder.
@@ -63,7 +67,7 @@ func (l *loader) load() (*team.Team, error) {
 	var reads []pageRead
 	for _, p := range paths {
 		l.files++
-		isTeam := strings.EqualFold(p, "README.md")
+		isTeam := strings.EqualFold(p, l.teamPage())
 		var rs *roleState
 		if isTeam {
 			teamSeen = true
@@ -100,7 +104,7 @@ func (l *loader) load() (*team.Team, error) {
 	}
 
 	if !teamSeen && l.readable {
-		l.diags.errorf("README.md", 0, "page d'équipe introuvable : le dossier doit avoir un README.md à sa racine, avec les cartes des rôles et la matrice de responsabilités")
+		l.diags.errorf(l.teamPage(), 0, "page d'équipe introuvable : le dossier doit avoir un %s à sa racine, avec les cartes des rôles et la matrice de responsabilités", l.teamPage())
 	}
 
 	ordered := l.applyCards(tp, byPath, pageOrder)
@@ -235,6 +239,10 @@ func (l *loader) walk() ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	l.readSummary()
+	if l.summary != nil && l.summary.File != "" {
+		pages = slices.DeleteFunc(pages, func(p string) bool { return p == l.summary.File })
+	}
 	slices.SortFunc(pages, func(a, b string) int {
 		if c := cmp.Compare(strings.Count(a, "/"), strings.Count(b, "/")); c != 0 {
 			return c
@@ -274,7 +282,8 @@ func pageID(p string) string {
 
 // applyCards marks roles core or expert from the card tables and reports
 // cards that lead nowhere. It returns the roles in the team page's order,
-// then the pages no card opens, in path order.
+// then the pages no card opens, in the table of contents' order and then in
+// path order.
 func (l *loader) applyCards(tp *teamPage, byPath map[string]*roleState, pages []*roleState) []*roleState {
 	var ordered []*roleState
 	seen := map[*roleState]bool{}
@@ -326,11 +335,8 @@ func (l *loader) applyCards(tp *teamPage, byPath map[string]*roleState, pages []
 			}
 		}
 	}
-	for _, rs := range pages {
-		if !seen[rs] {
-			ordered = append(ordered, rs)
-		}
-	}
+	rest := slices.DeleteFunc(slices.Clone(pages), func(rs *roleState) bool { return seen[rs] })
+	ordered = append(ordered, l.summaryOrder(rest)...)
 	// Titles first: label checks compare with them.
 	for _, rs := range ordered {
 		if rs.title != "" {
@@ -339,8 +345,9 @@ func (l *loader) applyCards(tp *teamPage, byPath map[string]*roleState, pages []
 		if !rs.broken && rs.words > 0 {
 			l.diags.warnf(rs.src.path, 1, "la page n'a pas de titre « # … » : le rôle prend le nom de sa carte ou de son fichier")
 		}
+		rs.title = l.summaryTitle(rs.src.path)
 		for _, c := range rs.cards {
-			if c.label != "" && !c.labelHidden {
+			if rs.title == "" && c.label != "" && !c.labelHidden {
 				rs.title = c.label
 				break
 			}

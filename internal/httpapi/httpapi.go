@@ -85,6 +85,9 @@ type Options struct {
 	Database func() error
 	// Logger receives the server's errors; nil discards them.
 	Logger *slog.Logger
+	// Webhook, if not nil, serves POST /webhook/git: the content
+	// repository's push webhook (see Webhook).
+	Webhook http.Handler
 }
 
 // Handler returns the handler of /healthz, /readyz and /metrics.
@@ -104,6 +107,8 @@ func Handler(o Options) http.Handler {
 			content = "absent"
 		} else if s := o.Content.Current(); s == nil || s.Index == nil {
 			content = "absent"
+		} else if s.Version != "" {
+			content = "ok (version " + s.Version + ")"
 		}
 		if o.Connected == nil || !o.Connected() {
 			socket = "déconnecté"
@@ -116,7 +121,7 @@ func Handler(o Options) http.Handler {
 		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
-		if content != "ok" || socket != "ok" || database != "ok" {
+		if content == "absent" || socket != "ok" || database != "ok" {
 			w.WriteHeader(http.StatusServiceUnavailable)
 		}
 		fmt.Fprintf(w, "contenu : %s\nslack : %s\n", content, socket)
@@ -124,6 +129,9 @@ func Handler(o Options) http.Handler {
 			fmt.Fprintf(w, "base de données : %s\n", database)
 		}
 	})
+	if o.Webhook != nil {
+		mux.Handle("POST "+WebhookPath, o.Webhook)
+	}
 	mux.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{
 		ErrorLog:          slogPrinter{o.Logger},
 		ErrorHandling:     promhttp.ContinueOnError,

@@ -45,10 +45,27 @@ func Open(dir string) (fs.FS, error) {
 	return os.DirFS(dir), nil
 }
 
+// Content is one version of the content to load: a folder, how GitBook
+// lays it out, and its version when its source has one (a commit id).
+type Content struct {
+	FS      fs.FS
+	Options gitbook.Options
+	// Version names the content in logs, metrics and cards; empty means a
+	// hash of its files.
+	Version string
+}
+
 // Load reads, checks and indexes a content folder. It fails when the folder
 // has errors; the report lists them all.
 func Load(ctx context.Context, fsys fs.FS) (*Snapshot, error) {
-	t, rep, err := gitbook.Load(ctx, fsys)
+	return LoadContent(ctx, Content{FS: fsys})
+}
+
+// LoadContent is Load for a folder laid out by c.Options, versioned
+// c.Version.
+func LoadContent(ctx context.Context, c Content) (*Snapshot, error) {
+	fsys := c.FS
+	t, rep, err := gitbook.LoadWith(ctx, fsys, c.Options)
 	if err != nil {
 		return &Snapshot{Report: rep}, err
 	}
@@ -67,7 +84,11 @@ func Load(ctx context.Context, fsys fs.FS) (*Snapshot, error) {
 	if err != nil {
 		return &Snapshot{Report: rep}, fmt.Errorf("indexation : %w", err)
 	}
-	return &Snapshot{Index: ix, Report: rep, Version: version(fsys)}, nil
+	v := c.Version
+	if v == "" {
+		v = version(fsys)
+	}
+	return &Snapshot{Index: ix, Report: rep, Version: v}, nil
 }
 
 // version hashes the folder's files, so that logs and metrics say which

@@ -71,22 +71,39 @@ func NewReloader(dir string, store *Store, gc *GC, logger *slog.Logger, onResult
 func (r *Reloader) Reload(ctx context.Context) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	return r.reload(ctx, func() (Content, error) {
+		fsys, err := Open(r.dir)
+		return Content{FS: fsys}, err
+	}, "rechargement de "+r.dir)
+}
 
+// ReloadContent is Reload for content from elsewhere than the folder, such
+// as a commit of the content repository: open gives it (an error from open
+// refuses it as a content error does). Failures are logged with attrs (the
+// commit id) beside every error diagnostic.
+func (r *Reloader) ReloadContent(ctx context.Context, open func() (Content, error), attrs ...any) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.reload(ctx, open, "chargement du contenu", attrs...)
+}
+
+// reload loads what open gives and swaps it in; r.mu is held.
+func (r *Reloader) reload(ctx context.Context, open func() (Content, error), what string, attrs ...any) error {
 	r.gc.Begin()
-	fsys, err := Open(r.dir)
+	c, err := open()
 	var snap *Snapshot
 	if err == nil {
-		snap, err = Load(ctx, fsys)
+		snap, err = LoadContent(ctx, c)
 	}
 	if err != nil {
 		r.gc.End()
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			// Shutting down is not a content error: nothing to report.
-			return fmt.Errorf("rechargement de %s : %w", r.dir, ctxErr)
+			return fmt.Errorf("%s : %w", what, ctxErr)
 		}
-		r.logFailure(snap, err)
+		r.logFailure(snap, err, attrs)
 		r.onResult(false, "")
-		return fmt.Errorf("rechargement de %s : %w", r.dir, err)
+		return fmt.Errorf("%s : %w", what, err)
 	}
 
 	cur := r.store.Current()
@@ -100,8 +117,8 @@ func (r *Reloader) Reload(ctx context.Context) error {
 		return nil
 	}
 	old := r.store.Swap(snap)
-	r.logger.Info("contenu rechargé", "version", snap.Version,
-		"roles", snap.Report.Roles, "tasks", snap.Report.Tasks, "warnings", snap.Report.Warnings())
+	r.logger.Info("contenu rechargé", append([]any{"version", snap.Version,
+		"roles", snap.Report.Roles, "tasks", snap.Report.Tasks, "warnings", snap.Report.Warnings()}, attrs...)...)
 	r.onResult(true, snap.Version)
 	if old == nil || old.Index == nil {
 		r.gc.End()
@@ -124,7 +141,7 @@ func (r *Reloader) Reload(ctx context.Context) error {
 // logFailure logs why a reload failed: each error diagnostic on its own line,
 // at file:line so that the writer can find it, or the error itself when it
 // is not about the pages (synonyms file, unreadable folder).
-func (r *Reloader) logFailure(snap *Snapshot, err error) {
+func (r *Reloader) logFailure(snap *Snapshot, err error, attrs []any) {
 	logged := false
 	if snap != nil && snap.Report != nil {
 		for _, d := range snap.Report.Diagnostics {
@@ -132,12 +149,12 @@ func (r *Reloader) logFailure(snap *Snapshot, err error) {
 				continue
 			}
 			r.logger.Error("contenu invalide, version précédente conservée",
-				"at", position(d), "message", d.Message)
+				append([]any{"at", position(d), "message", d.Message}, attrs...)...)
 			logged = true
 		}
 	}
 	if !logged {
-		r.logger.Error("rechargement impossible, version précédente conservée", "error", err)
+		r.logger.Error("rechargement impossible, version précédente conservée", append([]any{"error", err}, attrs...)...)
 	}
 }
 

@@ -32,6 +32,10 @@ type CardOptions struct {
 	BaseURL string
 	// Command is the slash command, such as "/role", for help examples.
 	Command string
+	// ContentVersion, if set, is shown at the foot of the card (the
+	// content repository's commit, or a hash of the folder), so that a
+	// reader can tell which edit an answer comes from.
+	ContentVersion string
 	// Shareable marks a private preview: it gets the button "Partager dans
 	// le canal".
 	Shareable bool
@@ -144,6 +148,7 @@ func Card(a answer.Answer, o CardOptions) Message {
 	// The text shares the message's size budget with the blocks.
 	c := newComposer(slotCount, maxBlocks, maxMessageJSON-jsonLen(text)-len(`{"text":,"blocks":}`))
 	fill(c, a, o)
+	versionFooter(c, o.ContentVersion)
 	return Message{Text: text, Blocks: c.result()}
 }
 

@@ -973,3 +973,25 @@ func TestComposerAccountsExactly(t *testing.T) {
 		}
 	}
 }
+
+func TestCardContentVersion(t *testing.T) {
+	a := answer.Answer{Intent: answer.IntentHelp}
+	find := func(m Message) string {
+		for _, b := range m.Blocks {
+			if cb, ok := b.(*slack.ContextBlock); ok && cb.BlockID == blockVersion {
+				for _, e := range cb.ContextElements.Elements {
+					if txt, ok := e.(*slack.TextBlockObject); ok {
+						return txt.Text
+					}
+				}
+			}
+		}
+		return ""
+	}
+	if got := find(Card(a, CardOptions{Command: "/role", ContentVersion: "3f2a9c1b7d4e"})); got != "Contenu : version 3f2a9c1b7d4e" {
+		t.Fatalf("footer %q", got)
+	}
+	if got := find(Card(a, CardOptions{Command: "/role"})); got != "" {
+		t.Fatalf("footer without a version: %q", got)
+	}
+}

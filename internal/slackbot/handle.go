@@ -113,7 +113,8 @@ func (b *Bot) card(a answer.Answer, shareable bool, sharedBy string, people *rep
 	if shareable {
 		_, shareable = reply.RefOf(a)
 	}
-	return reply.Card(a, reply.CardOptions{BaseURL: b.baseURL, Command: b.command, Shareable: shareable, SharedBy: sharedBy, People: people})
+	return reply.Card(a, reply.CardOptions{BaseURL: b.baseURL, Command: b.command, Shareable: shareable, SharedBy: sharedBy, People: people,
+		ContentVersion: b.store.Current().Version})
 }
 
 // answerSlash answers the slash command privately through its response_url:
