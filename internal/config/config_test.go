@@ -93,6 +93,8 @@ func TestLoadDefaults(t *testing.T) {
 		Workers:         8,
 		ShutdownTimeout: 10 * time.Second,
 		DataDir:         "./data",
+		// 90 days.
+		FeedbackRetention: LongDuration(90 * 24 * time.Hour),
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("Load = %+v\nwant %+v", c, want)
