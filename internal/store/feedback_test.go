@@ -262,3 +262,27 @@ func TestPurgeFeedback(t *testing.T) {
 		}
 	})
 }
+
+func TestRecordAnswers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		s := open(t, url)
+		if _, _, err := s.RecordAnswer(ctx, shown("k1", "déjà là", "none")); err != nil {
+			t.Fatal(err)
+		}
+		batch := []Shown{shown("k1", "doublon", "none"), shown("k2", "q2", "role:designer"), shown("", "q3", "help")}
+		n, err := s.RecordAnswers(ctx, batch)
+		if err != nil || n != 2 {
+			t.Fatalf("RecordAnswers = %d, %v; want 2", n, err)
+		}
+		// One bad answer refuses the batch.
+		bad := []Shown{shown("k4", "q4", "none"), shown("k5", "q5", "page:x")}
+		if _, err := s.RecordAnswers(ctx, bad); !errors.Is(err, ErrInvalid) {
+			t.Fatalf("bad batch: err = %v", err)
+		}
+		got, err := s.AnswersSince(ctx, time.Time{})
+		if err != nil || len(got) != 3 || got[0].Question != "déjà là" {
+			t.Fatalf("AnswersSince = %+v, %v", got, err)
+		}
+	})
+}
