@@ -29,7 +29,7 @@ func Text(w io.Writer, r Report) error {
 
 	section(b, "Questions sans réponse", len(r.Unanswered), func(i int) {
 		g := r.Unanswered[i]
-		fmt.Fprintf(b, "- %d × « %s »", g.Count, g.Samples[0])
+		fmt.Fprintf(b, "- %d × « %s »", g.Count, oneLine(g.Samples[0]))
 		if len(g.Samples) > 1 {
 			fmt.Fprintf(b, " (aussi : « %s »)", strings.Join(g.Samples[1:], " », « "))
 		}
@@ -65,10 +65,10 @@ func Text(w io.Writer, r Report) error {
 		e := r.EmptyRoles[i]
 		fmt.Fprintf(b, "- %s :", e.Channel)
 		if len(e.Core) > 0 {
-			fmt.Fprintf(b, " %s", strings.Join(e.Core, ", "))
+			fmt.Fprintf(b, " %s", titles(e.Core))
 		}
 		if len(e.Experts) > 0 {
-			fmt.Fprintf(b, " ; soutiens experts : %s", strings.Join(e.Experts, ", "))
+			fmt.Fprintf(b, " ; soutiens experts : %s", titles(e.Experts))
 		}
 		b.WriteByte('\n')
 	})
@@ -97,6 +97,15 @@ func section(b *strings.Builder, title string, n int, item func(i int)) {
 	if n > textItems {
 		fmt.Fprintf(b, "- … et %d de plus (--format csv ou json pour tout voir)\n", n-textItems)
 	}
+}
+
+// titles joins the roles' titles.
+func titles(ns []Named) string {
+	out := make([]string, len(ns))
+	for i, n := range ns {
+		out[i] = n.Title
+	}
+	return strings.Join(out, ", ")
 }
 
 // refLabel names an answer: its title, or its reference when the content lacks it.
@@ -145,11 +154,11 @@ func CSV(w io.Writer, r Report) error {
 		add("unowned_task", c.Ref, strconv.Itoa(c.Count), c.Title, c.Sample, c.Page)
 	}
 	for _, e := range r.EmptyRoles {
-		for _, id := range e.Core {
-			add("empty_role", "role:"+id, "0", e.Channel, "core", "")
+		for _, n := range e.Core {
+			add("empty_role", "role:"+n.ID, "0", e.Channel, "core", n.Page)
 		}
-		for _, id := range e.Experts {
-			add("empty_role", "role:"+id, "0", e.Channel, "expert", "")
+		for _, n := range e.Experts {
+			add("empty_role", "role:"+n.ID, "0", e.Channel, "expert", n.Page)
 		}
 	}
 	for _, o := range r.Orphans {

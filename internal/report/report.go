@@ -48,6 +48,8 @@ type Input struct {
 type Report struct {
 	Since time.Time `json:"since"`
 	Until time.Time `json:"until"`
+	// TeamPage is the team page's file (the matrix), where a missing task would be added.
+	TeamPage string `json:"team_page,omitempty"`
 	Totals
 	// Unanswered are the questions nothing answered, alike ones grouped, most asked first.
 	Unanswered []Group `json:"unanswered"`
@@ -118,9 +120,16 @@ type Cited struct {
 
 // EmptyRoles are the roles nobody holds in a channel that has a team.
 type EmptyRoles struct {
-	Channel string   `json:"channel"`
-	Core    []string `json:"core"`    // core roles' ids
-	Experts []string `json:"experts"` // expert supports' ids
+	Channel string  `json:"channel"`
+	Core    []Named `json:"core"`    // core roles
+	Experts []Named `json:"experts"` // expert supports
+}
+
+// Named is a role of the content: its id, title and page.
+type Named struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Page  string `json:"page"`
 }
 
 // Page is a content page and how many answers cited it.
@@ -136,6 +145,9 @@ func Build(in Input, analyze Analyzer) Report {
 		analyze = FoldWords
 	}
 	r := Report{Since: in.Since, Until: in.Until}
+	if in.Team != nil {
+		r.TeamPage = in.Team.Source
+	}
 	askers := map[string]bool{}
 	var missed []store.Shown
 	for _, a := range in.Answers {
@@ -458,10 +470,11 @@ func emptyRoles(teams map[string]store.Team, tm *team.Team) []EmptyRoles {
 			if len(t[r.ID]) > 0 {
 				continue
 			}
-			if r.Expert {
-				e.Experts = append(e.Experts, r.ID)
+			n := Named{ID: r.ID, Title: r.Title, Page: r.Source}
+			if r.Expert && !r.Core {
+				e.Experts = append(e.Experts, n)
 			} else {
-				e.Core = append(e.Core, r.ID)
+				e.Core = append(e.Core, n)
 			}
 		}
 		if len(e.Core)+len(e.Experts) > 0 {

@@ -180,7 +180,7 @@ func TestReportSections(t *testing.T) {
 		t.Errorf("unanswered = %+v", r.Unanswered)
 	}
 	// C1 has a team without most roles; C3 has an empty team: no team, not listed.
-	if len(r.EmptyRoles) != 1 || r.EmptyRoles[0].Channel != "C1" || slices.Contains(r.EmptyRoles[0].Core, "designer") || len(r.EmptyRoles[0].Core) == 0 {
+	if len(r.EmptyRoles) != 1 || r.EmptyRoles[0].Channel != "C1" || slices.ContainsFunc(r.EmptyRoles[0].Core, func(n report.Named) bool { return n.ID == "designer" }) || len(r.EmptyRoles[0].Core) == 0 {
 		t.Errorf("empty roles = %+v", r.EmptyRoles)
 	}
 	if len(r.Orphans) != 1 {
