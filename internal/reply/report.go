@@ -104,9 +104,9 @@ func reportText(r report.Report) string {
 }
 
 func reportTotalsMrkdwn(r report.Report) string {
-	return fmt.Sprintf("*%s* de %s, dont *%d sans réponse* (%s).\nAvis : %d utile, *%d pas utile*, %s.",
+	return fmt.Sprintf("*%s* de %s, dont *%d sans réponse* (%s) et %d retrouvées par une suggestion.\nAvis : %d utile, *%d pas utile*, %s.",
 		plural(r.Questions, "question", "questions"), plural(r.Askers, "personne", "personnes"), r.Missed,
-		plural(r.GroupCount, "sujet", "sujets"), r.Useful, r.NotUseful, plural(r.Comments, "commentaire", "commentaires"))
+		plural(r.GroupCount, "sujet", "sujets"), r.Rescued, r.Useful, r.NotUseful, plural(r.Comments, "commentaire", "commentaires"))
 }
 
 // quote is a question or comment from a person, on one line, escaped and shortened.

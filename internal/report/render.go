@@ -23,8 +23,8 @@ const dateLayout = "02/01/2006"
 func Text(w io.Writer, r Report) error {
 	b := &strings.Builder{}
 	fmt.Fprintf(b, "Rapport des manques du contenu, du %s au %s\n\n", r.Since.Format(dateLayout), r.Until.Format(dateLayout))
-	fmt.Fprintf(b, "%s de %s, %d sans réponse (%s).\n", plural(r.Questions, "question", "questions"),
-		plural(r.Askers, "personne", "personnes"), r.Missed, plural(r.GroupCount, "sujet", "sujets"))
+	fmt.Fprintf(b, "%s de %s, %d sans réponse (%s), %d retrouvées par une suggestion.\n", plural(r.Questions, "question", "questions"),
+		plural(r.Askers, "personne", "personnes"), r.Missed, plural(r.GroupCount, "sujet", "sujets"), r.Rescued)
 	fmt.Fprintf(b, "Avis : %d utile, %d pas utile, %s.\n", r.Useful, r.NotUseful, plural(r.Comments, "commentaire", "commentaires"))
 
 	section(b, "Questions sans réponse", len(r.Unanswered), func(i int) {

@@ -51,7 +51,8 @@ type Report struct {
 	// TeamPage is the team page's file (the matrix), where a missing task would be added.
 	TeamPage string `json:"team_page,omitempty"`
 	Totals
-	// Unanswered are the questions nothing answered, alike ones grouped, most asked first.
+	// Unanswered are the questions nothing answered (a "pas trouvé" whose suggestions nobody
+	// followed), alike ones grouped, most asked first.
 	Unanswered []Group `json:"unanswered"`
 	// MissingTasks are the unanswered groups that ask who does something: tasks the matrix lacks.
 	MissingTasks []Group `json:"missing_tasks"`
@@ -69,9 +70,11 @@ type Report struct {
 
 // Totals are the report's headline figures.
 type Totals struct {
-	Questions  int `json:"questions"`
-	Answered   int `json:"answered"`
-	Missed     int `json:"missed"`
+	Questions int `json:"questions"`
+	Answered  int `json:"answered"`
+	Missed    int `json:"missed"`
+	// Rescued are the "pas trouvé" whose asker then followed a suggestion; counted in Answered.
+	Rescued    int `json:"rescued"`
 	Askers     int `json:"askers"`
 	Useful     int `json:"useful"`
 	NotUseful  int `json:"not_useful"`
@@ -153,7 +156,11 @@ func Build(in Input, analyze Analyzer) Report {
 	for _, a := range in.Answers {
 		r.Questions++
 		askers[a.User] = true
-		if a.Ref == "none" {
+		switch {
+		case a.Ref != "none":
+		case a.Followed != "":
+			r.Rescued++ // found through a suggestion: answered, though not at first
+		default:
 			missed = append(missed, a)
 		}
 	}

@@ -149,6 +149,8 @@ func TestReportSections(t *testing.T) {
 		{Key: "k2", Question: "designer", Ref: "role:designer", Intent: "role", Channel: "C1", User: "UBOB", At: at},
 		{Key: "k3", Question: "que fait le designer ?", Ref: "role:designer", Intent: "role", Channel: "C2", User: "UBOB", At: at},
 		{Key: "k4", Question: "qui gère la cantine ?", Ref: "none", Intent: "none", Candidates: []string{"role:designer"}, Channel: "C1", User: "UANN", At: at},
+		// Not found, but the asker followed a suggestion: answered after all.
+		{Key: "k5", Question: "qui fait les maquettes ?", Ref: "none", Intent: "none", Candidates: []string{"role:designer"}, Followed: "role:designer", Channel: "C1", User: "UANN", At: at},
 	}
 	fb := []store.Feedback{
 		{Key: "k1", User: "UANN", Useful: false, Comment: "ce n'est pas la vision, c'est la recette", At: at, Question: "qui fait la recette ?", Ref: "task:incarner-la-vision"},
@@ -160,7 +162,7 @@ func TestReportSections(t *testing.T) {
 	orphans := []store.Row{{Channel: "C1", Role: "ancien-role", User: "UOLD"}}
 	r := report.Build(report.Input{Since: at, Until: at.Add(time.Hour), Answers: answers, Feedback: fb, Team: tm, Teams: teams, Orphans: orphans}, ix.Normalize)
 
-	if r.Useful != 1 || r.NotUseful != 3 || r.Comments != 1 || r.Askers != 2 {
+	if r.Useful != 1 || r.NotUseful != 3 || r.Comments != 1 || r.Askers != 2 || r.Missed != 1 || r.Rescued != 1 || r.Answered != 4 {
 		t.Errorf("totals = %+v", r.Totals)
 	}
 	if len(r.Disliked) != 3 || r.Disliked[0].Ref != "role:designer" && r.Disliked[0].Ref != "role:parti" && r.Disliked[0].Ref != "task:incarner-la-vision" {

@@ -70,6 +70,9 @@ type Shown struct {
 	Channel    string // Slack conversation id (C…, G…, D…)
 	User       string // Slack user id of who asked
 	At         time.Time
+	// Followed is the candidate the asker then clicked ("" : none), set by RecordFollow: a
+	// "pas trouvé" whose suggestion was followed was found after all.
+	Followed string
 }
 
 // Feedback is one person's opinion of one answer.
@@ -183,6 +186,29 @@ func checkShown(sh Shown) error {
 		}
 	}
 	return nil
+}
+
+// RecordFollow notes that the asker of the answer key clicked the candidate ref, the first time
+// only (false afterwards). An answer the store does not know gives ErrUnknownAnswer.
+func (s *Store) RecordFollow(ctx context.Context, key, ref string) (bool, error) {
+	switch {
+	case !ValidAnswerKey(key):
+		return false, s.wrap("suggestion suivie", fmt.Errorf("clé de réponse %q : %w", shorten(key), ErrInvalid))
+	case ref == "none" || !ValidAnswerRef(ref):
+		return false, s.wrap("suggestion suivie", fmt.Errorf("référence de réponse %q : %w", shorten(ref), ErrInvalid))
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE answers_shown SET followed = $2 WHERE answer_key = $1 AND followed = ''`, key, ref)
+	if err != nil {
+		return false, s.wrap("suggestion suivie", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, s.wrap("suggestion suivie", err)
+	}
+	if n == 1 {
+		return true, nil
+	}
+	return false, s.wrap("suggestion suivie", s.answerExists(ctx, key))
 }
 
 // RecordFeedback keeps one person's opinion of an answer, once: a second opinion of the same
@@ -308,7 +334,7 @@ func (s *Store) PurgeFeedback(ctx context.Context, retention time.Duration) (ans
 // AnswersSince returns the answers recorded at or after since, oldest first.
 func (s *Store) AnswersSince(ctx context.Context, since time.Time) ([]Shown, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT answer_key, question, answer_ref, intent, candidates,
-		channel, user_id, at_us FROM answers_shown WHERE at_us >= $1 ORDER BY at_us, id`, micros(since))
+		channel, user_id, at_us, followed FROM answers_shown WHERE at_us >= $1 ORDER BY at_us, id`, micros(since))
 	if err != nil {
 		return nil, s.wrap("lecture des réponses", err)
 	}
@@ -318,7 +344,7 @@ func (s *Store) AnswersSince(ctx context.Context, since time.Time) ([]Shown, err
 		var sh Shown
 		var cands string
 		var at int64
-		if err := rows.Scan(&sh.Key, &sh.Question, &sh.Ref, &sh.Intent, &cands, &sh.Channel, &sh.User, &at); err != nil {
+		if err := rows.Scan(&sh.Key, &sh.Question, &sh.Ref, &sh.Intent, &cands, &sh.Channel, &sh.User, &at, &sh.Followed); err != nil {
 			return nil, s.wrap("lecture des réponses", err)
 		}
 		if cands != "" {

@@ -286,3 +286,31 @@ func TestRecordAnswers(t *testing.T) {
 		}
 	})
 }
+
+func TestRecordFollow(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		s := open(t, url)
+		sh := shown("k1", "qui fait la cantine ?", "none")
+		sh.Candidates = []string{"role:designer", "task:recette"}
+		if _, _, err := s.RecordAnswer(ctx, sh); err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := s.RecordFollow(ctx, "k1", "task:recette"); err != nil || !ok {
+			t.Fatalf("RecordFollow = %v, %v", ok, err)
+		}
+		if ok, err := s.RecordFollow(ctx, "k1", "role:designer"); err != nil || ok {
+			t.Fatalf("second RecordFollow = %v, %v; want false", ok, err)
+		}
+		if _, err := s.RecordFollow(ctx, "k-forged", "role:designer"); !errors.Is(err, ErrUnknownAnswer) {
+			t.Fatalf("unknown answer: err = %v", err)
+		}
+		if _, err := s.RecordFollow(ctx, "k1", "none"); !errors.Is(err, ErrInvalid) {
+			t.Fatalf("ref none: err = %v", err)
+		}
+		got, err := s.AnswersSince(ctx, time.Time{})
+		if err != nil || len(got) != 1 || got[0].Followed != "task:recette" {
+			t.Fatalf("AnswersSince = %+v, %v", got, err)
+		}
+	})
+}

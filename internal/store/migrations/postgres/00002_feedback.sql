@@ -12,7 +12,9 @@ CREATE TABLE answers_shown (
     candidates TEXT   NOT NULL,
     channel    TEXT   NOT NULL,
     user_id    TEXT   NOT NULL,
-    at_us      BIGINT NOT NULL
+    at_us      BIGINT NOT NULL,
+    -- the suggestion the asker clicked after a "pas trouvé" ('' : none), see Store.RecordFollow
+    followed   TEXT   NOT NULL DEFAULT ''
 );
 CREATE INDEX answers_shown_at ON answers_shown (at_us);
 
