@@ -74,3 +74,22 @@ func TestReportMessage(t *testing.T) {
 		t.Errorf("no base URL: %s", js)
 	}
 }
+
+func TestReportHomeBlocks(t *testing.T) {
+	for _, n := range []int{0, 3, 500} {
+		blocks := ReportHomeBlocks(sampleReport(n), CardOptions{BaseURL: "https://equipe.gitbook.io/produit/"})
+		js, err := json.Marshal(blocks)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(blocks) > homeReportBlocks || len(js) > homeReportJSON || len(blocks) < 3 {
+			t.Fatalf("%d items: %d blocks, %d bytes", n, len(blocks), len(js))
+		}
+		if strings.Contains(string(js), "<!channel>") || strings.Contains(string(js), `\u003c!channel\u003e`) {
+			t.Fatalf("unescaped markup: %s", js)
+		}
+		if n == 500 && !strings.Contains(string(js), "… et 495 autres (rolebot report)") {
+			t.Errorf("the cut is not said: %s", js)
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // Sizes of the text rendering: the whole report is there, but each list is cut after this many
@@ -31,7 +32,7 @@ func Text(w io.Writer, r Report) error {
 		g := r.Unanswered[i]
 		fmt.Fprintf(b, "- %d × « %s »", g.Count, oneLine(g.Samples[0]))
 		if len(g.Samples) > 1 {
-			fmt.Fprintf(b, " (aussi : « %s »)", strings.Join(g.Samples[1:], " », « "))
+			fmt.Fprintf(b, " (aussi : « %s »)", oneLine(strings.Join(g.Samples[1:], " », « ")))
 		}
 		if len(g.Candidates) > 0 {
 			fmt.Fprintf(b, " ; proposé : %s", strings.Join(g.Candidates, ", "))
@@ -40,7 +41,7 @@ func Text(w io.Writer, r Report) error {
 	})
 	section(b, "Tâches demandées absentes de la matrice", len(r.MissingTasks), func(i int) {
 		g := r.MissingTasks[i]
-		fmt.Fprintf(b, "- %d × « %s »\n", g.Count, g.Samples[0])
+		fmt.Fprintf(b, "- %d × « %s »\n", g.Count, oneLine(g.Samples[0]))
 	})
 	section(b, "Réponses jugées pas utiles", len(r.Disliked), func(i int) {
 		d := r.Disliked[i]
@@ -50,7 +51,7 @@ func Text(w io.Writer, r Report) error {
 		}
 		b.WriteByte('\n')
 		for _, o := range d.Opinions[:min(len(d.Opinions), textOpinions)] {
-			fmt.Fprintf(b, "    « %s »", o.Question)
+			fmt.Fprintf(b, "    « %s »", oneLine(o.Question))
 			if o.Comment != "" {
 				fmt.Fprintf(b, " : %s", oneLine(o.Comment))
 			}
@@ -59,7 +60,7 @@ func Text(w io.Writer, r Report) error {
 	})
 	section(b, "Tâches sans responsable demandées", len(r.UnownedTasks), func(i int) {
 		c := r.UnownedTasks[i]
-		fmt.Fprintf(b, "- %s : %d × (« %s »)\n", c.Title, c.Count, c.Sample)
+		fmt.Fprintf(b, "- %s : %d × (« %s »)\n", c.Title, c.Count, oneLine(c.Sample))
 	})
 	section(b, "Rôles sans personne dans les canaux qui ont une équipe", len(r.EmptyRoles), func(i int) {
 		e := r.EmptyRoles[i]
@@ -127,7 +128,17 @@ func plural(n int, one, many string) string {
 	return strconv.Itoa(n) + " " + many
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// oneLine is a person's text on one line, without control characters (an escape sequence in a
+// question must not reach the terminal).
+func oneLine(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
+}
 
 // csvHeader is the CSV rendering's columns: one line per item of every section.
 var csvHeader = []string{"section", "ref", "count", "text", "detail", "page"}

@@ -267,3 +267,15 @@ func TestEvalWritesDevFormat(t *testing.T) {
 		t.Errorf("eval line = %s", b.String())
 	}
 }
+
+// TestTextStripsControls: a question with a terminal escape sequence is printed without it.
+func TestTextStripsControls(t *testing.T) {
+	r := report.Build(report.Input{Answers: []store.Shown{{Question: "qui \x1b[31mgère\x1b[0m\nla cantine ?", Ref: "none", User: "U1", Channel: "C1"}}}, nil)
+	var b bytes.Buffer
+	if err := report.Text(&b, r); err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsRune(b.String(), 0x1b) || !strings.Contains(b.String(), "« qui [31mgère [0m la cantine ? »") {
+		t.Errorf("text = %q", b.String())
+	}
+}
