@@ -7,6 +7,7 @@ package report
 
 import (
 	"cmp"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -193,6 +194,14 @@ func FoldWords(question string) ([]string, bool) {
 	return slices.Compact(ws), asks
 }
 
+// mentionPattern matches a Slack user mention, such as the bot's own at the start of a question.
+var mentionPattern = regexp.MustCompile(`<@[UW][A-Z0-9]+>`)
+
+// wordingOf is a question as the report shows it: mentions removed, spaces folded.
+func wordingOf(q string) string {
+	return strings.Join(strings.Fields(mentionPattern.ReplaceAllString(q, " ")), " ")
+}
+
 // wording is one distinct question text and how often it was asked.
 type wording struct {
 	text  string
@@ -282,10 +291,11 @@ func group(missed []store.Shown, analyze Analyzer) []Group {
 }
 
 func (p *pending) add(a store.Shown, owner bool) {
-	w := p.wordings[a.Question]
+	text := wordingOf(a.Question)
+	w := p.wordings[text]
 	if w == nil {
-		w = &wording{text: a.Question}
-		p.wordings[a.Question] = w
+		w = &wording{text: text}
+		p.wordings[text] = w
 	}
 	w.count++
 	for _, c := range a.Candidates {
@@ -399,7 +409,7 @@ func disliked(fbs []store.Feedback, tm *team.Team, t *Totals) []Disliked {
 			byRef[f.Ref] = d
 		}
 		d.Count++
-		d.Opinions = append(d.Opinions, Opinion{Question: f.Question, Comment: f.Comment, At: f.At})
+		d.Opinions = append(d.Opinions, Opinion{Question: wordingOf(f.Question), Comment: f.Comment, At: f.At})
 	}
 	out := make([]Disliked, 0, len(byRef))
 	for _, d := range byRef {
@@ -448,7 +458,7 @@ func unownedTasks(answers []store.Shown, tm *team.Team) []Cited {
 		}
 		c := byRef[a.Ref]
 		if c == nil {
-			c = &Cited{Ref: a.Ref, Title: t.FullTitle(), Page: t.Source, Sample: a.Question}
+			c = &Cited{Ref: a.Ref, Title: t.FullTitle(), Page: t.Source, Sample: wordingOf(a.Question)}
 			byRef[a.Ref] = c
 		}
 		c.Count++
