@@ -45,6 +45,8 @@ func commands() []command {
 		{"ask", "répond à une question dans le terminal", runAsk},
 		{"check", "vérifie un dossier de pages (erreurs et avertissements)", runCheck},
 		{"roster", "équipes des canaux : import et export CSV, historique des changements", runRoster},
+		{"report", "rapport des manques du contenu : questions sans réponse, avis « pas utile »…", runReport},
+		{"feedback", "questions et avis enregistrés : purge", runFeedback},
 		{"healthcheck", "vérifie qu'un rolebot local répond sur /healthz (pour les conteneurs)", runHealthcheck},
 		{"version", "affiche la version", runVersion},
 		{"help", "affiche cette aide", nil},

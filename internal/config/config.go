@@ -86,6 +86,12 @@ type Config struct {
 	DataDir string `env:"DATA_DIR" envDefault:"./data"`
 	// AdminUserIDs are the Slack user ids allowed to edit every channel's team.
 	AdminUserIDs []string `env:"ADMIN_USER_IDS" envSeparator:","`
+
+	// FeedbackRetention is how long answers shown and feedback are kept (questions are personal
+	// data); older rows are purged. Days ("90d") or a Go duration; > 0.
+	FeedbackRetention LongDuration `env:"FEEDBACK_RETENTION" envDefault:"90d"`
+	// ReportChannel is the channel id where the weekly content-gap report is posted; empty: none.
+	ReportChannel string `env:"REPORT_CHANNEL"`
 }
 
 // Load reads the whole configuration, Slack tokens included, as the serve
@@ -218,6 +224,7 @@ func load(environ map[string]string, readFile func(string) ([]byte, error), with
 		c.AdminUserIDs, ve = checkUserIDs("ADMIN_USER_IDS", c.AdminUserIDs)
 		return ve
 	})
+	errs = append(errs, checkFeedback(&c, failed)...)
 	if readFile != nil {
 		if ve := resolveDatabase(&c, environ, readFile); ve != nil {
 			errs = append(errs, ve)
@@ -302,6 +309,8 @@ func parseErrors(err error, environ map[string]string) []error {
 			want = "nombre entier attendu"
 		case reflect.TypeFor[time.Duration]():
 			want = "durée attendue, exemples : 10s, 1m30s"
+		case reflect.TypeFor[LongDuration]():
+			want = "durée attendue, exemples : 90d, 720h"
 		}
 		out = append(out, &VarError{Var: name, Msg: fmt.Sprintf("invalide : %q (%s)", environ[name], want), Err: e})
 	}
@@ -395,6 +404,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("database_url_file", c.DatabaseURLFile),
 		slog.String("data_dir", c.DataDir),
 		slog.Int("admin_user_ids", len(c.AdminUserIDs)),
+		slog.Duration("feedback_retention", c.FeedbackRetention.Duration()),
+		slog.String("report_channel", c.ReportChannel),
 	)
 }
 

@@ -96,6 +96,8 @@ func TestLoadDefaults(t *testing.T) {
 
 		ContentGitInterval: time.Minute,
 		DataDir:            "./data",
+		// 90 days.
+		FeedbackRetention: LongDuration(90 * 24 * time.Hour),
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("Load = %+v\nwant %+v", c, want)

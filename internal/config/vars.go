@@ -68,6 +68,10 @@ func Vars() []Var {
 			Doc: "Dossier des données de rolebot, créé s'il manque : la base SQLite par défaut (rolebot.db) et la copie locale du dépôt de contenu."},
 		{Name: "ADMIN_USER_IDS", Example: "U012AB3CD,U045EF6GH",
 			Doc: "Identifiants Slack (séparés par des virgules) autorisés à modifier l'équipe de tout canal."},
+		{Name: "FEEDBACK_RETENTION", Default: "90d", Example: "30d",
+			Doc: "Durée de conservation des questions posées et des avis (données personnelles), en jours (90d) ou en durée Go (720h) ; au-delà, ils sont effacés."},
+		{Name: "REPORT_CHANNEL", Example: "C012AB3CD",
+			Doc: "Identifiant du canal où publier chaque semaine le rapport des manques du contenu ; vide : pas de publication."},
 	}
 }
 

@@ -1,10 +1,12 @@
 // Package store keeps each Slack channel's team (who holds which role), the history of every
-// change to it, and the claims that de-duplicate Slack's deliveries across replicas. It runs on
-// embedded SQLite (the single-replica default) or on PostgreSQL (several replicas), through
-// database/sql, with its migrations embedded and applied at Open.
+// change to it, the claims that de-duplicate Slack's deliveries across replicas, and the answers
+// shown with the feedback people gave on them. It runs on embedded SQLite (the single-replica
+// default) or on PostgreSQL (several replicas), through database/sql, with its migrations
+// embedded and applied at Open.
 //
-// Only Slack ids are stored: channel ids, role ids of the content and user ids. No name, no
-// e-mail address.
+// People are stored by their Slack ids only: no name, no e-mail address. The questions asked and
+// the comments are people's own words, personal data: PurgeFeedback deletes them after the
+// retention.
 package store
 
 import (

@@ -1,0 +1,129 @@
+package reply
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/slack-go/slack"
+
+	"github.com/rolebot/rolebot/internal/store"
+)
+
+// Feedback on an answer: the buttons under it, their values, and the comment modal that a
+// "pas utile" opens. The values carry the answer's key (store.Shown.Key); they come back from the
+// outside world, so DecodeFeedback checks them before use.
+const (
+	// ActionFeedback is the action id of the feedback buttons, Slack's feedback_buttons element
+	// and the plain fallback buttons alike.
+	ActionFeedback = "rolebot_feedback"
+	// BlockFeedback is the block id of the block that holds them.
+	BlockFeedback = "rolebot_feedback"
+	// FeedbackCallbackID is the comment modal's callback id (its view_submission carries it).
+	FeedbackCallbackID = "rolebot_feedback_comment"
+	// Block and action ids of the modal's comment input.
+	blockFeedbackComment  = "rolebot_feedback_comment"
+	actionFeedbackComment = "rolebot_feedback_comment_input"
+)
+
+// Prefixes of the feedback buttons' values: "utile:KEY", "pas_utile:KEY".
+const (
+	valueUseful    = "utile:"
+	valueNotUseful = "pas_utile:"
+)
+
+// Texts of the feedback, in French.
+const (
+	// FeedbackThanks acknowledges a click, privately.
+	FeedbackThanks = "Merci pour votre avis !"
+	// FeedbackAlready answers a second click of the same person on the same answer.
+	FeedbackAlready = "Vous aviez déjà donné votre avis sur cette réponse : il est gardé tel quel."
+	// FeedbackUnknown answers a click on an answer rolebot no longer knows (purged after
+	// FEEDBACK_RETENTION) or a forged value.
+	FeedbackUnknown = "Cette réponse est trop ancienne pour recevoir un avis ; posez la question à nouveau."
+	// FeedbackCommentThanks closes the modal once a comment is kept.
+	FeedbackCommentThanks = "Merci, votre commentaire aidera à compléter les pages."
+)
+
+// FeedbackValue is the value of a feedback button for the answer key.
+func FeedbackValue(key string, useful bool) string {
+	if useful {
+		return valueUseful + key
+	}
+	return valueNotUseful + key
+}
+
+// DecodeFeedback reads a feedback button's value back; false for anything FeedbackValue would not
+// write (a forged value, another button's value).
+func DecodeFeedback(v string) (key string, useful, ok bool) {
+	if k, found := strings.CutPrefix(v, valueUseful); found {
+		key, useful = k, true
+	} else if k, found := strings.CutPrefix(v, valueNotUseful); found {
+		key = k
+	} else {
+		return "", false, false
+	}
+	if !store.ValidAnswerKey(key) {
+		return "", false, false
+	}
+	return key, useful, true
+}
+
+// FeedbackBlock is the block that asks for feedback under an answer: Slack's own feedback
+// buttons in a context_actions block.
+func FeedbackBlock(key string) slack.Block {
+	el := slack.NewFeedbackButtonsBlockElement(ActionFeedback,
+		slack.NewFeedbackButton(plainObject("Utile"), FeedbackValue(key, true)).WithAccessibilityLabel("Cette réponse m'a été utile"),
+		slack.NewFeedbackButton(plainObject("Pas utile"), FeedbackValue(key, false)).WithAccessibilityLabel("Cette réponse ne m'a pas été utile"))
+	return slack.NewContextActionsBlock(BlockFeedback, el)
+}
+
+// FeedbackFallbackBlock is FeedbackBlock as two plain buttons in an actions block, for a surface
+// that refuses context_actions (an older client, a view): the same action id and values.
+func FeedbackFallbackBlock(key string) slack.Block {
+	useful := slack.NewButtonBlockElement(ActionFeedback, FeedbackValue(key, true), plainObject("👍 Utile"))
+	notUseful := slack.NewButtonBlockElement(ActionFeedback+":2", FeedbackValue(key, false), plainObject("👎 Pas utile"))
+	return slack.NewActionBlock(BlockFeedback, useful, notUseful)
+}
+
+// FeedbackModal is the modal that a "pas utile" opens (views.open, with the click's trigger_id,
+// within 3 s): an optional comment of at most store.MaxCommentRunes characters. Its
+// private_metadata carries the answer's key, which FeedbackComment reads back.
+func FeedbackModal(key string) slack.ModalViewRequest {
+	input := slack.NewPlainTextInputBlockElement(plainObject("Ce qui manquait, ce que vous cherchiez…"), actionFeedbackComment)
+	input.Multiline = true
+	input.MaxLength = store.MaxCommentRunes
+	block := slack.NewInputBlock(blockFeedbackComment, plainObject("Qu'est-ce qui n'allait pas ?"),
+		plainObject("Facultatif ; "+strconv.Itoa(store.MaxCommentRunes)+" caractères au plus. Lu par les personnes qui rédigent les pages."), input)
+	block.Optional = true
+	return slack.ModalViewRequest{
+		Type:            slack.VTModal,
+		CallbackID:      FeedbackCallbackID,
+		Title:           plainObject("Votre avis"),
+		Submit:          plainObject("Envoyer"),
+		Close:           plainObject("Annuler"),
+		PrivateMetadata: key,
+		Blocks:          slack.Blocks{BlockSet: []slack.Block{block}},
+	}
+}
+
+// FeedbackComment reads a submitted comment modal: the answer's key and the comment (possibly
+// empty). False when the view is not FeedbackModal's or its key is not one.
+func FeedbackComment(v slack.View) (key, comment string, ok bool) {
+	if v.CallbackID != FeedbackCallbackID || !store.ValidAnswerKey(v.PrivateMetadata) {
+		return "", "", false
+	}
+	if v.State != nil {
+		if a, found := v.State.Values[blockFeedbackComment][actionFeedbackComment]; found {
+			comment = a.Value
+		}
+	}
+	return v.PrivateMetadata, comment, true
+}
+
+// FeedbackCommentErrors is the view_submission answer (response_action "errors") for a comment
+// the store refused as too long: the modal stays open, the message under the input.
+func FeedbackCommentErrors() *slack.ViewSubmissionResponse {
+	return slack.NewErrorsViewSubmissionResponse(map[string]string{
+		blockFeedbackComment: "Votre commentaire dépasse " + strconv.Itoa(store.MaxCommentRunes) + " caractères : raccourcissez-le.",
+	})
+}

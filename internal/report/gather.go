@@ -1,0 +1,60 @@
+package report
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/rolebot/rolebot/internal/store"
+	"github.com/rolebot/rolebot/internal/team"
+)
+
+// Source is what Gather reads from the store (*store.Store is one).
+type Source interface {
+	AnswersSince(ctx context.Context, since time.Time) ([]store.Shown, error)
+	FeedbackSince(ctx context.Context, since time.Time) ([]store.Feedback, error)
+	Export(ctx context.Context) ([]store.Row, error)
+}
+
+// Gather reads the report's input for the period from since to until: the answers and opinions
+// recorded in it, every channel's team and the roster entries whose role tm lacks. `rolebot
+// report` and the weekly post both start here.
+func Gather(ctx context.Context, src Source, tm *team.Team, since, until time.Time) (Input, error) {
+	in := Input{Since: since, Until: until, Team: tm}
+	var err error
+	if in.Answers, err = src.AnswersSince(ctx, since); err != nil {
+		return Input{}, fmt.Errorf("rapport : %w", err)
+	}
+	if in.Feedback, err = src.FeedbackSince(ctx, since); err != nil {
+		return Input{}, fmt.Errorf("rapport : %w", err)
+	}
+	// Rows recorded after until (the report runs while rolebot answers) stay out.
+	in.Answers = trimAfter(in.Answers, until, func(s store.Shown) time.Time { return s.At })
+	in.Feedback = trimAfter(in.Feedback, until, func(f store.Feedback) time.Time { return f.At })
+	rows, err := src.Export(ctx)
+	if err != nil {
+		return Input{}, fmt.Errorf("rapport : %w", err)
+	}
+	in.Teams = map[string]store.Team{}
+	for _, r := range rows {
+		if tm != nil {
+			if _, ok := tm.Role(r.Role); !ok {
+				in.Orphans = append(in.Orphans, r)
+				continue
+			}
+		}
+		if in.Teams[r.Channel] == nil {
+			in.Teams[r.Channel] = store.Team{}
+		}
+		in.Teams[r.Channel][r.Role] = append(in.Teams[r.Channel][r.Role], r.User)
+	}
+	return in, nil
+}
+
+// trimAfter drops the items after until from a list sorted by time.
+func trimAfter[T any](items []T, until time.Time, at func(T) time.Time) []T {
+	for len(items) > 0 && at(items[len(items)-1]).After(until) {
+		items = items[:len(items)-1]
+	}
+	return items
+}
