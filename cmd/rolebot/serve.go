@@ -58,7 +58,7 @@ Se règle par des variables d'environnement :`)
 		return 2
 	}
 
-	cfg, err := config.Load(config.Environ(env.getenv), os.ReadFile)
+	cfg, err := config.Load(config.Environ(env.getenv), config.ReadSecretFile)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "rolebot serve : %v\n", err)
 		return 1
