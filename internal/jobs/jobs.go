@@ -38,10 +38,10 @@ const (
 	// it of one: jobs whose snooze ends, jobs left by a dead process. Inserts are noticed at
 	// once through notifications (LISTEN/NOTIFY on PostgreSQL, River's outbox table polled
 	// every 50 ms on SQLite); see docs/benchmarks.md for the pick-up latencies measured.
-	DefaultFetchPollInterval = 200 * time.Millisecond
+	DefaultFetchPollInterval = 100 * time.Millisecond
 	// DefaultFetchCooldown is the least time between two fetches of one queue: a burst of
 	// inserts is fetched in batches instead of one query each.
-	DefaultFetchCooldown = 5 * time.Millisecond
+	DefaultFetchCooldown = time.Millisecond
 	// jobTimeout bounds one attempt at an answer (a Slack call takes well under a second).
 	jobTimeout = 30 * time.Second
 	// stopCancelWait is how long Stop waits, after its grace period, for the jobs it cancels
@@ -66,6 +66,9 @@ type Config struct {
 	Metrics *Metrics
 	// Log receives the queue's logs (nil: none).
 	Log *slog.Logger
+
+	// pollOnly turns River's notifications off (benchmarks compare).
+	pollOnly bool
 }
 
 // Queue is the durable answer queue. It is safe for concurrent use.
@@ -214,6 +217,7 @@ func newQueue[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], cfg Con
 		JobTimeout:        jobTimeout,
 		Logger:            cfg.Log,
 		RetryPolicy:       answerRetryPolicy{},
+		PollOnly:          cfg.pollOnly,
 	}
 	if cfg.Answerer != nil {
 		ws := river.NewWorkers()
