@@ -97,8 +97,14 @@ Se règle par des variables d'environnement :`)
 		Gatherer:  reg,
 		Content:   store,
 		Connected: func() bool { b := bot.Load(); return b != nil && b.Connected() },
-		Database:  dbHealth.Err,
-		Logger:    logger,
+		SlackStatus: func() string {
+			if b := bot.Load(); b != nil {
+				return b.NotReadyReason()
+			}
+			return ""
+		},
+		Database: dbHealth.Err,
+		Logger:   logger,
 	}), logger)
 	if err != nil {
 		logger.Error("rolebot serve : " + err.Error())
