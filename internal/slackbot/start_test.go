@@ -126,6 +126,10 @@ func TestHalfOpenSocketReplaced(t *testing.T) {
 			o.SocketOptions = []socketmode.Option{socketmode.OptionPingInterval(300 * time.Millisecond)}
 		},
 	})
+	// The fake registers a connection just after its hello: wait for it.
+	if err := h.srv.WaitConnections(ctxFor(t, 10*time.Second), 1); err != nil {
+		t.Fatal(err)
+	}
 	if n := h.srv.Silence(); n != 1 {
 		t.Fatalf("silenced %d connections, want 1", n)
 	}
