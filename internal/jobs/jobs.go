@@ -44,6 +44,10 @@ const (
 	DefaultFetchCooldown = time.Millisecond
 	// jobTimeout bounds one attempt at an answer (a Slack call takes well under a second).
 	jobTimeout = 30 * time.Second
+	// rescueAfter is how long a job may stay running before River's leader gives it to
+	// another worker: a process killed (kill -9, OOM) mid-answer leaves its jobs running, and
+	// River's default (an hour) would outlive every response_url. It must exceed jobTimeout.
+	rescueAfter = jobTimeout + 30*time.Second
 	// stopCancelWait is how long Stop waits, after its grace period, for the jobs it cancels
 	// to be recorded.
 	stopCancelWait = 2 * time.Second
@@ -212,12 +216,13 @@ func newQueue[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], cfg Con
 
 	workers := cmp.Or(cfg.Workers, DefaultWorkers)
 	rc := &river.Config{
-		FetchCooldown:     cmp.Or(cfg.FetchCooldown, DefaultFetchCooldown),
-		FetchPollInterval: cmp.Or(cfg.FetchPollInterval, DefaultFetchPollInterval),
-		JobTimeout:        jobTimeout,
-		Logger:            cfg.Log,
-		RetryPolicy:       answerRetryPolicy{},
-		PollOnly:          cfg.pollOnly,
+		FetchCooldown:        cmp.Or(cfg.FetchCooldown, DefaultFetchCooldown),
+		FetchPollInterval:    cmp.Or(cfg.FetchPollInterval, DefaultFetchPollInterval),
+		JobTimeout:           jobTimeout,
+		RescueStuckJobsAfter: rescueAfter,
+		Logger:               cfg.Log,
+		RetryPolicy:          answerRetryPolicy{},
+		PollOnly:             cfg.pollOnly,
 	}
 	if cfg.Answerer != nil {
 		ws := river.NewWorkers()
