@@ -85,6 +85,8 @@ type Queue struct {
 	cancel   func(ctx context.Context) error
 	closeDB  func()
 	canStart bool
+	state    stateReader
+	log      *slog.Logger
 }
 
 // Open connects to the database named by rawURL and dataDir (as store.Open reads them: the
@@ -250,6 +252,8 @@ func newQueue[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], cfg Con
 		stop:     client.Stop,
 		cancel:   client.StopAndCancel,
 		canStart: cfg.Answerer != nil,
+		state:    newStateReader(client),
+		log:      cfg.Log,
 	}, nil
 }
 

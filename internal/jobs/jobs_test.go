@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river/rivertype"
 	"github.com/slack-go/slack"
 
@@ -196,4 +197,50 @@ func TestDefiniteFailureRecordedOnce(t *testing.T) {
 			t.Errorf("retried = %v, want 1", got)
 		}
 	})
+}
+
+func TestCollector(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, url string) {
+		q := testQueue(t, url, nil, nil, nil)
+		reg := prometheus.NewPedanticRegistry()
+		c := q.Collector().(*collector)
+		// Scraped an hour later, so that the age does not depend on the clock's resolution.
+		c.now = func() time.Time { return time.Now().Add(time.Hour) }
+		reg.MustRegister(c)
+		if got := gauge(t, reg, MetricOldestJobAge, ""); got != 0 {
+			t.Errorf("oldest age of an empty queue = %v, want 0", got)
+		}
+		if got := gauge(t, reg, MetricJobsByState, "available"); got > 0 {
+			t.Errorf("available jobs of an empty queue = %v, want 0", got)
+		}
+		enqueue(t, q, mention("M1", "C1"))
+		enqueue(t, q, slash("M2", "C1", time.Now().Add(ResponseURLLifetime)))
+		if got := gauge(t, reg, MetricJobsByState, "available"); got != 2 {
+			t.Errorf("available jobs = %v, want 2", got)
+		}
+		if got := gauge(t, reg, MetricOldestJobAge, ""); got < time.Hour.Seconds() || got > 2*time.Hour.Seconds() {
+			t.Errorf("oldest age = %v, want about an hour", got)
+		}
+	})
+}
+
+// gauge gathers reg and returns the value of name (with label state, if given); -1 when absent.
+func gauge(t *testing.T, reg *prometheus.Registry, name, state string) float64 {
+	t.Helper()
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != name {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			if state == "" || (len(m.GetLabel()) == 1 && m.GetLabel()[0].GetValue() == state) {
+				return m.GetGauge().GetValue()
+			}
+		}
+	}
+	return -1
 }
