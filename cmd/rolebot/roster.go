@@ -168,7 +168,7 @@ func rosterImport(ctx context.Context, env *environment, dbURL, dir, file string
 // openTeams opens the store that serve uses (DATABASE_URL, DATABASE_URL_FILE, DATA_DIR), or
 // the one dbURL names. It returns nil and an exit code on failure, said on stderr.
 func openTeams(ctx context.Context, env *environment, cmd, dbURL string) (*store.Store, int) {
-	cfg, err := config.LoadLocal(config.Environ(env.getenv), os.ReadFile)
+	cfg, err := config.LoadLocal(config.Environ(env.getenv), config.ReadSecretFile)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "rolebot %s : %v\n", cmd, err)
 		return nil, 1

@@ -58,7 +58,7 @@ Se règle par des variables d'environnement :`)
 		return 2
 	}
 
-	cfg, err := config.Load(config.Environ(env.getenv), os.ReadFile)
+	cfg, err := config.Load(config.Environ(env.getenv), config.ReadSecretFile)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "rolebot serve : %v\n", err)
 		return 1
@@ -113,9 +113,15 @@ Se règle par des variables d'environnement :`)
 		Gatherer:  reg,
 		Content:   store,
 		Connected: func() bool { b := bot.Load(); return b != nil && b.Connected() },
-		Database:  dbHealth.Err,
-		Logger:    logger,
-		Webhook:   webhook,
+		SlackStatus: func() string {
+			if b := bot.Load(); b != nil {
+				return b.NotReadyReason()
+			}
+			return ""
+		},
+		Database: dbHealth.Err,
+		Logger:   logger,
+		Webhook:  webhook,
 	}), logger)
 	if err != nil {
 		logger.Error("rolebot serve : " + err.Error())

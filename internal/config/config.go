@@ -18,7 +18,6 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
-	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -100,14 +99,16 @@ type Config struct {
 // environ maps variable names to values; the command passes
 // env.ToMap(os.Environ()), tests pass their own map, and nil is an empty
 // environment (Load never reads the process environment itself). readFile
-// reads the files named by SLACK_APP_TOKEN_FILE and SLACK_BOT_TOKEN_FILE;
-// the command passes os.ReadFile, and nil means os.ReadFile.
+// reads the files named by SLACK_APP_TOKEN_FILE, SLACK_BOT_TOKEN_FILE and
+// DATABASE_URL_FILE; the command passes ReadSecretFile, and nil means
+// ReadSecretFile. Whatever readFile is, a file over MaxSecretFileSize is
+// refused.
 //
 // On failure the error lists every problem found on one line, each naming
 // its variable; errors.As finds the first as a *VarError.
 func Load(environ map[string]string, readFile func(string) ([]byte, error)) (Config, error) {
 	if readFile == nil {
-		readFile = os.ReadFile
+		readFile = ReadSecretFile
 	}
 	return load(environ, readFile, true)
 }
@@ -124,11 +125,11 @@ func LoadContentOnly(environ map[string]string) (Config, error) {
 
 // LoadLocal reads the configuration without the Slack tokens but with the
 // database (DATABASE_URL or the file DATABASE_URL_FILE names, read with
-// readFile; nil means os.ReadFile), for the subcommands that read the store
+// readFile; nil means ReadSecretFile), for the subcommands that read the store
 // without talking to Slack: ask --channel, check --database, roster.
 func LoadLocal(environ map[string]string, readFile func(string) ([]byte, error)) (Config, error) {
 	if readFile == nil {
-		readFile = os.ReadFile
+		readFile = ReadSecretFile
 	}
 	return load(environ, readFile, false)
 }

@@ -24,9 +24,9 @@ func resolveDatabase(c *Config, environ map[string]string, readFile func(string)
 		return &VarError{Var: "DATABASE_URL", Msg: "et DATABASE_URL_FILE sont tous deux définis : gardez l'un ou l'autre"}
 	case file != "":
 		name = "DATABASE_URL_FILE"
-		b, err := readFile(file)
-		if err != nil {
-			return &VarError{Var: name, Msg: fmt.Sprintf("illisible : %v", err), Err: err}
+		b, ve := readSecret(readFile, name, file)
+		if ve != nil {
+			return ve
 		}
 		if raw = strings.TrimSpace(string(b)); raw == "" {
 			return &VarError{Var: name, Msg: fmt.Sprintf("(%s) désigne un fichier vide : une adresse de base de données y est attendue", file)}

@@ -81,9 +81,9 @@ func (t *token) read(readFile func(string) ([]byte, error)) *VarError {
 		return &VarError{Var: t.name, Msg: fmt.Sprintf("et %s sont tous deux définis : gardez l'un ou l'autre", t.fileName)}
 	case t.file != "":
 		t.source = t.fileName
-		b, err := readFile(t.file)
-		if err != nil {
-			return &VarError{Var: t.fileName, Msg: fmt.Sprintf("illisible : %v", err), Err: err}
+		b, ve := readSecret(readFile, t.fileName, t.file)
+		if ve != nil {
+			return ve
 		}
 		t.value = Secret(strings.TrimSpace(string(b)))
 	default:

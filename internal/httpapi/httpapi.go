@@ -79,6 +79,9 @@ type Options struct {
 	Content Snapshots
 	// Connected tells whether the Slack socket is up; nil means it is not.
 	Connected func() bool
+	// SlackStatus, if not nil, says why the bot is not connected yet (""
+	// when it has nothing to add); /readyz shows it after "déconnecté".
+	SlackStatus func() string
 	// Database tells why the database of the teams does not answer (nil: it
 	// does); a nil func means rolebot runs without one, and /readyz does not
 	// mention it. The error's text is shown: it must hold no password.
@@ -112,6 +115,11 @@ func Handler(o Options) http.Handler {
 		}
 		if o.Connected == nil || !o.Connected() {
 			socket = "déconnecté"
+			if o.SlackStatus != nil {
+				if why := o.SlackStatus(); why != "" {
+					socket += " : " + strings.ReplaceAll(why, "\n", " ")
+				}
+			}
 		}
 		database := "ok"
 		if o.Database != nil {

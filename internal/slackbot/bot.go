@@ -67,7 +67,7 @@ type Options struct {
 	DedupTTL  time.Duration
 	DedupSize int
 	// SocketOptions are passed to socketmode.New after the bot's own, e.g.
-	// socketmode.OptionPingInterval.
+	// socketmode.OptionPingInterval (DefaultPingInterval otherwise).
 	SocketOptions []socketmode.Option
 	// Teams gives each channel's team, so that answers name people and
 	// `/role équipe` edits them; nil: answers name nobody.
@@ -86,6 +86,10 @@ type Options struct {
 	// DefaultMembersCacheTTL.
 	UserCacheTTL    time.Duration
 	MembersCacheTTL time.Duration
+	// StartRetryBase is the first delay between two auth.test attempts at
+	// start while Slack fails (5xx, 429, unreachable). Default:
+	// DefaultStartRetryBase.
+	StartRetryBase time.Duration
 }
 
 // DefaultClaimTTL is how long a delivery's claim lasts: Slack retries an
@@ -105,6 +109,7 @@ type Bot struct {
 	shutdownTimeout time.Duration
 	maxRetryWait    time.Duration
 	socketOpts      []socketmode.Option
+	startRetryBase  time.Duration
 	seen            *dedup
 	teams           Teams
 	claims          Claims
@@ -119,6 +124,8 @@ type Bot struct {
 
 	connected atomic.Bool
 	started   atomic.Bool
+	// startProblem is why the start waits, while auth.test is retried.
+	startProblem atomic.Pointer[string]
 
 	// turnAway bounds the goroutines that tell users the bot is busy.
 	turnAway   chan struct{}
@@ -139,6 +146,7 @@ func New(o Options) *Bot {
 		shutdownTimeout: o.ShutdownTimeout,
 		maxRetryWait:    o.MaxRetryWait,
 		socketOpts:      o.SocketOptions,
+		startRetryBase:  o.StartRetryBase,
 		seen:            newDedup(o.DedupTTL, o.DedupSize, nil),
 		teams:           o.Teams,
 		claims:          o.Claims,
@@ -170,6 +178,9 @@ func New(o Options) *Bot {
 	if b.shutdownTimeout <= 0 {
 		b.shutdownTimeout = DefaultShutdownTimeout
 	}
+	if b.startRetryBase <= 0 {
+		b.startRetryBase = DefaultStartRetryBase
+	}
 	if b.maxRetryWait <= 0 {
 		b.maxRetryWait = DefaultMaxRetryWait
 	}
@@ -197,7 +208,8 @@ var ErrAlreadyStarted = errors.New("slackbot : le bot tourne déjà")
 // reading new requests, finishes those already acknowledged (bounded by
 // ShutdownTimeout) and returns nil. It returns an *AuthError when Slack
 // refuses a token (at start or when reconnecting), and another error when
-// the bot cannot start. A Bot runs once.
+// the bot cannot start; while Slack fails at start (5xx, 429, unreachable)
+// it retries, and NotReadyReason says so. A Bot runs once.
 func (b *Bot) Run(ctx context.Context) error {
 	if b.api == nil || b.store == nil {
 		return errors.New("slackbot : API et Store sont requis")
@@ -205,7 +217,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	if !b.started.CompareAndSwap(false, true) {
 		return ErrAlreadyStarted
 	}
-	if err := b.whoAmI(ctx); err != nil {
+	if err := b.whoAmIRetrying(ctx); err != nil {
 		if ctx.Err() != nil {
 			return nil
 		}
@@ -215,6 +227,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	sm := socketmode.New(b.api, append([]socketmode.Option{
 		socketmode.OptionLog(silentLogger()),
 		socketmode.OptionDebug(false),
+		socketmode.OptionPingInterval(DefaultPingInterval),
 	}, b.socketOpts...)...)
 	// The socket closes when stopSocket says, not with ctx: on shutdown,
 	// what slack-go has read is acknowledged first (drainSocket).

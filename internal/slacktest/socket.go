@@ -21,6 +21,10 @@ type wsConn struct {
 	writeMu sync.Mutex // gorilla allows one writer at a time
 	done    chan struct{}
 	once    sync.Once
+	// silent is closed by Silence: the fake stops pinging the connection
+	// and ignores what it reads on it, leaving it open.
+	silent     chan struct{}
+	silentOnce sync.Once
 	// draining is set (under Server.mu) once a disconnect was sent: like
 	// Slack, the fake routes no more envelopes to it.
 	draining bool
@@ -107,7 +111,7 @@ func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
 		s.logf("slacktest: upgrading: %v", err)
 		return
 	}
-	c := &wsConn{ws: ws, done: make(chan struct{})}
+	c := &wsConn{ws: ws, done: make(chan struct{}), silent: make(chan struct{})}
 
 	s.mu.Lock()
 	if s.closed {
@@ -171,6 +175,8 @@ func (s *Server) pinger(c *wsConn) {
 		case <-t.C:
 		case <-c.done:
 			return
+		case <-c.silent:
+			return
 		case <-s.ctx.Done():
 			return
 		}
@@ -183,6 +189,11 @@ func (s *Server) readAcks(c *wsConn) {
 		_, data, err := c.ws.ReadMessage()
 		if err != nil {
 			return
+		}
+		select {
+		case <-c.silent:
+			continue // half-open: what the client sends goes nowhere
+		default:
 		}
 		var m struct {
 			EnvelopeID string          `json:"envelope_id"`
@@ -262,6 +273,26 @@ func (s *Server) activeLocked(routable bool) []*wsConn {
 	}
 	slices.SortFunc(out, func(a, b *wsConn) int { return a.id - b.id })
 	return out
+}
+
+// Silence makes every open socket-mode connection half-open, as when a
+// network path dies without a reset: the fake stops pinging them, ignores
+// the acks they carry and routes no more envelopes to them, but keeps them
+// open. slack-go notices only through its ping watchdog
+// (socketmode.OptionPingInterval), then reconnects; new connections are
+// normal. It returns how many connections it silenced.
+func (s *Server) Silence() int {
+	s.mu.Lock()
+	conns := s.activeLocked(false)
+	for _, c := range conns {
+		c.draining = true
+		c.silentOnce.Do(func() { close(c.silent) })
+	}
+	s.mu.Unlock()
+	if len(conns) > 0 {
+		s.logf("slacktest: silenced %d connections", len(conns))
+	}
+	return len(conns)
 }
 
 // DropConnections closes every open socket-mode connection abruptly, without

@@ -21,6 +21,7 @@ type fault struct {
 	retryAfter time.Duration
 	rateLimit  bool
 	code       string
+	status     int // an HTTP error status to answer instead, body and all
 }
 
 // RateLimit makes the next n calls to method (a Web API method or
@@ -38,7 +39,14 @@ func (s *Server) Fail(method string, n int, code string) {
 	s.addFault(method, &fault{remaining: n, code: code})
 }
 
-// ClearFaults removes every queued RateLimit and Fail.
+// FailStatus makes the next n calls to method answer HTTP status (a 5xx, as
+// Slack does during an incident) with a plain-text body, which slack-go turns
+// into slack.StatusCodeError. n < 0 fails until ClearFaults.
+func (s *Server) FailStatus(method string, n int, status int) {
+	s.addFault(method, &fault{remaining: n, status: status})
+}
+
+// ClearFaults removes every queued RateLimit, Fail and FailStatus.
 func (s *Server) ClearFaults() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -331,6 +339,11 @@ func faultResponse(f *fault) apiResponse {
 		resp := errResponse("ratelimited")
 		resp.status = http.StatusTooManyRequests
 		resp.header = map[string]string{"Retry-After": strconv.FormatInt(secs, 10)}
+		return resp
+	}
+	if f.status != 0 {
+		resp := errResponse(http.StatusText(f.status))
+		resp.status = f.status
 		return resp
 	}
 	return errResponse(f.code)

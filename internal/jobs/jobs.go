@@ -1,0 +1,317 @@
+// Package jobs is rolebot's durable queue of answers: each accepted Slack request becomes a
+// job in the database (SQLite or PostgreSQL, the store's), worked by River
+// (github.com/riverqueue/river) until it is answered, dropped because its response_url
+// expired, or recorded as failed with Slack's error. A job outlives the process that took
+// it: a stopped or killed process leaves its jobs to the next one, or to another replica.
+//
+// One job per delivery key (AnswerArgs.DeliveryKey): inserting the same delivery twice, from
+// a Slack retry or from another replica, gives the first job back, so the job is also the
+// claim that de-duplicates deliveries.
+package jobs
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+	"github.com/riverqueue/river/riverdriver/riverpgxv5"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+
+	"github.com/rolebot/rolebot/internal/store"
+)
+
+// Defaults of Config.
+const (
+	// DefaultWorkers is the number of jobs worked at once in each queue.
+	DefaultWorkers = 8
+	// DefaultFetchPollInterval is how often River looks for jobs when no notification tells
+	// it of one: jobs whose snooze ends, jobs left by a dead process. Inserts are noticed at
+	// once through notifications (LISTEN/NOTIFY on PostgreSQL, River's outbox table polled
+	// every 50 ms on SQLite); see docs/benchmarks.md for the pick-up latencies measured.
+	DefaultFetchPollInterval = 100 * time.Millisecond
+	// DefaultFetchCooldown is the least time between two fetches of one queue: a burst of
+	// inserts is fetched in batches instead of one query each.
+	DefaultFetchCooldown = time.Millisecond
+	// jobTimeout bounds one attempt at an answer (a Slack call takes well under a second).
+	jobTimeout = 30 * time.Second
+	// rescueAfter is how long a job may stay running before River's leader gives it to
+	// another worker: a process killed (kill -9, OOM) mid-answer leaves its jobs running, and
+	// River's default (an hour) would outlive every response_url. It must exceed jobTimeout.
+	rescueAfter = jobTimeout + 30*time.Second
+	// stopCancelWait is how long Stop waits, after its grace period, for the jobs it cancels
+	// to be recorded.
+	stopCancelWait = 2 * time.Second
+)
+
+// Connection pool of the queue on PostgreSQL: the workers' completions and fetches, plus
+// River's maintenance; LISTEN takes one more connection of its own.
+const pgMaxConns = 6
+
+// Config configures a Queue.
+type Config struct {
+	// Answerer answers the jobs. Nil makes a queue that only inserts (Start fails).
+	Answerer Answerer
+	// Workers is the number of jobs worked at once in each queue; 0 means DefaultWorkers.
+	Workers int
+	// FetchPollInterval and FetchCooldown tune River's fetching (0: the defaults above).
+	FetchPollInterval time.Duration
+	FetchCooldown     time.Duration
+	// Metrics, if not nil, counts the jobs' outcomes.
+	Metrics *Metrics
+	// Log receives the queue's logs (nil: none).
+	Log *slog.Logger
+
+	// pollOnly turns River's notifications off (benchmarks compare).
+	pollOnly bool
+}
+
+// Queue is the durable answer queue. It is safe for concurrent use.
+type Queue struct {
+	driver   string
+	insert   func(ctx context.Context, args river.JobArgs) (*rivertype.JobInsertResult, error)
+	jobGet   func(ctx context.Context, id int64) (*rivertype.JobRow, error)
+	start    func(ctx context.Context) error
+	stop     func(ctx context.Context) error
+	cancel   func(ctx context.Context) error
+	closeDB  func()
+	canStart bool
+	state    stateReader
+	log      *slog.Logger
+}
+
+// Open connects to the database named by rawURL and dataDir (as store.Open reads them: the
+// queue's tables live beside the store's), applies River's migrations, and returns a Queue
+// that inserts jobs at once and works them once started.
+func Open(ctx context.Context, rawURL, dataDir string, cfg Config) (*Queue, error) {
+	driver, dsn, redacted, err := store.DataSource(rawURL, dataDir)
+	if err != nil {
+		return nil, fmt.Errorf("file des réponses : %w", err)
+	}
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	cfg.Log = cfg.Log.With("component", "jobs")
+	var q *Queue
+	switch driver {
+	case store.DriverSQLite:
+		q, err = openSQLite(ctx, dsn, cfg)
+	case store.DriverPostgres:
+		q, err = openPostgres(ctx, dsn, cfg)
+	default:
+		err = fmt.Errorf("pilote %q inconnu", driver)
+	}
+	if err != nil {
+		// The error may quote the data source name: only the redacted URL is shown.
+		return nil, fmt.Errorf("file des réponses (%s) : %w", redacted, store.RedactError(err, rawURL))
+	}
+	q.driver = driver
+	return q, nil
+}
+
+// sqliteMaxConns is the SQLite pool of the queue: River's advice for SQLite is one
+// connection, as River runs its operations in parallel and SQLite has one writer at a time.
+// The store's own pool on the same file waits for it through the busy timeout.
+const sqliteMaxConns = 1
+
+func openSQLite(ctx context.Context, dsn string, cfg Config) (*Queue, error) {
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(sqliteMaxConns)
+	if err := db.PingContext(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("connexion : %w", err)
+	}
+	q, err := newQueue(ctx, riversqlite.New(db), cfg, nil)
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	q.closeDB = func() { _ = db.Close() }
+	return q, nil
+}
+
+func openPostgres(ctx context.Context, dsn string, cfg Config) (*Queue, error) {
+	pc, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, errors.New("adresse PostgreSQL illisible") // its error quotes the URL
+	}
+	pc.MaxConns = pgMaxConns
+	pool, err := pgxpool.NewWithConfig(ctx, pc)
+	if err != nil {
+		return nil, err
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("connexion : %w", err)
+	}
+	q, err := newQueue(ctx, riverpgxv5.New(pool), cfg, func(ctx context.Context, migrate func() error) error {
+		return withMigrationLock(ctx, pool, migrate)
+	})
+	if err != nil {
+		pool.Close()
+		return nil, err
+	}
+	q.closeDB = pool.Close
+	return q, nil
+}
+
+// withMigrationLock runs migrate under a PostgreSQL advisory lock (per schema), so that
+// replicas starting together apply River's migrations once.
+func withMigrationLock(ctx context.Context, pool *pgxpool.Pool, migrate func() error) error {
+	conn, err := pool.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Release()
+	const key = `hashtext('rolebot:rivermigrate:' || current_schema())`
+	if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock(`+key+`)`); err != nil {
+		return fmt.Errorf("verrou des migrations : %w", err)
+	}
+	defer func() {
+		// A fresh context: the lock must go even if ctx is done.
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if _, err := conn.Exec(uctx, `SELECT pg_advisory_unlock(`+key+`)`); err != nil {
+			_ = conn.Conn().Close(uctx) // closing the session releases the lock
+		}
+	}()
+	return migrate()
+}
+
+// newQueue applies River's migrations through drv (under lock, if given) and builds the
+// client.
+func newQueue[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], cfg Config, lock func(context.Context, func() error) error) (*Queue, error) {
+	migrator, err := rivermigrate.New(drv, &rivermigrate.Config{Logger: cfg.Log})
+	if err != nil {
+		return nil, fmt.Errorf("migrations de River : %w", err)
+	}
+	migrate := func() error {
+		res, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil)
+		if err != nil {
+			return err
+		}
+		for _, v := range res.Versions {
+			cfg.Log.Info("migration de River appliquée", "version", v.Version, "name", v.Name)
+		}
+		return nil
+	}
+	if lock != nil {
+		err = lock(ctx, migrate)
+	} else {
+		err = migrate()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("migrations de River : %w", err)
+	}
+
+	workers := cmp.Or(cfg.Workers, DefaultWorkers)
+	rc := &river.Config{
+		FetchCooldown:        cmp.Or(cfg.FetchCooldown, DefaultFetchCooldown),
+		FetchPollInterval:    cmp.Or(cfg.FetchPollInterval, DefaultFetchPollInterval),
+		JobTimeout:           jobTimeout,
+		RescueStuckJobsAfter: rescueAfter,
+		Logger:               cfg.Log,
+		RetryPolicy:          answerRetryPolicy{},
+		PollOnly:             cfg.pollOnly,
+	}
+	if cfg.Answerer != nil {
+		ws := river.NewWorkers()
+		if err := river.AddWorkerSafely(ws, &answerWorker{
+			answerer: cfg.Answerer, gate: newGate(), metrics: cfg.Metrics, log: cfg.Log, now: time.Now,
+		}); err != nil {
+			return nil, err
+		}
+		rc.Workers = ws
+		rc.Queues = map[string]river.QueueConfig{
+			QueueResponse: {MaxWorkers: workers},
+			QueuePost:     {MaxWorkers: workers},
+		}
+	}
+	client, err := river.NewClient(drv, rc)
+	if err != nil {
+		return nil, fmt.Errorf("client River : %w", err)
+	}
+	return &Queue{
+		insert: func(ctx context.Context, args river.JobArgs) (*rivertype.JobInsertResult, error) {
+			return client.Insert(ctx, args, nil)
+		},
+		jobGet:   client.JobGet,
+		start:    client.Start,
+		stop:     client.Stop,
+		cancel:   client.StopAndCancel,
+		canStart: cfg.Answerer != nil,
+		state:    newStateReader(client),
+		log:      cfg.Log,
+	}, nil
+}
+
+// Driver returns store.DriverSQLite or store.DriverPostgres.
+func (q *Queue) Driver() string { return q.driver }
+
+// Enqueue inserts the answer job of a request, and reports whether it is new: false means the
+// delivery already has a job (a retry, or another replica took it), which is returned.
+func (q *Queue) Enqueue(ctx context.Context, a AnswerArgs) (job *rivertype.JobRow, inserted bool, err error) {
+	if a.DeliveryKey == "" {
+		return nil, false, errors.New("file des réponses : clé de livraison vide")
+	}
+	res, err := q.insert(ctx, a)
+	if err != nil {
+		return nil, false, fmt.Errorf("file des réponses : insertion de %s : %w", a.DeliveryKey, err)
+	}
+	return res.Job, !res.UniqueSkippedAsDuplicate, nil
+}
+
+// Job returns the job of id, in whatever state it is.
+func (q *Queue) Job(ctx context.Context, id int64) (*rivertype.JobRow, error) {
+	job, err := q.jobGet(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("file des réponses : tâche %d : %w", id, err)
+	}
+	return job, nil
+}
+
+// Start starts working the jobs, until Stop. It returns at once.
+func (q *Queue) Start(ctx context.Context) error {
+	if !q.canStart {
+		return errors.New("file des réponses : aucun Answerer, la file ne peut qu'insérer")
+	}
+	return q.start(ctx)
+}
+
+// Stop stops fetching jobs and waits for the jobs being worked until ctx is done; the jobs
+// not yet worked stay in the database for the next process. When ctx is done first, the jobs
+// still running see their context cancelled and are left in the queue (snoozed for 0).
+func (q *Queue) Stop(ctx context.Context) error {
+	err := q.stop(ctx)
+	if ctx.Err() == nil {
+		return err
+	}
+	// Past the grace period: cancel the jobs still running, and wait a little for River to
+	// record them as left (snoozed), so that the next process takes them at once instead of
+	// after River's rescue of stuck jobs.
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stopCancelWait)
+	defer cancel()
+	if cerr := q.cancel(cctx); cerr != nil {
+		return errors.Join(err, cerr)
+	}
+	return err
+}
+
+// Close closes the database connections. Stop first if the queue was started.
+func (q *Queue) Close() {
+	if q.closeDB != nil {
+		q.closeDB()
+	}
+}

@@ -1,0 +1,37 @@
+package jobs
+
+import (
+	"math/rand/v2"
+	"time"
+
+	"github.com/riverqueue/river/rivertype"
+)
+
+// Delays between attempts at an answer that failed for a reason that may pass: doubling from
+// retryBase, capped at retryCap, each drawn in [d/2, d] so that the jobs of one Slack
+// incident do not all come back at once. River's default (attempt⁴ seconds) waits minutes
+// by the fifth attempt, too long for someone waiting for an answer.
+const (
+	retryBase = time.Second
+	retryCap  = time.Minute
+)
+
+// answerRetryPolicy is the River retry policy of the answer jobs.
+type answerRetryPolicy struct{}
+
+// NextRetry implements river.ClientRetryPolicy.
+func (answerRetryPolicy) NextRetry(job *rivertype.JobRow) time.Time {
+	return time.Now().Add(retryDelay(job.Attempt, rand.Float64()))
+}
+
+// retryDelay is the delay after attempt (1 for the first), with jitter in [0, 1).
+func retryDelay(attempt int, jitter float64) time.Duration {
+	d := retryCap
+	if attempt < 1 {
+		attempt = 1
+	}
+	if attempt <= 7 { // 2⁶ s > retryCap
+		d = min(retryBase<<(attempt-1), retryCap)
+	}
+	return d/2 + time.Duration(jitter*float64(d/2))
+}
