@@ -32,6 +32,11 @@ func TestHello(t *testing.T) {
 	if evt.Request.DebugInfo.Host == "" {
 		t.Error("hello has no debug_info.host")
 	}
+	// The fake writes hello before it registers the connection (it becomes
+	// routable only after hello), so the bot may read hello first: wait.
+	if err := srv.WaitConnections(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
 	if got := srv.Connections(); got != 1 {
 		t.Errorf("Connections() = %d, want 1", got)
 	}
