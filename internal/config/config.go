@@ -403,7 +403,6 @@ func (c Config) LogValue() slog.Value {
 		slog.Duration("shutdown_timeout", c.ShutdownTimeout),
 		slog.String("database", RedactDatabaseURL(c.DatabaseURL.Reveal())),
 		slog.String("database_url_file", c.DatabaseURLFile),
-		slog.String("data_dir", c.DataDir),
 		slog.Int("admin_user_ids", len(c.AdminUserIDs)),
 		slog.Duration("feedback_retention", c.FeedbackRetention.Duration()),
 		slog.String("report_channel", c.ReportChannel),

@@ -109,7 +109,8 @@ func New(o Options) (*Repo, error) {
 func CheckURL(raw string) error {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
-		return fmt.Errorf("adresse du dépôt illisible : %w", err)
+		// url's errors quote the whole URL, credentials included: never return them.
+		return errors.New("adresse du dépôt illisible (exemple : https://github.com/equipe/guide.git)")
 	}
 	switch u.Scheme {
 	case "https", "http":

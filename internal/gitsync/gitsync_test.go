@@ -172,11 +172,15 @@ func TestCheckURL(t *testing.T) {
 		{"ssh://git@github.com/equipe/guide.git", "protocole « ssh »"},
 		{"git@github.com:equipe/guide.git", "illisible"},
 		{"https:///guide.git", "sans hôte"},
+		{"https://u:se cret@github.com/equipe/guide.git", "illisible"},
 	}
 	for _, tt := range tests {
 		err := gitsync.CheckURL(tt.url)
 		if (err == nil) != (tt.wantErr == "") || err != nil && !strings.Contains(err.Error(), tt.wantErr) {
 			t.Errorf("CheckURL(%q) = %v, want %q", tt.url, err, tt.wantErr)
+		}
+		if err != nil && strings.Contains(err.Error(), "cret") {
+			t.Errorf("CheckURL(%q) = %v: the error shows the password", tt.url, err)
 		}
 	}
 }
