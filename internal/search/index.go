@@ -408,17 +408,7 @@ func (ix *Index) merge(p *prepared) doc {
 		ix.learnWords(p.words[fi])
 		terms := p.terms[fi]
 		*to = strings.Join(terms, " ")
-		ids := make([]uint32, 0, len(terms))
-		for _, t := range terms {
-			tid, ok := ix.termIDs[t]
-			if !ok {
-				tid = uint32(len(ix.termIDs))
-				ix.termIDs[t] = tid
-			}
-			ids = append(ids, tid)
-		}
-		slices.Sort(ids)
-		held[fi] = slices.Clip(slices.Compact(ids))
+		held[fi] = slices.Clip(ix.internTerms(terms))
 		for _, tid := range held[fi] {
 			for int(tid) >= len(ix.fieldDF) {
 				ix.fieldDF = append(ix.fieldDF, [len(textFields)]int32{})
@@ -436,17 +426,7 @@ func (ix *Index) merge(p *prepared) doc {
 		}
 	}
 	for _, sen := range p.denies {
-		ids := make([]uint32, 0, len(sen))
-		for _, t := range sen {
-			tid, ok := ix.termIDs[t]
-			if !ok {
-				tid = uint32(len(ix.termIDs))
-				ix.termIDs[t] = tid
-			}
-			ids = append(ids, tid)
-		}
-		slices.Sort(ids)
-		ix.denials[p.key] = append(ix.denials[p.key], slices.Compact(ids))
+		ix.denials[p.key] = append(ix.denials[p.key], ix.internTerms(sen))
 	}
 	return out
 }
@@ -513,4 +493,20 @@ func appendNew(to, add []string) []string {
 		}
 	}
 	return to
+}
+
+// internTerms gives each term its id, making one for a term not seen yet,
+// and returns the ids sorted without repeats.
+func (ix *Index) internTerms(terms []string) []uint32 {
+	ids := make([]uint32, 0, len(terms))
+	for _, t := range terms {
+		tid, ok := ix.termIDs[t]
+		if !ok {
+			tid = uint32(len(ix.termIDs))
+			ix.termIDs[t] = tid
+		}
+		ids = append(ids, tid)
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
 }
