@@ -612,3 +612,56 @@ func BenchmarkLoadContent(b *testing.B) {
 		}
 	}
 }
+
+// TestOtherTasksLeadIn checks that the list of tasks with no owner is found
+// whatever words introduce it: by a known lead-in anywhere, or, in any
+// words, by a lead-in ending with a colon right under the matrix. A list
+// elsewhere is not a list of tasks.
+func TestOtherTasksLeadIn(t *testing.T) {
+	const seedLead = "Autres tâches pour que ça tienne :"
+	tests := []struct {
+		name    string
+		replace string // what takes the seed's lead-in's place
+		want    int    // tasks with no owner
+	}{
+		{"seed's words", seedLead, 2},
+		{"another noun", "Autres chantiers qui comptent pour la réussite (pas encore attribués) :", 2},
+		{"unowned, said plainly", "Tâches sans responsable à ce jour :", 2},
+		{"any words under the matrix", "Ce qui reste à répartir :", 2},
+		{"no colon, unknown words", "Et puis il y a aussi", 0},
+		{"a heading between", "### Notre organisation\n\nNos habitudes :", 0},
+	}
+	readme, err := os.ReadFile("testdata/plain/README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "\n\n"+seedLead+"\n") {
+		t.Fatalf("testdata/plain/README.md no longer holds %q right under its matrix", seedLead)
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := fstest.MapFS{}
+			for _, f := range []string{"SUMMARY.md", "cheffe-de-projet.md", "juriste.md", "equipe/integrateur.md"} {
+				b, err := os.ReadFile(path.Join("testdata/plain", f))
+				if err != nil {
+					t.Fatal(err)
+				}
+				fsys[f] = &fstest.MapFile{Data: b}
+			}
+			fsys["README.md"] = &fstest.MapFile{Data: []byte(strings.Replace(string(readme), seedLead, tt.replace, 1))}
+			tm, rep, err := load(t, fsys)
+			if err != nil {
+				t.Fatalf("%v%s", err, dump(rep))
+			}
+			var other []string
+			for _, task := range tm.Tasks {
+				if task.Origin == team.FromOther {
+					other = append(other, task.Title)
+				}
+			}
+			if len(other) != tt.want {
+				t.Errorf("tasks with no owner %q, want %d", other, tt.want)
+			}
+		})
+	}
+}

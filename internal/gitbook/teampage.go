@@ -71,7 +71,7 @@ func (s *source) readTeam(doc ast.Node) *teamPage {
 				tp.intro = text
 				tp.read = append(tp.read, s.span(n))
 			}
-			if isOtherTasks(text) {
+			if isOtherTasks(text) || (tp.other == nil && leadsListAfterTable(n, text)) {
 				tp.other = nextList(n)
 			}
 		case *ast.HTMLBlock:
@@ -89,10 +89,35 @@ func (s *source) readTeam(doc ast.Node) *teamPage {
 	return tp
 }
 
-// isOtherTasks recognises the lead-in of the list of tasks with no owner,
-// "Autres tâches liées à la réussite du produit :".
+// otherTasksLeads are the ways a team page opens its list of tasks with no
+// owner, accent-folded and lower-cased: "Autres tâches liées à la réussite du
+// produit :" (the seed's), "Autres chantiers qui comptent…", "Tâches sans
+// responsable :". Writers name these tasks with any of the nouns French uses
+// for a piece of work.
+var otherTasksLeads = []string{
+	"autres taches", "autres chantiers", "autres sujets", "autres activites", "autres missions",
+	"autres responsabilites", "taches non attribuees", "taches sans responsable", "taches a attribuer",
+}
+
+// isOtherTasks recognises the lead-in of the list of tasks with no owner.
 func isOtherTasks(text string) bool {
-	return strings.HasPrefix(strings.ToLower(team.Fold(text)), "autres taches")
+	folded := strings.ToLower(team.Fold(text))
+	for _, lead := range otherTasksLeads {
+		if strings.HasPrefix(folded, lead) {
+			return true
+		}
+	}
+	return false
+}
+
+// leadsListAfterTable recognises, whatever its words, a lead-in that opens a
+// list right after a table ("…qui restent à attribuer :" under the matrix):
+// the page's structure says it is the list of other tasks.
+func leadsListAfterTable(n ast.Node, text string) bool {
+	if _, ok := n.PreviousSibling().(*east.Table); !ok {
+		return false
+	}
+	return strings.HasSuffix(strings.TrimSpace(text), ":") && nextList(n) != nil
 }
 
 func nextList(n ast.Node) *ast.List {
