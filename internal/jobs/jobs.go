@@ -87,6 +87,12 @@ type Queue struct {
 	canStart bool
 	state    stateReader
 	log      *slog.Logger
+
+	// The fast path (fastpath.go).
+	insertMany func(ctx context.Context, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
+	setState   func(ctx context.Context, p *riverdriver.JobSetStateIfRunningParams) error
+	rows       rowSQL
+	worker     *answerWorker
 }
 
 // Open connects to the database named by rawURL and dataDir (as store.Open reads them: the
@@ -133,7 +139,8 @@ func openSQLite(ctx context.Context, dsn string, cfg Config) (*Queue, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("connexion : %w", err)
 	}
-	q, err := newQueue(ctx, riversqlite.New(db), cfg, nil)
+	rows := rowSQL{claim: sqlUpdate(db, claimSQLite), release: sqlUpdate(db, releaseSQLite)}
+	q, err := newQueue(ctx, riversqlite.New(db), cfg, rows, nil)
 	if err != nil {
 		_ = db.Close()
 		return nil, err
@@ -156,7 +163,8 @@ func openPostgres(ctx context.Context, dsn string, cfg Config) (*Queue, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connexion : %w", err)
 	}
-	q, err := newQueue(ctx, riverpgxv5.New(pool), cfg, func(ctx context.Context, migrate func() error) error {
+	rows := rowSQL{claim: pgUpdate(pool, claimPostgres), release: pgUpdate(pool, releasePostgres)}
+	q, err := newQueue(ctx, riverpgxv5.New(pool), cfg, rows, func(ctx context.Context, migrate func() error) error {
 		return withMigrationLock(ctx, pool, migrate)
 	})
 	if err != nil {
@@ -192,7 +200,7 @@ func withMigrationLock(ctx context.Context, pool *pgxpool.Pool, migrate func() e
 
 // newQueue applies River's migrations through drv (under lock, if given) and builds the
 // client.
-func newQueue[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], cfg Config, lock func(context.Context, func() error) error) (*Queue, error) {
+func newQueue[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], cfg Config, rows rowSQL, lock func(context.Context, func() error) error) (*Queue, error) {
 	migrator, err := rivermigrate.New(drv, &rivermigrate.Config{Logger: cfg.Log})
 	if err != nil {
 		return nil, fmt.Errorf("migrations de River : %w", err)
@@ -226,11 +234,13 @@ func newQueue[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], cfg Con
 		RetryPolicy:          answerRetryPolicy{},
 		PollOnly:             cfg.pollOnly,
 	}
+	var worker *answerWorker
 	if cfg.Answerer != nil {
 		ws := river.NewWorkers()
-		if err := river.AddWorkerSafely(ws, &answerWorker{
-			answerer: cfg.Answerer, gate: newGate(), metrics: cfg.Metrics, log: cfg.Log, now: time.Now,
-		}); err != nil {
+		// One worker, one gate: River's workers and the fast path share what they learn of
+		// Slack's rate limits.
+		worker = &answerWorker{answerer: cfg.Answerer, gate: newGate(), metrics: cfg.Metrics, log: cfg.Log, now: time.Now}
+		if err := river.AddWorkerSafely(ws, worker); err != nil {
 			return nil, err
 		}
 		rc.Workers = ws
@@ -254,6 +264,13 @@ func newQueue[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], cfg Con
 		canStart: cfg.Answerer != nil,
 		state:    newStateReader(client),
 		log:      cfg.Log,
+
+		insertMany: client.InsertMany,
+		setState: func(ctx context.Context, p *riverdriver.JobSetStateIfRunningParams) error {
+			return setStateIfRunning(ctx, client.Driver().GetExecutor(), p)
+		},
+		rows:   rows,
+		worker: worker,
 	}, nil
 }
 
