@@ -244,7 +244,7 @@ func startRolebot(srv childServer, store *knowledge.Store, teams *dbstore.Store,
 		ShutdownTimeout: 10 * time.Second,
 	}
 	if teams != nil { // never a nil *Store in a non-nil interface
-		o.Teams, o.Claims = teams, teams
+		o.Teams = teams
 	}
 	bot := slackbot.New(o)
 	ctx, cancel := context.WithCancel(context.Background())

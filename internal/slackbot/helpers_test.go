@@ -11,6 +11,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 
 	"github.com/rolebot/rolebot/internal/config"
 	"github.com/rolebot/rolebot/internal/httpapi"
+	"github.com/rolebot/rolebot/internal/jobs"
 	"github.com/rolebot/rolebot/internal/knowledge"
 	"github.com/rolebot/rolebot/internal/slackbot"
 	"github.com/rolebot/rolebot/internal/slacktest"
@@ -111,6 +113,20 @@ type setup struct {
 	botToken string
 	opts     func(*slackbot.Options)
 	noStart  bool
+	// queueURL, when set, gives the bot a durable queue on that database,
+	// its River workers started with the bot.
+	queueURL string
+}
+
+// answerer hands the queue's jobs to the bot, built after the queue.
+type answerer struct{ bot atomic.Pointer[slackbot.Bot] }
+
+func (f *answerer) Answer(ctx context.Context, a jobs.AnswerArgs) error {
+	b := f.bot.Load()
+	if b == nil {
+		return errors.New("bot not built yet")
+	}
+	return b.Answer(ctx, a)
 }
 
 // start runs a bot against a new fake Slack until the test ends.
@@ -150,7 +166,33 @@ func newHarness(t *testing.T, srv *slacktest.Server, s setup) *harness {
 	if s.opts != nil {
 		s.opts(&o)
 	}
+	var fwd answerer
+	if s.queueURL != "" {
+		jm, err := jobs.NewMetrics(reg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, err := jobs.Open(context.Background(), s.queueURL, "", jobs.Config{
+			Answerer: &fwd, Metrics: jm, Log: logger, FetchPollInterval: 50 * time.Millisecond,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(q.Close)
+		o.Queue = q
+		defer func() {
+			if err := q.Start(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}()
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = q.Stop(ctx)
+		})
+	}
 	h := &harness{t: t, srv: srv, bot: slackbot.New(o), reg: reg, logs: logs, done: make(chan error, 1)}
+	fwd.bot.Store(h.bot)
 	t.Cleanup(func() {
 		if h.cancel != nil && !h.stopped {
 			h.stop()
