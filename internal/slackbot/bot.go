@@ -246,16 +246,16 @@ func (b *Bot) Run(ctx context.Context) error {
 		})
 	}
 
-	lp := &loop{sm: sm, queue: queue, work: workCtx}
-	if b.queue != nil {
-		lp.durable = b.startDurable(workCtx)
-	}
 	// Acks have a context of their own: when ctx ends, both cases of the
 	// select below may be ready, and a request dispatched then would be
 	// acked with a cancelled context, which slack-go drops at random. It
 	// ends with the drain.
 	ackCtx, stopAcks := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopAcks()
+	lp := &loop{sm: sm, queue: queue, work: workCtx}
+	if b.queue != nil {
+		lp.durable = b.startDurable(workCtx, ackCtx)
+	}
 	var result error
 	socketDone := false
 read:
@@ -280,17 +280,17 @@ read:
 		// not make the bot ready again.
 		b.setConnected(false)
 	}
-	stopAcks()
-	stopSocket()
-	close(queue)
 	pending := len(queue)
 	if lp.durable != nil {
-		pending += len(lp.durable.intake)
+		// What was read is stored, then acknowledged, before the socket closes.
+		lp.durable.closeIntake()
 		for _, lane := range lp.durable.lanes {
 			pending += len(lane)
 		}
-		lp.durable.close()
 	}
+	stopAcks()
+	stopSocket()
+	close(queue)
 	drained := make(chan struct{})
 	go func() {
 		workers.Wait()

@@ -1,8 +1,9 @@
 package slackbot
 
-// The durable path: with Options.Queue, the read loop acknowledges a question or a click and
-// hands its job to the intake, which inserts the jobs in the database in batches, each leased
-// to this process; the lanes' workers then answer them at once (AnswerQueue.AnswerNow) and the
+// The durable path: with Options.Queue, the read loop hands each question or click to the
+// intake, which inserts their jobs in the database in batches, each leased to this process,
+// then acknowledges them: a request is acknowledged once its job is stored, so nothing
+// acknowledged is lost, even to kill -9. The lanes' workers then answer them at once (AnswerQueue.AnswerNow) and the
 // job records the outcome. What this process cannot finish (a 429, a Slack error, a stop, a
 // crash) is answered by River's workers, here or in another replica. Answers through a
 // response_url have a lane of their own, so they never wait behind chat.postMessage.
@@ -11,6 +12,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/slack-go/slack/socketmode"
 
 	"github.com/rolebot/rolebot/internal/jobs"
 )
@@ -42,10 +45,13 @@ const (
 // durablePath is the intake and the lanes of one Run.
 type durablePath struct {
 	b      *Bot
-	intake chan jobs.AnswerArgs
+	intake chan intakeItem
+	// acks is the context of the intake's acks (Run's, which ends once the intake is done).
+	acks context.Context
 	// lanes by jobs queue (jobs.QueueResponse, jobs.QueuePost).
-	lanes map[string]chan lease
-	done  sync.WaitGroup
+	lanes      map[string]chan lease
+	intakeDone sync.WaitGroup
+	lanesDone  sync.WaitGroup
 
 	mu sync.Mutex
 	// left are the leased jobs not claimed when the workers stopped; lost the requests
@@ -55,6 +61,14 @@ type durablePath struct {
 	interrupted int
 }
 
+// intakeItem is a request to store, then acknowledge.
+type intakeItem struct {
+	args jobs.AnswerArgs
+	sm   *socketmode.Client
+	req  *socketmode.Request
+	read time.Time
+}
+
 // lease is one job for a lane: a ticket, or, when the database refused the insert, the
 // request alone, answered in memory rather than not at all.
 type lease struct {
@@ -62,17 +76,19 @@ type lease struct {
 	args   jobs.AnswerArgs
 }
 
-// startDurable starts the intake and the lanes' workers; work is the workers' context.
-func (b *Bot) startDurable(work context.Context) *durablePath {
+// startDurable starts the intake and the lanes' workers; work is the workers' context, acks
+// the acks'.
+func (b *Bot) startDurable(work, acks context.Context) *durablePath {
 	d := &durablePath{
 		b:      b,
-		intake: make(chan jobs.AnswerArgs, b.queueSize),
+		intake: make(chan intakeItem, b.queueSize),
+		acks:   acks,
 		lanes:  map[string]chan lease{jobs.QueueResponse: make(chan lease, b.queueSize), jobs.QueuePost: make(chan lease, b.queueSize)},
 	}
-	d.done.Go(func() { d.runIntake(context.WithoutCancel(work)) })
+	d.intakeDone.Go(func() { d.runIntake(context.WithoutCancel(work)) })
 	for _, lane := range d.lanes {
 		for range b.workers {
-			d.done.Go(func() { d.runLane(work, lane) })
+			d.lanesDone.Go(func() { d.runLane(work, lane) })
 		}
 	}
 	return d
@@ -86,25 +102,35 @@ func (d *durablePath) runIntake(ctx context.Context) {
 			close(lane)
 		}
 	}()
+	items := make([]intakeItem, 0, maxInsertBatch)
 	batch := make([]jobs.AnswerArgs, 0, maxInsertBatch)
 	for first := range d.intake {
-		batch = append(batch[:0], first)
+		items = append(items[:0], first)
 	fill:
-		for len(batch) < maxInsertBatch {
+		for len(items) < maxInsertBatch {
 			select {
-			case a, ok := <-d.intake:
+			case it, ok := <-d.intake:
 				if !ok {
 					break fill
 				}
-				batch = append(batch, a)
+				items = append(items, it)
 			default:
 				break fill
 			}
 		}
+		batch = batch[:0]
+		for _, it := range items {
+			batch = append(batch, it.args)
+		}
 		ictx, cancel := context.WithTimeout(ctx, insertTimeout)
 		tickets, err := d.b.queue.EnqueueLeased(ictx, batch)
 		cancel()
+		// Stored (or the database failed): acknowledge, so that Slack does not send again.
+		for _, it := range items {
+			d.b.ack(d.acks, it.sm, it.req, it.read, nil)
+		}
 		if err != nil {
+			// Answered in memory rather than not at all, or sent again by Slack.
 			d.b.metrics.StoreErrors.WithLabelValues("enqueue").Inc()
 			d.b.log.Error("file des réponses indisponible : réponses en mémoire seulement, perdues en cas d'arrêt",
 				"count", len(batch), "error", err.Error())
@@ -154,11 +180,15 @@ func (d *durablePath) runLane(work context.Context, lane <-chan lease) {
 	}
 }
 
-// close stops the intake: what it holds is still inserted, then the lanes end.
-func (d *durablePath) close() { close(d.intake) }
+// closeIntake stops the intake and waits until what it held is stored and acknowledged; the
+// lanes end once they have answered it.
+func (d *durablePath) closeIntake() {
+	close(d.intake)
+	d.intakeDone.Wait()
+}
 
-// wait waits for the intake and the lanes to end.
-func (d *durablePath) wait() { d.done.Wait() }
+// wait waits for the lanes to end.
+func (d *durablePath) wait() { d.lanesDone.Wait() }
 
 // releaseLeft makes the jobs set aside by the lanes available at once to the next process,
 // and logs what the stop leaves in the queue.

@@ -172,10 +172,15 @@ func (l *laterAck) send() {
 // delivers an event again later, and shows its error for a click, rather
 // than the request being dropped without a word. Only the read loop
 // sends on queue, so a queue seen with room has room.
-func (b *Bot) enqueue(lp *loop, j job, keys ...string) bool {
+//
+// A request answered as a job goes to the durable path's intake, which
+// acknowledges it once its job is in the database (the ack is taken from
+// later): nothing acknowledged is lost, even to kill -9.
+func (b *Bot) enqueue(lp *loop, j job, later *laterAck, keys ...string) bool {
 	if a, ok := b.argsOf(j); ok && lp.durable != nil {
 		select {
-		case lp.durable.intake <- a:
+		case lp.durable.intake <- intakeItem{args: a, sm: later.sm, req: later.req, read: later.read}:
+			later.skip = true
 			return true
 		default:
 		}
@@ -219,13 +224,14 @@ func (b *Bot) onSlash(ctx context.Context, lp *loop, evt socketmode.Event) {
 		b.log.Warn("file pleine : commande refusée", "surface", SurfaceSlash, "user", cmd.UserID, "channel", cmd.ChannelID)
 		return
 	}
-	defer b.ack(ctx, sm, evt.Request, read, nil) // see ackLast
+	later := &laterAck{b: b, ctx: ctx, sm: sm, req: evt.Request, read: read}
+	defer later.send() // see ackLast
 	if !b.seen.first("envelope:"+evt.Request.EnvelopeID, "trigger:"+cmd.TriggerID) {
 		b.duplicate("slash", evt.Request)
 		return
 	}
 	// The queue had room (checked above) and only this loop fills it.
-	b.enqueue(lp, job{surface: SurfaceSlash, received: read, envelope: evt.Request.EnvelopeID, slash: &cmd})
+	b.enqueue(lp, job{surface: SurfaceSlash, received: read, envelope: evt.Request.EnvelopeID, slash: &cmd}, later)
 }
 
 func (b *Bot) onEvent(ctx context.Context, lp *loop, evt socketmode.Event) {
@@ -278,7 +284,9 @@ func (b *Bot) onEvent(ctx context.Context, lp *loop, evt socketmode.Event) {
 		b.duplicate(kind, evt.Request)
 		return
 	}
-	later.skip = !b.enqueue(lp, j, keys...)
+	if !b.enqueue(lp, j, later, keys...) {
+		later.skip = true
+	}
 }
 
 func (b *Bot) onInteraction(ctx context.Context, lp *loop, evt socketmode.Event) {
@@ -322,7 +330,9 @@ func (b *Bot) onInteraction(ctx context.Context, lp *loop, evt socketmode.Event)
 		b.duplicate("interaction", evt.Request)
 		return
 	}
-	later.skip = !b.enqueue(lp, j, keys...)
+	if !b.enqueue(lp, j, later, keys...) {
+		later.skip = true
+	}
 }
 
 // onSubmission queues a team's modal submitted, for a worker to validate and
