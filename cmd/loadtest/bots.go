@@ -17,6 +17,7 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/rolebot/rolebot/internal/config"
+	"github.com/rolebot/rolebot/internal/jobs"
 	"github.com/rolebot/rolebot/internal/knowledge"
 	"github.com/rolebot/rolebot/internal/slackbot"
 	dbstore "github.com/rolebot/rolebot/internal/store"
@@ -36,9 +37,11 @@ func loadContent(ctx context.Context) (*knowledge.Store, error) {
 
 // startRolebot runs the real bot against srv; stop cancels it and returns
 // what Run returned.
-// With teams (nil for none), answers name people and deliveries are
-// claimed in the database, as serve does.
-func startRolebot(srv childServer, store *knowledge.Store, teams *dbstore.Store, workers int, logger *slog.Logger, reg prometheus.Registerer) (func() error, error) {
+// With teams (nil for none), answers name people; with q (nil for none),
+// every question is a job in the database, as serve does, and q's workers
+// start once the bot is built (fwd hands them to it).
+func startRolebot(srv childServer, store *knowledge.Store, teams *dbstore.Store, q *jobs.Queue, fwd *botAnswerer,
+	workers int, logger *slog.Logger, reg prometheus.Registerer) (func() error, error) {
 	metrics, err := slackbot.NewMetrics(reg)
 	if err != nil {
 		return nil, err
@@ -54,7 +57,16 @@ func startRolebot(srv childServer, store *knowledge.Store, teams *dbstore.Store,
 	if teams != nil { // never a nil *Store in a non-nil interface
 		o.Teams = teams
 	}
+	if q != nil {
+		o.Queue = q
+	}
 	bot := slackbot.New(o)
+	if q != nil {
+		fwd.bot.Store(bot)
+		if err := q.Start(context.Background()); err != nil {
+			return nil, err
+		}
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- bot.Run(ctx) }()

@@ -196,8 +196,14 @@ func runChild(stdout, stderr io.Writer) int {
 		if teams != nil {
 			defer teams.Close()
 		}
+		q, fwd, stopQueue, qerr := openChildQueue(ctx, workers, logger)
+		if qerr != nil {
+			fmt.Fprintf(stderr, "loadtest : %v\n", qerr)
+			return 1
+		}
+		defer stopQueue() // after the bot: its workers take what the bot left
 		reg = prometheus.NewRegistry()
-		stopBot, err = startRolebot(srv, store, teams, workers, logger, reg)
+		stopBot, err = startRolebot(srv, store, teams, q, fwd, workers, logger, reg)
 	case "floor":
 		stopBot, err = startFloor(srv)
 	default:
@@ -252,6 +258,9 @@ func startChild(srv *slacktest.Server, kind string, o options) (stop func() (chi
 	}
 	if kind == "rolebot" && o.databaseURL != "" {
 		cmd.Env = append(cmd.Env, childDatabase+"="+o.databaseURL)
+	}
+	if kind == "rolebot" && o.queued {
+		cmd.Env = append(cmd.Env, childQueue+"="+o.queueURL)
 	}
 	stopWithParent(cmd)
 	var out bytes.Buffer

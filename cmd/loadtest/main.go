@@ -27,10 +27,15 @@
 //
 // With -database (sqlite, or a URL), every channel the questions go to gets
 // a team first, and the bot opens the store as serve does: answers name
-// people and events are claimed in the database. -channels spreads the
-// questions over that many channels; -replicas starts several bots sharing
-// the database on the same fake Slack, which routes each envelope to one of
-// their connections.
+// people. -channels spreads the questions over that many channels.
+//
+// -path chooses how answers go: "memory" (the default) computes them in
+// memory only; "queue" makes every question a job of the durable queue first
+// (internal/jobs), in the -database, or a new SQLite file without one, as
+// serve does; "both" measures one then the other on the same machine and
+// prints their ratio of answer and ack p99. -replicas starts several bots
+// sharing the database and its queue (-path queue) on the same fake Slack,
+// which routes each envelope to one of their connections.
 //
 // The exit code is 1 when a question is lost, answered twice, or acknowledged
 // late; 2 on a usage error.
@@ -108,6 +113,11 @@ type options struct {
 	// SQLite file, or a URL; databaseURL is what the bots open.
 	database, databaseURL string
 	channels, replicas    int
+	// path is -path; queued says whether this run goes through the durable
+	// queue, on queueURL.
+	path     string
+	queued   bool
+	queueURL string
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -125,7 +135,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl.StringVar(&o.cpuProfile, "cpuprofile", "", "écrit le profil CPU du processus de rolebot dans ce fichier")
 	fl.StringVar(&o.database, "database", "", "base des équipes : vide pour aucune, « sqlite » pour un fichier temporaire, ou une URL postgres://… ; chaque canal y reçoit une équipe")
 	fl.IntVar(&o.channels, "channels", 0, "nombre de canaux où poser les questions, à tour de rôle (0 : un par utilisateur)")
-	fl.IntVar(&o.replicas, "replicas", 1, "nombre d'instances de rolebot sur le même faux Slack (plus d'une : -database requis)")
+	fl.IntVar(&o.replicas, "replicas", 1, "nombre d'instances de rolebot sur le même faux Slack (plus d'une : -database et -path queue requis)")
+	fl.StringVar(&o.path, "path", pathMemory, "chemin des réponses : « memory » (en mémoire), « queue » (file durable, comme serve) ou « both » (les deux, comparés)")
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -136,8 +147,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "loadtest : -n, -users et -workers doivent être positifs, -think ne peut être négatif, sans autre argument")
 		return 2
 	}
-	if o.channels < 0 || o.replicas < 1 || (o.replicas > 1 && o.database == "") {
-		fmt.Fprintln(stderr, "loadtest : -channels ne peut être négatif, -replicas doit être positif, et plusieurs instances partagent une base (-database)")
+	if o.channels < 0 || o.replicas < 1 || (o.replicas > 1 && (o.database == "" || o.path != pathQueue)) {
+		fmt.Fprintln(stderr, "loadtest : -channels ne peut être négatif, -replicas doit être positif, et plusieurs instances partagent une base et sa file (-database, -path queue)")
+		return 2
+	}
+	if o.path != pathMemory && o.path != pathQueue && o.path != pathBoth {
+		fmt.Fprintf(stderr, "loadtest : -path %q inconnu : memory, queue ou both\n", o.path)
 		return 2
 	}
 	if o.think > 0 {
@@ -167,19 +182,40 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "rolebot : %d questions (%d /role, %d mentions) de %d utilisateurs, %d workers%s\n",
 		o.n, (o.n+1)/2, o.n/2, o.users, o.workers, mode)
-	bot, in, err := measure(ctx, o, "rolebot", true)
-	if err != nil {
-		fmt.Fprintf(stderr, "loadtest : %v\n", err)
-		return 1
+	var runs []report
+	for _, queued := range o.paths() {
+		ro := o
+		ro.queued = queued
+		if queued {
+			cleanupQueue, err := prepareQueue(&ro)
+			defer cleanupQueue()
+			if err != nil {
+				fmt.Fprintf(stderr, "loadtest : %v\n", err)
+				return 1
+			}
+		}
+		fmt.Fprintf(stdout, "%s :\n", ro.describeQueue(queued))
+		bot, in, err := measure(ctx, ro, "rolebot", true)
+		if err != nil {
+			fmt.Fprintf(stderr, "loadtest : %v\n", err)
+			return 1
+		}
+		bot.print(stdout)
+		if in.InBotOK {
+			fmt.Fprintf(stdout, "  dont dans le bot     p50 %s   p99 %s (lecture de la requête → ack confié à slack-go, histogramme)\n", in.InBotP50, in.InBotP99)
+		}
+		if in.CPU > 0 && bot.answered > 0 {
+			fmt.Fprintf(stdout, "  CPU du bot           %s en tout, démarrage et mise en route compris (%s par question répondue)\n",
+				ms(in.CPU), ms(in.CPU/time.Duration(bot.answered)))
+		}
+		runs = append(runs, bot)
 	}
-	bot.print(stdout)
-	if in.InBotOK {
-		fmt.Fprintf(stdout, "  dont dans le bot     p50 %s   p99 %s (lecture de la requête → ack confié à slack-go, histogramme)\n", in.InBotP50, in.InBotP99)
+	if len(runs) == 2 && runs[0].answer.p99 > 0 && runs[0].ack.p99 > 0 {
+		fmt.Fprintf(stdout, "\nfile durable / mémoire : réponse p99 %.2f × (%s contre %s), ack p99 %.2f × (%s contre %s)\n",
+			float64(runs[1].answer.p99)/float64(runs[0].answer.p99), ms(runs[1].answer.p99), ms(runs[0].answer.p99),
+			float64(runs[1].ack.p99)/float64(runs[0].ack.p99), ms(runs[1].ack.p99), ms(runs[0].ack.p99))
 	}
-	if in.CPU > 0 && bot.answered > 0 {
-		fmt.Fprintf(stdout, "  CPU du bot           %s en tout, démarrage et mise en route compris (%s par question répondue)\n",
-			ms(in.CPU), ms(in.CPU/time.Duration(bot.answered)))
-	}
+	bot := runs[len(runs)-1]
 
 	fmt.Fprintf(stdout, "\nplancher (client socket-mode qui ne fait qu'accuser réception), même rafale :\n")
 	floor, _, err := measure(ctx, o, "floor", false)
@@ -192,9 +228,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "\nack p99 de rolebot = %.2f × celui du plancher (%s contre %s)\n",
 			float64(bot.ack.p99)/float64(floor.ack.p99), ms(bot.ack.p99), ms(floor.ack.p99))
 	}
-	if !bot.ok() {
-		fmt.Fprintln(stdout, "ÉCHEC : des questions sont perdues, en double, ou accusées après 3 s")
-		return 1
+	for _, r := range runs {
+		if !r.ok() {
+			fmt.Fprintln(stdout, "ÉCHEC : des questions sont perdues, en double, ou accusées après 3 s")
+			return 1
+		}
 	}
 	return 0
 }

@@ -81,6 +81,9 @@ func (r report) print(w io.Writer) {
 		fmt.Fprintf(w, "  renvoyées à plus tard (file pleine, « %s ») : %d\n", slackbot.BusyText, r.busy)
 	}
 	fmt.Fprintf(w, "  réponse             p50 %s   p99 %s   max %s\n", ms(r.answer.p50), ms(r.answer.p99), ms(r.answer.max))
+	if r.elapsed > 0 {
+		fmt.Fprintf(w, "  débit               %.0f questions/s (répondues ÷ durée de la mesure)\n", float64(r.answered)/r.elapsed.Seconds())
+	}
 	if r.slackErrors > 0 {
 		fmt.Fprintf(w, "  appels Slack en erreur : %d\n", r.slackErrors)
 	}

@@ -140,7 +140,7 @@ func openSQLite(ctx context.Context, dsn string, cfg Config) (*Queue, error) {
 		return nil, fmt.Errorf("connexion : %w", err)
 	}
 	rows := rowSQL{claim: sqlUpdate(db, claimSQLite), release: sqlUpdate(db, releaseSQLite)}
-	q, err := newQueue(ctx, riversqlite.New(db), cfg, rows, nil)
+	q, err := newQueue(ctx, riversqlite.New(db), cfg, rows, retryMigration)
 	if err != nil {
 		_ = db.Close()
 		return nil, err
@@ -173,6 +173,33 @@ func openPostgres(ctx context.Context, dsn string, cfg Config) (*Queue, error) {
 	}
 	q.closeDB = pool.Close
 	return q, nil
+}
+
+// SQLite has no advisory lock: two processes opening one file at once (replicas on one
+// machine, a restart overlapping its predecessor) may both apply a migration, and the second
+// fails, its transaction rolled back. migrationAttempts tries again, after migrationRetryWait,
+// so that it finds the migration applied.
+const (
+	migrationAttempts  = 10
+	migrationRetryWait = 200 * time.Millisecond
+)
+
+// retryMigration runs migrate until it succeeds, migrationAttempts times at most.
+func retryMigration(ctx context.Context, migrate func() error) error {
+	var err error
+	for range migrationAttempts {
+		if err = migrate(); err == nil {
+			return nil
+		}
+		t := time.NewTimer(migrationRetryWait)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return errors.Join(err, ctx.Err())
+		}
+	}
+	return err
 }
 
 // withMigrationLock runs migrate under a PostgreSQL advisory lock (per schema), so that
