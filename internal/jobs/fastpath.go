@@ -7,11 +7,11 @@ package jobs
 // job's row, so a job is never worked by both:
 //
 //   - EnqueueLeased inserts each job through River (its unique key is the delivery's claim)
-//     in state scheduled, leaseAhead in the future. River's fetch only takes available jobs,
-//     and River's scheduler makes a scheduled job available only once its time has come: for
-//     leaseAhead the job belongs to the process that inserted it.
-//   - AnswerNow moves the job from scheduled to running (UPDATE … WHERE state = 'scheduled',
-//     as River's own fetch moves available jobs to running), then answers it, then records the
+//     scheduled leaseAhead in the future. River's fetch only takes available jobs whose
+//     scheduled time has come: until then the job belongs to the process that inserted it
+//     (River's scheduler may mark it available ahead of time; its time is still to come).
+//   - AnswerNow moves the job to running if its time is still to come (UPDATE … WHERE
+//     scheduled_at > now, as River's own fetch moves due jobs to running), then answers it, then records the
 //     outcome with River's driver (JobSetStateIfRunningMany, what River's completer and
 //     JobCompleteTx call): completed, snoozed until Retry-After, retried later, cancelled with
 //     Slack's error. If River's scheduler got there first (the process was too slow for its
@@ -38,9 +38,11 @@ import (
 )
 
 // leaseAhead is how long a job inserted by EnqueueLeased belongs to the fast path of its
-// process before River's workers may take it: long enough for a burst to be answered
-// in-process, short enough that a killed process's unclaimed jobs are soon answered elsewhere.
-const leaseAhead = 5 * time.Second
+// process before River's workers may take it: longer than River's scheduler's look-ahead
+// (schedulerInterval), so that the scheduler never visits a job the fast path finishes in
+// time (on SQLite it updates them one by one: a fifth of a burst's CPU with a 5 s lease), and
+// short enough that a killed process's unclaimed jobs are soon answered elsewhere.
+const leaseAhead = 2 * schedulerInterval
 
 // schedulerInterval is River's scheduler's period (its default): a job snoozed or retried for
 // less is made available at once, as River's own executor does.
@@ -60,22 +62,77 @@ type Ticket struct {
 // ID is the job's id.
 func (t *Ticket) ID() int64 { return t.row.ID }
 
-// rowSQL moves one job from one state to another, if it is still in the first: the
-// driver-specific statements of the hand-over, on the queue's own connections.
+// rowSQL moves one job from one state to another, if it is still where it was: the
+// driver-specific statements of the hand-over, on the queue's own connections. They are
+// prepared once: River's SQLite driver parses each of its statements again at every call,
+// which is most of an answer's cost in the database.
 type rowSQL struct {
-	// claim moves a leased job from scheduled to running, as one attempt; false: not scheduled.
+	// claim moves a leased job to running, as one attempt; false: its lease has ended.
 	claim func(ctx context.Context, id int64) (bool, error)
-	// release makes a leased job available at once; false: not scheduled.
+	// release makes a leased job available at once; false: its lease had ended.
 	release func(ctx context.Context, id int64) (bool, error)
+	// complete records a running job as answered (as River's JobSetStateCompleted does);
+	// false: not running.
+	complete func(ctx context.Context, id int64) (bool, error)
 }
 
-// Claim and release statements, per driver (placeholders and clocks differ).
+// Claim, release and complete statements, per driver (placeholders and clocks differ; the
+// SQLite clock's format is River's).
+//
+// A job is leased while it waits, scheduled or available, for a time still to come. River's
+// scheduler looks ahead by its interval: it makes a job due within the next 5 s available
+// before its time, with its scheduled_at unchanged; its fetch takes only available jobs whose
+// time has come. The lease condition and the fetch's are thus exclusive, whatever the
+// scheduler did; and a lease is for a job nobody has attempted yet (River's fetch sets
+// attempted_at), so that a late claim never takes a job River has already worked and snoozed.
 const (
-	claimPostgres   = `UPDATE river_job SET state = 'running', attempt = attempt + 1, attempted_at = now() WHERE id = $1 AND state = 'scheduled'`
-	releasePostgres = `UPDATE river_job SET state = 'available', scheduled_at = now() WHERE id = $1 AND state = 'scheduled'`
-	claimSQLite     = `UPDATE river_job SET state = 'running', attempt = attempt + 1, attempted_at = datetime('now', 'subsec') WHERE id = ?1 AND state = 'scheduled'`
-	releaseSQLite   = `UPDATE river_job SET state = 'available', scheduled_at = datetime('now', 'subsec') WHERE id = ?1 AND state = 'scheduled'`
+	leasedPostgres = `state IN ('scheduled', 'available') AND attempted_at IS NULL AND scheduled_at > now()`
+	leasedSQLite   = `state IN ('scheduled', 'available') AND attempted_at IS NULL AND scheduled_at > datetime('now', 'subsec')`
+
+	claimPostgres    = `UPDATE river_job SET state = 'running', attempt = attempt + 1, attempted_at = now() WHERE id = $1 AND ` + leasedPostgres
+	releasePostgres  = `UPDATE river_job SET state = 'available', scheduled_at = now() WHERE id = $1 AND ` + leasedPostgres
+	completePostgres = `UPDATE river_job SET state = 'completed', finalized_at = now() WHERE id = $1 AND state = 'running'`
+	claimSQLite      = `UPDATE river_job SET state = 'running', attempt = attempt + 1, attempted_at = datetime('now', 'subsec') WHERE id = ?1 AND ` + leasedSQLite
+	releaseSQLite    = `UPDATE river_job SET state = 'available', scheduled_at = datetime('now', 'subsec') WHERE id = ?1 AND ` + leasedSQLite
+	completeSQLite   = `UPDATE river_job SET state = 'completed', finalized_at = datetime('now', 'subsec') WHERE id = ?1 AND state = 'running'`
 )
+
+// sqliteRows prepares the statements of the hand-over on db.
+func sqliteRows(ctx context.Context, db *sql.DB) (rowSQL, error) {
+	var rows rowSQL
+	for _, s := range []struct {
+		f    *func(ctx context.Context, id int64) (bool, error)
+		stmt string
+	}{{&rows.claim, claimSQLite}, {&rows.release, releaseSQLite}, {&rows.complete, completeSQLite}} {
+		st, err := db.PrepareContext(ctx, s.stmt)
+		if err != nil {
+			return rows, fmt.Errorf("préparation de « %s » : %w", s.stmt, err)
+		}
+		*s.f = func(ctx context.Context, id int64) (bool, error) {
+			res, err := st.ExecContext(ctx, id)
+			if err != nil {
+				return false, err
+			}
+			n, err := res.RowsAffected()
+			return n == 1, err
+		}
+	}
+	return rows, nil
+}
+
+// postgresRows runs the statements of the hand-over on pool (pgx caches their preparation).
+func postgresRows(pool *pgxpool.Pool) rowSQL {
+	update := func(stmt string) func(ctx context.Context, id int64) (bool, error) {
+		return func(ctx context.Context, id int64) (bool, error) {
+			tag, err := pool.Exec(ctx, stmt, id)
+			if err != nil {
+				return false, err
+			}
+			return tag.RowsAffected() == 1, nil
+		}
+	}
+	return rowSQL{claim: update(claimPostgres), release: update(releasePostgres), complete: update(completePostgres)}
+}
 
 // EnqueueLeased inserts the answer jobs of a batch of requests in one transaction, each
 // leased to this process's fast path (see the top of this file), and returns, in order, the
@@ -134,9 +191,16 @@ func (q *Queue) AnswerNow(ctx context.Context, t *Ticket) (bool, error) {
 	jctx, cancel := context.WithTimeout(ctx, jobTimeout)
 	werr := q.worker.attempt(jctx, &row, t.Args)
 	cancel()
-	p := outcomeParams(&row, werr, start, time.Now())
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
+	if werr == nil {
+		// The common case, by a prepared statement rather than River's driver.
+		if ok, err := q.rows.complete(rctx, row.ID); err != nil || !ok {
+			return true, fmt.Errorf("file des réponses : tâche %d répondue mais non enregistrée (%v) : River la reprendra", row.ID, err)
+		}
+		return true, nil
+	}
+	p := outcomeParams(&row, werr, start, time.Now())
 	if err := q.setState(rctx, p); err != nil {
 		// The job stays running: River's rescuer gives it to a worker after rescueAfter.
 		return true, fmt.Errorf("file des réponses : enregistrement de la tâche %d (%s) : %w", row.ID, p.State, err)
@@ -222,27 +286,4 @@ func setStateIfRunning(ctx context.Context, exec riverdriver.Executor, p *riverd
 		return errors.New("tâche introuvable")
 	}
 	return nil
-}
-
-// sqlUpdate runs stmt on id through database/sql and reports whether it changed a row.
-func sqlUpdate(db *sql.DB, stmt string) func(ctx context.Context, id int64) (bool, error) {
-	return func(ctx context.Context, id int64) (bool, error) {
-		res, err := db.ExecContext(ctx, stmt, id)
-		if err != nil {
-			return false, err
-		}
-		n, err := res.RowsAffected()
-		return n == 1, err
-	}
-}
-
-// pgUpdate runs stmt on id through pgx and reports whether it changed a row.
-func pgUpdate(pool *pgxpool.Pool, stmt string) func(ctx context.Context, id int64) (bool, error) {
-	return func(ctx context.Context, id int64) (bool, error) {
-		tag, err := pool.Exec(ctx, stmt, id)
-		if err != nil {
-			return false, err
-		}
-		return tag.RowsAffected() == 1, nil
-	}
 }

@@ -33,9 +33,9 @@ func TestFastPathOutcomes(t *testing.T) {
 		if len(tickets) != len(batch) || tickets[4] != nil {
 			t.Fatalf("tickets = %v, want 5 with the duplicate's nil", tickets)
 		}
-		// Leased: scheduled, so River's fetch would not take it.
-		if j, _ := q.Job(ctx, tickets[0].ID()); j.State != rivertype.JobStateScheduled {
-			t.Fatalf("leased job in state %s, want scheduled", j.State)
+		// Leased: its time to come, so River's fetch would not take it.
+		if j, _ := q.Job(ctx, tickets[0].ID()); !j.ScheduledAt.After(time.Now()) {
+			t.Fatalf("leased job scheduled at %s, want later", j.ScheduledAt)
 		}
 		// A retry of a delivery answered by the fast path gets no ticket.
 		again, err := q.EnqueueLeased(ctx, batch[:1])

@@ -38,7 +38,10 @@ const (
 	// it of one: jobs whose snooze ends, jobs left by a dead process. Inserts are noticed at
 	// once through notifications (LISTEN/NOTIFY on PostgreSQL, River's outbox table polled
 	// every 50 ms on SQLite); see docs/benchmarks.md for the pick-up latencies measured.
-	DefaultFetchPollInterval = 100 * time.Millisecond
+	// Fresh answers go through the fast path (fastpath.go), not River's fetch: polling is
+	// for what waits anyway (a Retry-After, a retry's backoff), and each poll costs a query
+	// per queue, which on SQLite competes with the answers for the one writer.
+	DefaultFetchPollInterval = 500 * time.Millisecond
 	// DefaultFetchCooldown is the least time between two fetches of one queue: a burst of
 	// inserts is fetched in batches instead of one query each.
 	DefaultFetchCooldown = time.Millisecond
@@ -139,8 +142,10 @@ func openSQLite(ctx context.Context, dsn string, cfg Config) (*Queue, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("connexion : %w", err)
 	}
-	rows := rowSQL{claim: sqlUpdate(db, claimSQLite), release: sqlUpdate(db, releaseSQLite)}
-	q, err := newQueue(ctx, riversqlite.New(db), cfg, rows, retryMigration)
+	q, err := newQueue(ctx, riversqlite.New(db), cfg, retryMigration)
+	if err == nil {
+		q.rows, err = sqliteRows(ctx, db) // after the migrations: the statements name River's table
+	}
 	if err != nil {
 		_ = db.Close()
 		return nil, err
@@ -163,14 +168,14 @@ func openPostgres(ctx context.Context, dsn string, cfg Config) (*Queue, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connexion : %w", err)
 	}
-	rows := rowSQL{claim: pgUpdate(pool, claimPostgres), release: pgUpdate(pool, releasePostgres)}
-	q, err := newQueue(ctx, riverpgxv5.New(pool), cfg, rows, func(ctx context.Context, migrate func() error) error {
+	q, err := newQueue(ctx, riverpgxv5.New(pool), cfg, func(ctx context.Context, migrate func() error) error {
 		return withMigrationLock(ctx, pool, migrate)
 	})
 	if err != nil {
 		pool.Close()
 		return nil, err
 	}
+	q.rows = postgresRows(pool)
 	q.closeDB = pool.Close
 	return q, nil
 }
@@ -227,7 +232,7 @@ func withMigrationLock(ctx context.Context, pool *pgxpool.Pool, migrate func() e
 
 // newQueue applies River's migrations through drv (under lock, if given) and builds the
 // client.
-func newQueue[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], cfg Config, rows rowSQL, lock func(context.Context, func() error) error) (*Queue, error) {
+func newQueue[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], cfg Config, lock func(context.Context, func() error) error) (*Queue, error) {
 	migrator, err := rivermigrate.New(drv, &rivermigrate.Config{Logger: cfg.Log})
 	if err != nil {
 		return nil, fmt.Errorf("migrations de River : %w", err)
@@ -296,7 +301,6 @@ func newQueue[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], cfg Con
 		setState: func(ctx context.Context, p *riverdriver.JobSetStateIfRunningParams) error {
 			return setStateIfRunning(ctx, client.Driver().GetExecutor(), p)
 		},
-		rows:   rows,
 		worker: worker,
 	}, nil
 }
