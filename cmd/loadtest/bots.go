@@ -40,7 +40,7 @@ func loadContent(ctx context.Context) (*knowledge.Store, error) {
 // With teams (nil for none), answers name people; with q (nil for none),
 // every question is a job in the database, as serve does, and q's workers
 // start once the bot is built (fwd hands them to it).
-func startRolebot(srv childServer, store *knowledge.Store, teams *dbstore.Store, q *jobs.Queue, fwd *botAnswerer,
+func startRolebot(srv childServer, store *knowledge.Store, teams *dbstore.Store, q *jobs.Queue, fwd *jobs.DeferredAnswerer,
 	workers int, logger *slog.Logger, reg prometheus.Registerer) (func() error, error) {
 	metrics, err := slackbot.NewMetrics(reg)
 	if err != nil {
@@ -62,7 +62,7 @@ func startRolebot(srv childServer, store *knowledge.Store, teams *dbstore.Store,
 	}
 	bot := slackbot.New(o)
 	if q != nil {
-		fwd.bot.Store(bot)
+		fwd.Set(bot)
 		if err := q.Start(context.Background()); err != nil {
 			return nil, err
 		}

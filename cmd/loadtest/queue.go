@@ -5,17 +5,14 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/rolebot/rolebot/internal/jobs"
-	"github.com/rolebot/rolebot/internal/slackbot"
 )
 
 // childQueue passes the queue's database to a rolebot child: empty for the in-memory path.
@@ -73,26 +70,14 @@ func (o options) describeQueue(queued bool) string {
 // isSQLite tells a SQLite database URL.
 func isSQLite(url string) bool { return strings.HasPrefix(url, "sqlite:") }
 
-// botAnswerer hands the queue's jobs to the bot, built after the queue.
-type botAnswerer struct{ bot atomic.Pointer[slackbot.Bot] }
-
-// Answer implements jobs.Answerer.
-func (a *botAnswerer) Answer(ctx context.Context, args jobs.AnswerArgs) error {
-	b := a.bot.Load()
-	if b == nil {
-		return errors.New("bot pas encore créé")
-	}
-	return b.Answer(ctx, args)
-}
-
 // openChildQueue opens the queue named in the environment, nil for the in-memory path; start
 // starts its workers once the bot is built, stop stops them and closes it.
-func openChildQueue(ctx context.Context, workers int, logger *slog.Logger) (q *jobs.Queue, fwd *botAnswerer, stop func(), err error) {
+func openChildQueue(ctx context.Context, workers int, logger *slog.Logger) (q *jobs.Queue, fwd *jobs.DeferredAnswerer, stop func(), err error) {
 	url := os.Getenv(childQueue)
 	if url == "" {
 		return nil, nil, func() {}, nil
 	}
-	fwd = &botAnswerer{}
+	fwd = &jobs.DeferredAnswerer{}
 	q, err = jobs.Open(ctx, url, "", jobs.Config{Answerer: fwd, Workers: workers, Log: logger})
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("file des réponses : %w", err)

@@ -158,7 +158,7 @@ func durableScenario(t *testing.T, sig syscall.Signal, dbURL string, replicas in
 	}
 	srv.ClearFaults()
 	if replicas == 1 {
-		procs = append(procs, startServe(t, "the next process", bin, env))
+		startServe(t, "the next process", bin, env) // on the same store
 	}
 	if _, err := srv.WaitMessages(ctx, burstQuestions, slacktest.Method("chat.postMessage"), slacktest.Succeeded()); err != nil {
 		t.Fatal(err)

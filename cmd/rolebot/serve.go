@@ -34,19 +34,6 @@ const (
 	queueStopGrace = 2 * time.Second
 )
 
-// botAnswerer hands the queue's jobs to the bot, which is built after the queue (it posts
-// through it).
-type botAnswerer struct{ bot *atomic.Pointer[slackbot.Bot] }
-
-// Answer implements jobs.Answerer.
-func (a botAnswerer) Answer(ctx context.Context, args jobs.AnswerArgs) error {
-	b := a.bot.Load()
-	if b == nil {
-		return errors.New("bot pas encore créé")
-	}
-	return b.Answer(ctx, args)
-}
-
 func runServe(ctx context.Context, env *environment, args []string) int {
 	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
 	fl.SetOutput(env.stderr)
@@ -190,8 +177,9 @@ Se règle par des variables d'environnement :`)
 		logger.Error("rolebot serve : " + err.Error())
 		return 1
 	}
+	answerer := &jobs.DeferredAnswerer{} // the bot, built below with the queue
 	queue, err := jobs.Open(ctx, cfg.DatabaseURL.Reveal(), cfg.DataDir, jobs.Config{
-		Answerer: botAnswerer{bot: &bot}, Workers: cfg.Workers, Metrics: jobMetrics, Log: logger,
+		Answerer: answerer, Workers: cfg.Workers, Metrics: jobMetrics, Log: logger,
 	})
 	if err != nil {
 		stopHTTP()
@@ -215,6 +203,7 @@ Se règle par des variables d'environnement :`)
 		Admins:          cfg.AdminUserIDs,
 	})
 	bot.Store(b)
+	answerer.Set(b)
 	// River's workers take the jobs the fast path could not finish, this process's or a
 	// stopped one's. They stop after the bot, below, not with ctx.
 	if err := queue.Start(context.WithoutCancel(ctx)); err != nil {

@@ -11,7 +11,6 @@ import (
 	"os"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -118,17 +117,6 @@ type setup struct {
 	queueURL string
 }
 
-// answerer hands the queue's jobs to the bot, built after the queue.
-type answerer struct{ bot atomic.Pointer[slackbot.Bot] }
-
-func (f *answerer) Answer(ctx context.Context, a jobs.AnswerArgs) error {
-	b := f.bot.Load()
-	if b == nil {
-		return errors.New("bot not built yet")
-	}
-	return b.Answer(ctx, a)
-}
-
 // start runs a bot against a new fake Slack until the test ends.
 func start(t *testing.T, s setup) *harness {
 	t.Helper()
@@ -166,7 +154,7 @@ func newHarness(t *testing.T, srv *slacktest.Server, s setup) *harness {
 	if s.opts != nil {
 		s.opts(&o)
 	}
-	var fwd answerer
+	var fwd jobs.DeferredAnswerer
 	if s.queueURL != "" {
 		jm, err := jobs.NewMetrics(reg)
 		if err != nil {
@@ -192,7 +180,7 @@ func newHarness(t *testing.T, srv *slacktest.Server, s setup) *harness {
 		})
 	}
 	h := &harness{t: t, srv: srv, bot: slackbot.New(o), reg: reg, logs: logs, done: make(chan error, 1)}
-	fwd.bot.Store(h.bot)
+	fwd.Set(h.bot)
 	t.Cleanup(func() {
 		if h.cancel != nil && !h.stopped {
 			h.stop()
