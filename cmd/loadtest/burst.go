@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/rolebot/rolebot/internal/slackbot"
@@ -30,12 +31,12 @@ func measure(ctx context.Context, o options, kind string, expectAnswers bool) (r
 	if kind == "rolebot" {
 		replicas = max(1, o.replicas)
 	}
-	var stops []func() (childReport, error)
+	var stops []stopFunc
 	stopped := false
 	defer func() {
 		if !stopped {
 			for _, stop := range stops {
-				_, _ = stop()
+				_, _ = stop(syscall.SIGTERM)
 			}
 		}
 	}()
@@ -65,12 +66,16 @@ func measure(ctx context.Context, o options, kind string, expectAnswers bool) (r
 	if expectAnswers {
 		warm := o
 		warm.n, warm.users, warm.wait, warm.think = 2, 1, true, 0
-		if _, err := burst(wctx, srv, warm, true); err != nil {
+		if _, err := burst(wctx, srv, warm, true, nil); err != nil {
 			return report{}, in, fmt.Errorf("mise en route : %w", err)
 		}
 		srv.ResetRecords()
 	}
-	r, err := burst(wctx, srv, o, expectAnswers)
+	var afterAcks func()
+	if kind == "rolebot" && o.fault != "" {
+		afterAcks = stopMidBurst(srv, o, &stops)
+	}
+	r, err := burst(wctx, srv, o, expectAnswers, afterAcks)
 	if err != nil {
 		return r, in, err
 	}
@@ -82,8 +87,8 @@ func measure(ctx context.Context, o options, kind string, expectAnswers bool) (r
 }
 
 // burst sends o.n questions from o.users goroutines and waits for their acks
-// and, if expectAnswers, their answers.
-func burst(ctx context.Context, srv *slacktest.Server, o options, expectAnswers bool) (report, error) {
+// and, if expectAnswers, their answers; afterAcks, if set, runs in between.
+func burst(ctx context.Context, srv *slacktest.Server, o options, expectAnswers bool, afterAcks func()) (report, error) {
 	botUser := srv.Config().BotUserID
 	reqs := make([]request, o.n)
 	var (
@@ -202,6 +207,9 @@ func burst(ctx context.Context, srv *slacktest.Server, o options, expectAnswers 
 		if _, err := waitAck(ctx, srv, r.envelope, r.event); err != nil {
 			break // counted as not acked below
 		}
+	}
+	if afterAcks != nil {
+		afterAcks()
 	}
 	if expectAnswers {
 	answers:

@@ -118,6 +118,8 @@ type options struct {
 	path     string
 	queued   bool
 	queueURL string
+	// fault is -fault: "", faultTerm or faultKill.
+	fault string
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -136,6 +138,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl.StringVar(&o.database, "database", "", "base des équipes : vide pour aucune, « sqlite » pour un fichier temporaire, ou une URL postgres://… ; chaque canal y reçoit une équipe")
 	fl.IntVar(&o.channels, "channels", 0, "nombre de canaux où poser les questions, à tour de rôle (0 : un par utilisateur)")
 	fl.IntVar(&o.replicas, "replicas", 1, "nombre d'instances de rolebot sur le même faux Slack (plus d'une : -database et -path queue requis)")
+	fl.StringVar(&o.fault, "fault", "", "« term » ou « kill » : la première instance reçoit SIGTERM ou SIGKILL une fois toutes les questions accusées, pendant que chat.postMessage répond 429 ; la suivante (ou l'autre instance) répond au reste (-path queue requis)")
 	fl.StringVar(&o.path, "path", pathMemory, "chemin des réponses : « memory » (en mémoire), « queue » (file durable, comme serve) ou « both » (les deux, comparés)")
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -149,6 +152,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if o.channels < 0 || o.replicas < 1 || (o.replicas > 1 && (o.database == "" || o.path != pathQueue)) {
 		fmt.Fprintln(stderr, "loadtest : -channels ne peut être négatif, -replicas doit être positif, et plusieurs instances partagent une base et sa file (-database, -path queue)")
+		return 2
+	}
+	if o.fault != "" && (o.path != pathQueue || (o.fault != faultTerm && o.fault != faultKill)) {
+		fmt.Fprintln(stderr, "loadtest : -fault vaut « term » ou « kill », avec -path queue")
 		return 2
 	}
 	if o.path != pathMemory && o.path != pathQueue && o.path != pathBoth {
@@ -173,7 +180,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if o.childCPUs != "" {
 		mode += ", bot seul sur le processeur " + o.childCPUs
 	}
-	mode += o.describeDatabase()
+	mode += o.describeDatabase() + o.describeFault()
 	cleanup, err := prepareDatabase(ctx, &o)
 	defer cleanup()
 	if err != nil {

@@ -10,9 +10,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/rolebot/rolebot/internal/jobs"
+	"github.com/rolebot/rolebot/internal/slacktest"
 )
 
 // childQueue passes the queue's database to a rolebot child: empty for the in-memory path.
@@ -88,4 +90,50 @@ func openChildQueue(ctx context.Context, workers int, logger *slog.Logger) (q *j
 		_ = q.Stop(sctx)
 		q.Close()
 	}, nil
+}
+
+// Faults of -fault: the first bot is stopped once every question is acknowledged, while Slack
+// answers chat.postMessage with 429 (Retry-After faultRetryAfter), so that the mentions are
+// acknowledged and not answered; then Slack lets answers through again.
+const (
+	faultTerm       = "term" // SIGTERM: a rolling update
+	faultKill       = "kill" // SIGKILL: a crash, an OOM kill
+	faultRetryAfter = 3 * time.Second
+)
+
+// stopMidBurst rate-limits chat.postMessage now, and returns what burst runs once every
+// question is acknowledged: stop the first bot (o.fault), end the rate limit, and, with one
+// replica, start the next process on the same database, as a rolling update does.
+func stopMidBurst(srv *slacktest.Server, o options, stops *[]stopFunc) func() {
+	srv.RateLimit("chat.postMessage", -1, faultRetryAfter)
+	return func() {
+		sig := syscall.SIGTERM
+		if o.fault == faultKill {
+			sig = syscall.SIGKILL
+		}
+		if _, err := (*stops)[0](sig); err != nil {
+			fmt.Fprintf(os.Stderr, "loadtest : arrêt de la première instance : %v\n", err)
+		}
+		srv.ClearFaults()
+		if len(*stops) > 1 {
+			return // the other replica answers what the first left
+		}
+		next, err := startChild(srv, "rolebot", o)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "loadtest : démarrage de l'instance suivante : %v\n", err)
+			return
+		}
+		*stops = append(*stops, next)
+	}
+}
+
+// describeFault says what -fault does, for the report's header.
+func (o options) describeFault() string {
+	switch o.fault {
+	case faultTerm:
+		return ", SIGTERM à la première instance en pleine rafale (chat.postMessage en 429)"
+	case faultKill:
+		return ", SIGKILL à la première instance en pleine rafale (chat.postMessage en 429)"
+	}
+	return ""
 }
