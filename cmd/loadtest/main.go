@@ -37,6 +37,13 @@
 // sharing the database and its queue (-path queue) on the same fake Slack,
 // which routes each envelope to one of their connections.
 //
+// -fault (with -path queue) is a rolling update or a crash mid-burst: the
+// fake answers chat.postMessage with 429 (Retry-After 3 s) until every
+// question is acknowledged, then the first bot gets SIGTERM ("term") or
+// SIGKILL ("kill"), Slack lets answers through, and the next bot (started on
+// the same database, or the other replica) answers the rest: the report's
+// lost and duplicated counts say whether each was answered once.
+//
 // The exit code is 1 when a question is lost, answered twice, or acknowledged
 // late; 2 on a usage error.
 package main
