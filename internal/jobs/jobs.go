@@ -7,6 +7,10 @@
 // One job per delivery key (AnswerArgs.DeliveryKey): inserting the same delivery twice, from
 // a Slack retry or from another replica, gives the first job back, so the job is also the
 // claim that de-duplicates deliveries.
+//
+// Fresh jobs do not wait for River's fetch: EnqueueLeased leases them to the process that
+// inserts them, AnswerNow answers and records them there at once, and River's workers take
+// only what that fast path could not finish (fastpath.go explains the hand-over).
 package jobs
 
 import (
