@@ -196,8 +196,14 @@ func runChild(stdout, stderr io.Writer) int {
 		if teams != nil {
 			defer teams.Close()
 		}
+		q, fwd, stopQueue, qerr := openChildQueue(ctx, workers, logger)
+		if qerr != nil {
+			fmt.Fprintf(stderr, "loadtest : %v\n", qerr)
+			return 1
+		}
+		defer stopQueue() // after the bot: its workers take what the bot left
 		reg = prometheus.NewRegistry()
-		stopBot, err = startRolebot(srv, store, teams, workers, logger, reg)
+		stopBot, err = startRolebot(srv, store, teams, q, fwd, workers, logger, reg)
 	case "floor":
 		stopBot, err = startFloor(srv)
 	default:
@@ -228,9 +234,14 @@ func runChild(stdout, stderr io.Writer) int {
 // childServer is the fake Slack as a child sees it: its address and tokens.
 type childServer struct{ apiURL, bot, app string }
 
+// stopFunc stops a child with a signal and returns its report: SIGTERM for a
+// clean stop; after SIGKILL there is no report, and no error for it.
+type stopFunc func(sig syscall.Signal) (childReport, error)
+
 // startChild starts kind ("rolebot" or "floor") in a child process
-// connected to srv; stop sends it SIGTERM and returns its report.
-func startChild(srv *slacktest.Server, kind string, o options) (stop func() (childReport, error), err error) {
+// connected to srv; stop signals it and returns its report. Only its first
+// call signals: later ones return the same.
+func startChild(srv *slacktest.Server, kind string, o options) (stop stopFunc, err error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, err
@@ -253,6 +264,9 @@ func startChild(srv *slacktest.Server, kind string, o options) (stop func() (chi
 	if kind == "rolebot" && o.databaseURL != "" {
 		cmd.Env = append(cmd.Env, childDatabase+"="+o.databaseURL)
 	}
+	if kind == "rolebot" && o.queued {
+		cmd.Env = append(cmd.Env, childQueue+"="+o.queueURL)
+	}
 	stopWithParent(cmd)
 	var out bytes.Buffer
 	errs := &tail{max: 8 << 10}
@@ -265,24 +279,38 @@ func startChild(srv *slacktest.Server, kind string, o options) (stop func() (chi
 	}
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
-	return func() (childReport, error) {
-		var rep childReport
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case err := <-done:
-			if err != nil {
-				return rep, fmt.Errorf("bot (%s) : %w : %s", kind, err, strings.TrimSpace(errs.String()))
-			}
-		case <-time.After(30 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-			return rep, errors.New("bot (" + kind + ") : pas arrêté 30 s après SIGTERM")
-		}
-		if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
-			return rep, fmt.Errorf("bot (%s) : rapport illisible %q : %w", kind, out.String(), err)
-		}
-		return rep, nil
+	var (
+		once sync.Once
+		rep  childReport
+		rerr error
+	)
+	return func(sig syscall.Signal) (childReport, error) {
+		once.Do(func() { rep, rerr = stopChild(cmd, done, &out, errs, kind, sig) })
+		return rep, rerr
 	}, nil
+}
+
+// stopChild signals a child, waits for it and reads its report.
+func stopChild(cmd *exec.Cmd, done <-chan error, out *bytes.Buffer, errs *tail, kind string, sig syscall.Signal) (childReport, error) {
+	var rep childReport
+	_ = cmd.Process.Signal(sig)
+	select {
+	case err := <-done:
+		if sig == syscall.SIGKILL {
+			return rep, nil // killed: nothing to report
+		}
+		if err != nil {
+			return rep, fmt.Errorf("bot (%s) : %w : %s", kind, err, strings.TrimSpace(errs.String()))
+		}
+	case <-time.After(30 * time.Second):
+		_ = cmd.Process.Kill()
+		<-done
+		return rep, errors.New("bot (" + kind + ") : pas arrêté 30 s après " + sig.String())
+	}
+	if err := json.Unmarshal(out.Bytes(), &rep); err != nil {
+		return rep, fmt.Errorf("bot (%s) : rapport illisible %q : %w", kind, out.String(), err)
+	}
+	return rep, nil
 }
 
 // tail keeps the last max bytes written to it: a child's logs, to say why
@@ -311,11 +339,11 @@ func (t *tail) String() string {
 
 // stopAll stops every child and merges their reports: the first child's ack
 // histogram, the CPU time of all.
-func stopAll(stops []func() (childReport, error)) (childReport, error) {
+func stopAll(stops []stopFunc) (childReport, error) {
 	var all childReport
 	var firstErr error
 	for i, stop := range stops {
-		rep, err := stop()
+		rep, err := stop(syscall.SIGTERM)
 		if err != nil && firstErr == nil {
 			firstErr = err
 		}

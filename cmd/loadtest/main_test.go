@@ -50,12 +50,17 @@ func TestBurstExactlyOnce(t *testing.T) {
 }
 
 // TestBurstWithTeamsOnTwoReplicas runs two bots on one SQLite file with a
-// team in every channel: every question is answered exactly once, and the
-// answers name people.
+// team in every channel and the durable queue: every question is answered
+// exactly once, and the answers name people.
 func TestBurstWithTeamsOnTwoReplicas(t *testing.T) {
-	o := options{n: 60, users: 6, workers: 8, timeout: 30 * time.Second, database: "sqlite", channels: 30, replicas: 2}
+	o := options{n: 60, users: 6, workers: 8, timeout: 30 * time.Second, database: "sqlite", channels: 30, replicas: 2, path: pathQueue, queued: true}
 	cleanup, err := prepareDatabase(context.Background(), &o)
 	defer cleanup()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cleanupQueue, err := prepareQueue(&o)
+	defer cleanupQueue()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,6 +76,27 @@ func TestBurstWithTeamsOnTwoReplicas(t *testing.T) {
 	}
 	if r.named == 0 {
 		t.Error("no answer named the channel's people")
+	}
+}
+
+// TestBurstThroughQueue sends a burst through the durable queue, without a
+// team: every question acknowledged within 3 s and answered exactly once.
+func TestBurstThroughQueue(t *testing.T) {
+	o := options{n: 100, users: 20, workers: 8, timeout: 30 * time.Second, path: pathQueue, queued: true}
+	cleanup, err := prepareQueue(&o)
+	defer cleanup()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _, err := measure(context.Background(), o, "rolebot", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out strings.Builder
+	r.print(&out)
+	t.Logf("rolebot through the queue:\n%s", out.String())
+	if !r.ok() || r.answered != 100 {
+		t.Errorf("answered %d of 100 (lost %d, duplicated %d, late acks %d)", r.answered, r.lost, r.duplicated, r.ackedLate)
 	}
 }
 

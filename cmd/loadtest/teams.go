@@ -79,7 +79,7 @@ func (o options) describeDatabase() string {
 		return ""
 	}
 	kind := "PostgreSQL"
-	if o.database == "sqlite" || strings.HasPrefix(o.database, "sqlite:") {
+	if o.database == "sqlite" || isSQLite(o.database) {
 		kind = "SQLite"
 	}
 	s := fmt.Sprintf(", une équipe dans chacun des %d canaux (%s)", o.channelCount(), kind)

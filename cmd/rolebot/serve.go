@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/signal"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/rolebot/rolebot/internal/config"
 	"github.com/rolebot/rolebot/internal/httpapi"
+	"github.com/rolebot/rolebot/internal/jobs"
 	"github.com/rolebot/rolebot/internal/knowledge"
 	"github.com/rolebot/rolebot/internal/slackbot"
 	teamstore "github.com/rolebot/rolebot/internal/store"
@@ -26,6 +28,10 @@ const (
 	dbPingInterval     = 5 * time.Second
 	dbPingTimeout      = 2 * time.Second
 	claimPurgeInterval = 10 * time.Minute
+	// queueStopGrace bounds, after the bot's own grace period (SHUTDOWN_TIMEOUT), how long
+	// River's workers may finish the jobs they hold; what they do not finish stays in the
+	// queue for the next process.
+	queueStopGrace = 2 * time.Second
 )
 
 func runServe(ctx context.Context, env *environment, args []string) int {
@@ -163,6 +169,26 @@ Se règle par des variables d'environnement :`)
 	go teams.Watch(ctx, dbHealth, dbPingInterval, dbPingTimeout)
 	go teams.PurgeEvery(ctx, claimPurgeInterval)
 
+	// The durable queue of answers, in the same database: every question becomes a job there
+	// as it is acknowledged, so that a stop or a crash loses none.
+	jobMetrics, err := jobs.NewMetrics(reg)
+	if err != nil {
+		stopHTTP()
+		logger.Error("rolebot serve : " + err.Error())
+		return 1
+	}
+	answerer := &jobs.DeferredAnswerer{} // the bot, built below with the queue
+	queue, err := jobs.Open(ctx, cfg.DatabaseURL.Reveal(), cfg.DataDir, jobs.Config{
+		Answerer: answerer, Workers: cfg.Workers, Metrics: jobMetrics, Log: logger,
+	})
+	if err != nil {
+		stopHTTP()
+		logger.Error("rolebot serve : " + err.Error())
+		return 1
+	}
+	defer queue.Close()
+	reg.MustRegister(queue.Collector())
+
 	b := slackbot.New(slackbot.Options{
 		API:             slackbot.NewClient(cfg.BotToken, cfg.AppToken, cfg.APIURL),
 		Store:           store,
@@ -173,10 +199,19 @@ Se règle par des variables d'environnement :`)
 		Workers:         cfg.Workers,
 		ShutdownTimeout: cfg.ShutdownTimeout,
 		Teams:           teams,
-		Claims:          teams,
+		Queue:           queue,
 		Admins:          cfg.AdminUserIDs,
 	})
 	bot.Store(b)
+	answerer.Set(b)
+	// River's workers take the jobs the fast path could not finish, this process's or a
+	// stopped one's. They stop after the bot, below, not with ctx.
+	if err := queue.Start(context.WithoutCancel(ctx)); err != nil {
+		stopHTTP()
+		logger.Error("rolebot serve : " + err.Error())
+		return 1
+	}
+	go queue.WatchAge(ctx, jobs.DefaultAgeCheck, jobs.DefaultAgeWarning)
 
 	if cfg.ContentDir != "" {
 		// Live content: rebuild aside on every change or SIGHUP; a broken
@@ -205,6 +240,7 @@ Se règle par des variables d'environnement :`)
 	}
 
 	runErr := b.Run(ctx)
+	stopQueue(ctx, queue, logger)
 	stopHTTP()
 	if runErr != nil {
 		var auth *slackbot.AuthError
@@ -217,6 +253,28 @@ Se règle par des variables d'environnement :`)
 	}
 	logger.Info("rolebot arrêté proprement")
 	return 0
+}
+
+// stopQueue stops River's workers within queueStopGrace, then logs what the queue still
+// holds (every replica's jobs): the next process, or another replica, answers them.
+func stopQueue(ctx context.Context, q *jobs.Queue, logger *slog.Logger) {
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), queueStopGrace)
+	defer cancel()
+	if err := q.Stop(sctx); err != nil {
+		logger.Warn("arrêt de la file des réponses", "err", err)
+	}
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), queueStopGrace)
+	defer cancel()
+	waiting, err := q.Waiting(wctx)
+	if err != nil {
+		logger.Warn("arrêt : tâches restantes non comptées", "err", err)
+		return
+	}
+	n := 0
+	for _, c := range waiting {
+		n += c
+	}
+	logger.Info("arrêt : réponses restant dans la file, pour le prochain processus", "count", n, "by_state", waiting)
 }
 
 // runHealthcheck asks a local rolebot for /healthz: the container image has

@@ -48,6 +48,13 @@ type AnswerArgs struct {
 	ResponseURLExpiresAt time.Time `json:"response_url_expires_at,omitzero"`
 	// ThreadTS is the thread to answer in, if any.
 	ThreadTS string `json:"thread_ts,omitempty"`
+	// Action, Ephemeral and MessageTS describe a click: the button's action id, whether the
+	// message clicked was ephemeral, and its ts.
+	Action    string `json:"action,omitempty"`
+	Ephemeral bool   `json:"ephemeral,omitempty"`
+	MessageTS string `json:"message_ts,omitempty"`
+	// ReceivedAt is when the request was read, for the answer's end-to-end latency.
+	ReceivedAt time.Time `json:"received_at,omitzero"`
 }
 
 // Kind implements river.JobArgs.

@@ -7,6 +7,10 @@
 // One job per delivery key (AnswerArgs.DeliveryKey): inserting the same delivery twice, from
 // a Slack retry or from another replica, gives the first job back, so the job is also the
 // claim that de-duplicates deliveries.
+//
+// Fresh jobs do not wait for River's fetch: EnqueueLeased leases them to the process that
+// inserts them, AnswerNow answers and records them there at once, and River's workers take
+// only what that fast path could not finish (fastpath.go explains the hand-over).
 package jobs
 
 import (
@@ -38,7 +42,10 @@ const (
 	// it of one: jobs whose snooze ends, jobs left by a dead process. Inserts are noticed at
 	// once through notifications (LISTEN/NOTIFY on PostgreSQL, River's outbox table polled
 	// every 50 ms on SQLite); see docs/benchmarks.md for the pick-up latencies measured.
-	DefaultFetchPollInterval = 100 * time.Millisecond
+	// Fresh answers go through the fast path (fastpath.go), not River's fetch: polling is
+	// for what waits anyway (a Retry-After, a retry's backoff), and each poll costs a query
+	// per queue, which on SQLite competes with the answers for the one writer.
+	DefaultFetchPollInterval = 500 * time.Millisecond
 	// DefaultFetchCooldown is the least time between two fetches of one queue: a burst of
 	// inserts is fetched in batches instead of one query each.
 	DefaultFetchCooldown = time.Millisecond
@@ -87,6 +94,12 @@ type Queue struct {
 	canStart bool
 	state    stateReader
 	log      *slog.Logger
+
+	// The fast path (fastpath.go).
+	insertMany func(ctx context.Context, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
+	setState   func(ctx context.Context, p *riverdriver.JobSetStateIfRunningParams) error
+	rows       rowSQL
+	worker     *answerWorker
 }
 
 // Open connects to the database named by rawURL and dataDir (as store.Open reads them: the
@@ -133,7 +146,10 @@ func openSQLite(ctx context.Context, dsn string, cfg Config) (*Queue, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("connexion : %w", err)
 	}
-	q, err := newQueue(ctx, riversqlite.New(db), cfg, nil)
+	q, err := newQueue(ctx, riversqlite.New(db), cfg, retryMigration)
+	if err == nil {
+		q.rows, err = sqliteRows(ctx, db) // after the migrations: the statements name River's table
+	}
 	if err != nil {
 		_ = db.Close()
 		return nil, err
@@ -163,8 +179,36 @@ func openPostgres(ctx context.Context, dsn string, cfg Config) (*Queue, error) {
 		pool.Close()
 		return nil, err
 	}
+	q.rows = postgresRows(pool)
 	q.closeDB = pool.Close
 	return q, nil
+}
+
+// SQLite has no advisory lock: two processes opening one file at once (replicas on one
+// machine, a restart overlapping its predecessor) may both apply a migration, and the second
+// fails, its transaction rolled back. migrationAttempts tries again, after migrationRetryWait,
+// so that it finds the migration applied.
+const (
+	migrationAttempts  = 10
+	migrationRetryWait = 200 * time.Millisecond
+)
+
+// retryMigration runs migrate until it succeeds, migrationAttempts times at most.
+func retryMigration(ctx context.Context, migrate func() error) error {
+	var err error
+	for range migrationAttempts {
+		if err = migrate(); err == nil {
+			return nil
+		}
+		t := time.NewTimer(migrationRetryWait)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return errors.Join(err, ctx.Err())
+		}
+	}
+	return err
 }
 
 // withMigrationLock runs migrate under a PostgreSQL advisory lock (per schema), so that
@@ -226,11 +270,13 @@ func newQueue[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], cfg Con
 		RetryPolicy:          answerRetryPolicy{},
 		PollOnly:             cfg.pollOnly,
 	}
+	var worker *answerWorker
 	if cfg.Answerer != nil {
 		ws := river.NewWorkers()
-		if err := river.AddWorkerSafely(ws, &answerWorker{
-			answerer: cfg.Answerer, gate: newGate(), metrics: cfg.Metrics, log: cfg.Log, now: time.Now,
-		}); err != nil {
+		// One worker, one gate: River's workers and the fast path share what they learn of
+		// Slack's rate limits.
+		worker = &answerWorker{answerer: cfg.Answerer, gate: newGate(), metrics: cfg.Metrics, log: cfg.Log, now: time.Now}
+		if err := river.AddWorkerSafely(ws, worker); err != nil {
 			return nil, err
 		}
 		rc.Workers = ws
@@ -254,6 +300,12 @@ func newQueue[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], cfg Con
 		canStart: cfg.Answerer != nil,
 		state:    newStateReader(client),
 		log:      cfg.Log,
+
+		insertMany: client.InsertMany,
+		setState: func(ctx context.Context, p *riverdriver.JobSetStateIfRunningParams) error {
+			return setStateIfRunning(ctx, client.Driver().GetExecutor(), p)
+		},
+		worker: worker,
 	}, nil
 }
 

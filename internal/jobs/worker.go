@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 )
 
 // Answerer answers one request: it posts the answer to Slack and returns Slack's error, if
@@ -35,7 +36,12 @@ type answerWorker struct {
 // channel is rate limited. A definite failure cancels the job with Slack's error, which River
 // records on it; a failure that may pass returns the error, for River to retry it.
 func (w *answerWorker) Work(ctx context.Context, job *river.Job[AnswerArgs]) error {
-	a := job.Args
+	return w.attempt(ctx, job.JobRow, job.Args)
+}
+
+// attempt is one attempt at the answer of job, by River's workers or by the fast path (see
+// fastpath.go): its error tells River, or the fast path, what to record.
+func (w *answerWorker) attempt(ctx context.Context, job *rivertype.JobRow, a AnswerArgs) error {
 	queue := a.Queue()
 	log := w.log.With("job", job.ID, "delivery", a.DeliveryKey, "surface", a.Surface, "channel", a.Channel, "attempt", job.Attempt)
 	now := w.now()

@@ -72,12 +72,11 @@ type Options struct {
 	// Teams gives each channel's team, so that answers name people and
 	// `/role équipe` edits them; nil: answers name nobody.
 	Teams Teams
-	// Claims de-duplicates Slack's deliveries across replicas; nil: the
-	// in-memory de-duplication alone.
-	Claims Claims
-	// ClaimTTL is how long a delivery's claim lasts. Default:
-	// DefaultClaimTTL.
-	ClaimTTL time.Duration
+	// Queue is the durable queue of answers (see durable.go): every
+	// question and click becomes a job in it before it is answered, and the
+	// job's unique delivery key de-duplicates deliveries across replicas.
+	// Nil: answers in memory only, the in-memory de-duplication alone.
+	Queue AnswerQueue
 	// Admins are Slack user ids who may edit every channel's team
 	// (ADMIN_USER_IDS).
 	Admins []string
@@ -91,10 +90,6 @@ type Options struct {
 	// DefaultStartRetryBase.
 	StartRetryBase time.Duration
 }
-
-// DefaultClaimTTL is how long a delivery's claim lasts: Slack retries an
-// event within minutes; an hour leaves a wide margin.
-const DefaultClaimTTL = time.Hour
 
 // Bot is rolebot's Slack app. Create it with New and start it with Run.
 type Bot struct {
@@ -112,8 +107,7 @@ type Bot struct {
 	startRetryBase  time.Duration
 	seen            *dedup
 	teams           Teams
-	claims          Claims
-	claimTTL        time.Duration
+	queue           AnswerQueue
 	admins          map[string]bool
 	dir             *directory
 
@@ -149,15 +143,11 @@ func New(o Options) *Bot {
 		startRetryBase:  o.StartRetryBase,
 		seen:            newDedup(o.DedupTTL, o.DedupSize, nil),
 		teams:           o.Teams,
-		claims:          o.Claims,
-		claimTTL:        o.ClaimTTL,
+		queue:           o.Queue,
 		admins:          map[string]bool{},
 	}
 	for _, a := range o.Admins {
 		b.admins[a] = true
-	}
-	if b.claimTTL <= 0 {
-		b.claimTTL = DefaultClaimTTL
 	}
 	b.dir = newDirectory(b, o.UserCacheTTL, o.MembersCacheTTL)
 	if b.log == nil {
@@ -256,13 +246,16 @@ func (b *Bot) Run(ctx context.Context) error {
 		})
 	}
 
-	lp := &loop{sm: sm, queue: queue, work: workCtx}
 	// Acks have a context of their own: when ctx ends, both cases of the
 	// select below may be ready, and a request dispatched then would be
 	// acked with a cancelled context, which slack-go drops at random. It
 	// ends with the drain.
 	ackCtx, stopAcks := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopAcks()
+	lp := &loop{sm: sm, queue: queue, work: workCtx}
+	if b.queue != nil {
+		lp.durable = b.startDurable(workCtx, ackCtx)
+	}
 	var result error
 	socketDone := false
 read:
@@ -287,13 +280,23 @@ read:
 		// not make the bot ready again.
 		b.setConnected(false)
 	}
+	pending := len(queue)
+	if lp.durable != nil {
+		// What was read is stored, then acknowledged, before the socket closes.
+		lp.durable.closeIntake()
+		for _, lane := range lp.durable.lanes {
+			pending += len(lane)
+		}
+	}
 	stopAcks()
 	stopSocket()
 	close(queue)
-	pending := len(queue)
 	drained := make(chan struct{})
 	go func() {
 		workers.Wait()
+		if lp.durable != nil {
+			lp.durable.wait()
+		}
 		b.turnAwayWG.Wait()
 		close(drained)
 	}()
@@ -306,6 +309,9 @@ read:
 		b.log.Warn("arrêt : délai dépassé, réponses en cours abandonnées", "timeout", b.shutdownTimeout)
 		stopWork()
 		<-drained
+	}
+	if lp.durable != nil {
+		lp.durable.releaseLeft(ctx)
 	}
 	if !socketDone {
 		select {

@@ -11,14 +11,23 @@
 //
 // With a store (Options.Teams), each channel has a team: `/role équipe`
 // shows it and, through a modal, edits it; answers in a channel with a team
-// name its people, in a direct message those of the asker's channels. Before
-// answering an event, a worker claims it in the store (Options.Claims), so
-// that of several replicas receiving the same event, or Slack's retry of it,
-// exactly one answers; when the store fails, answers go out without people
-// and the in-memory de-duplication decides alone.
+// name its people, in a direct message those of the asker's channels; when
+// the store fails, answers go out without people.
 //
-// Slack's rate limits (HTTP 429 with Retry-After) are waited out, bounded and
-// cancellable, and every call to Slack is counted in the metrics. Tokens are
-// only handed to slack-go: nothing the package logs or returns contains one,
-// and slack-go's own logger is silenced.
+// With a durable queue (Options.Queue, a *jobs.Queue), every question and
+// click becomes a job in the database as it is acknowledged (durable.go):
+// batched inserts right after the ack, each job leased to this process and
+// answered at once by it, the job recording the outcome. A 429 is not waited
+// out in a worker: the job is snoozed until Retry-After, for its channel
+// only, and answered later by River's workers, here or in another replica;
+// the same for a Slack error that may pass, a SIGTERM past the grace period
+// (the jobs left are released at once) or a crash (River's rescuer). The
+// job's unique delivery key is also what makes each delivery answered once
+// across replicas; the in-memory de-duplication is a cheap first filter.
+// Without a queue (tests, the load command's comparison), answers are
+// computed in memory and rate limits waited out, bounded and cancellable.
+//
+// Every call to Slack is counted in the metrics. Tokens are only handed to
+// slack-go: nothing the package logs or returns contains one, and slack-go's
+// own logger is silenced.
 package slackbot

@@ -20,7 +20,7 @@ const (
 	shareFailed = "Le partage dans le canal a échoué (l'application est-elle invitée dans ce canal ?). Réessayez après l'avoir ajoutée."
 )
 
-// handle answers one job on a worker.
+// handle answers one job of the in-memory path on a worker.
 func (b *Bot) handle(ctx context.Context, j job) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -28,24 +28,19 @@ func (b *Bot) handle(ctx context.Context, j job) {
 			b.log.Error("panique en répondant", "surface", j.surface, "panic", fmt.Sprint(r))
 		}
 	}()
-	if len(j.claims) > 0 && !b.claim(ctx, j.claims) {
-		b.metrics.Duplicates.WithLabelValues("claimed").Inc()
-		b.log.Debug("requête déjà prise par une autre instance, ignorée", "envelope", j.envelope)
+	if a, ok := b.argsOf(j); ok {
+		b.answerWaiting(ctx, a)
 		return
 	}
 	switch {
 	case j.submission != nil:
 		b.submitTeam(ctx, j)
 	case j.slash != nil:
-		b.answerSlash(ctx, j)
-	case j.mention != nil:
-		b.answerMention(ctx, j)
-	case j.message != nil:
-		b.answerDM(ctx, j)
+		b.showTeam(ctx, j)
 	case j.home != nil:
 		b.publishHome(ctx, j)
 	case j.interaction != nil:
-		b.answerButton(ctx, j)
+		b.openTeamModal(ctx, j)
 	}
 }
 
@@ -58,11 +53,12 @@ type result struct {
 	err      error
 }
 
-// done logs one line for a question and updates the metrics.
-func (b *Bot) done(ctx context.Context, j job, r result) {
-	latency := time.Since(j.received)
+// done logs one line for a question and updates the metrics: surface is where it came from,
+// received when it was read.
+func (b *Bot) done(ctx context.Context, surface string, received time.Time, r result) {
+	latency := time.Since(received)
 	attrs := []slog.Attr{
-		slog.String("surface", j.surface),
+		slog.String("surface", surface),
 		slog.String("intent", string(r.intent)),
 		slog.String("user", r.user),
 		slog.String("channel", r.channel),
@@ -72,16 +68,16 @@ func (b *Bot) done(ctx context.Context, j job, r result) {
 		attrs = append(attrs, slog.String("question", r.question))
 	}
 	if r.err != nil {
-		b.metrics.Failures.WithLabelValues(j.surface).Inc()
+		b.metrics.Failures.WithLabelValues(surface).Inc()
 		attrs = append(attrs, slog.String("result", "error"), slog.String("error", r.err.Error()))
 		b.log.LogAttrs(ctx, slog.LevelWarn, "question", attrs...)
 		return
 	}
-	b.metrics.Questions.WithLabelValues(string(r.intent), j.surface).Inc()
+	b.metrics.Questions.WithLabelValues(string(r.intent), surface).Inc()
 	if r.intent == answer.IntentNone {
-		b.metrics.Unanswered.WithLabelValues(j.surface).Inc()
+		b.metrics.Unanswered.WithLabelValues(surface).Inc()
 	}
-	b.metrics.AnswerLatency.WithLabelValues(j.surface).Observe(latency.Seconds())
+	b.metrics.AnswerLatency.WithLabelValues(surface).Observe(latency.Seconds())
 	result := "answered"
 	if r.intent == answer.IntentNone {
 		result = "not_found"
@@ -117,44 +113,6 @@ func (b *Bot) card(a answer.Answer, shareable bool, sharedBy string, people *rep
 		ContentVersion: b.store.Current().Version})
 }
 
-// answerSlash answers the slash command privately through its response_url:
-// it works in every conversation the command can be typed in, the bot a
-// member or not, private channels and DMs included, where
-// chat.postEphemeral needs the bot in the channel.
-func (b *Bot) answerSlash(ctx context.Context, j job) {
-	cmd := j.slash
-	if isTeamCommand(cmd.Text) {
-		b.showTeam(ctx, j)
-		return
-	}
-	a := b.ask(ctx, cmd.Text)
-	err := b.respond(ctx, cmd.ResponseURL, b.card(a, true, "", b.people(ctx, cmd.ChannelID, cmd.UserID, a)), false)
-	b.done(ctx, j, result{intent: a.Intent, question: cmd.Text, user: cmd.UserID, channel: cmd.ChannelID, err: err})
-}
-
-// answerMention answers publicly in the thread of the mention.
-func (b *Bot) answerMention(ctx context.Context, j job) {
-	ev := j.mention
-	q := stripMention(ev.Text, b.botUserID)
-	a := b.ask(ctx, q)
-	thread := ev.ThreadTimeStamp
-	if thread == "" {
-		thread = ev.TimeStamp
-	}
-	err := b.post(ctx, ev.Channel, thread, b.card(a, false, "", b.people(ctx, ev.Channel, ev.User, a)))
-	b.done(ctx, j, result{intent: a.Intent, question: q, user: ev.User, channel: ev.Channel, err: err})
-}
-
-// answerDM answers a direct message in the DM, in its thread if it has one.
-func (b *Bot) answerDM(ctx context.Context, j job) {
-	ev := j.message
-	q := stripMention(ev.Text, b.botUserID)
-	a := b.ask(ctx, q)
-	// A DM's channel is no team's: the asker's channels' teams apply.
-	err := b.post(ctx, ev.Channel, ev.ThreadTimeStamp, b.card(a, false, "", b.people(ctx, "", ev.User, a)))
-	b.done(ctx, j, result{intent: a.Intent, question: q, user: ev.User, channel: ev.Channel, err: err})
-}
-
 // publishHome publishes the App Home: the roles and the matrix.
 func (b *Bot) publishHome(ctx context.Context, j job) {
 	ev := j.home
@@ -169,42 +127,7 @@ func (b *Bot) publishHome(ctx context.Context, j job) {
 		_, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: ev.User, View: view})
 		return err
 	})
-	b.done(ctx, j, result{intent: answer.IntentListRoles, user: ev.User, channel: ev.Channel, err: err})
-}
-
-// answerButton handles the share and open buttons of a card.
-func (b *Bot) answerButton(ctx context.Context, j job) {
-	cb, act := j.interaction, j.action
-	channel := cb.Container.ChannelID
-	if channel == "" {
-		channel = cb.Channel.ID
-	}
-	if reply.ActionName(act.ActionID) == reply.ActionEditTeam {
-		b.openTeamModal(ctx, j)
-		return
-	}
-	r := result{user: cb.User.ID, channel: channel, question: act.Value}
-	a, ok := b.lookup(act.Value)
-	if !ok {
-		r.intent = answer.IntentNone
-		r.err = b.privately(ctx, cb, reply.Message{Text: goneText}, false)
-		b.done(ctx, j, r)
-		return
-	}
-	r.intent = a.Intent
-	if reply.ActionName(act.ActionID) == reply.ActionShare {
-		r.err = b.share(ctx, cb, channel, a)
-		if r.err != nil {
-			b.seen.forget(j.forget)
-		}
-	} else {
-		// From a private preview, the new card replaces it; from a public
-		// message, it comes as a new private message.
-		// A card opened from the App Home goes to the app's DM, where
-		// there is no one to share it with.
-		r.err = b.privately(ctx, cb, b.card(a, cb.ResponseURL != "", "", b.people(ctx, channel, cb.User.ID, a)), cb.Container.IsEphemeral)
-	}
-	b.done(ctx, j, r)
+	b.done(ctx, j.surface, j.received, result{intent: answer.IntentListRoles, user: ev.User, channel: ev.Channel, err: err})
 }
 
 // share posts a card for everyone in the conversation of the preview (in its
@@ -212,6 +135,9 @@ func (b *Bot) answerButton(ctx context.Context, j job) {
 func (b *Bot) share(ctx context.Context, cb *slack.InteractionCallback, channel string, a answer.Answer) error {
 	msg := b.card(a, false, cb.User.ID, b.people(ctx, channel, cb.User.ID, a))
 	err := b.post(ctx, channel, cb.Container.ThreadTs, msg)
+	if rateLimited(err) {
+		return err // shared later, when the channel's limit ends: nothing to tell yet
+	}
 	var ae *APIError
 	if err != nil && errors.As(err, &ae) && (ae.Code == "not_in_channel" || ae.Code == "channel_not_found") && cb.ResponseURL != "" {
 		// The bot is not in the channel (a private channel, a DM between
@@ -339,26 +265,32 @@ func (b *Bot) overloaded(ctx context.Context, j job) bool {
 	b.turnAwayWG.Go(func() {
 		defer func() { <-b.turnAway }()
 		busy := reply.Message{Text: BusyText}
-		var err error
-		switch {
-		case j.slash != nil:
-			err = b.respond(ctx, j.slash.ResponseURL, busy, false)
-		case j.mention != nil:
-			thread := j.mention.ThreadTimeStamp
-			if thread == "" {
-				thread = j.mention.TimeStamp
-			}
-			err = b.post(ctx, j.mention.Channel, thread, busy)
-		case j.message != nil:
-			err = b.post(ctx, j.message.Channel, j.message.ThreadTimeStamp, busy)
-		case j.interaction != nil:
-			err = b.privately(ctx, j.interaction, busy, false)
-		}
+		err := b.waitingOut(ctx, "busy", func() error { return b.tellBusy(ctx, j, busy) })
 		if err != nil {
 			b.log.Warn("message « débordé » non envoyé", "surface", j.surface, "error", err.Error())
 		}
 	})
 	return true
+}
+
+// tellBusy posts busy where j's answer would have gone.
+func (b *Bot) tellBusy(ctx context.Context, j job, busy reply.Message) error {
+	var err error
+	switch {
+	case j.slash != nil:
+		err = b.respond(ctx, j.slash.ResponseURL, busy, false)
+	case j.mention != nil:
+		thread := j.mention.ThreadTimeStamp
+		if thread == "" {
+			thread = j.mention.TimeStamp
+		}
+		err = b.post(ctx, j.mention.Channel, thread, busy)
+	case j.message != nil:
+		err = b.post(ctx, j.message.Channel, j.message.ThreadTimeStamp, busy)
+	case j.interaction != nil:
+		err = b.privately(ctx, j.interaction, busy, false)
+	}
+	return err
 }
 
 // stripMention removes the bot's own mention, <@UBOT> or <@UBOT|name>, from

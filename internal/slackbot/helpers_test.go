@@ -19,6 +19,7 @@ import (
 
 	"github.com/rolebot/rolebot/internal/config"
 	"github.com/rolebot/rolebot/internal/httpapi"
+	"github.com/rolebot/rolebot/internal/jobs"
 	"github.com/rolebot/rolebot/internal/knowledge"
 	"github.com/rolebot/rolebot/internal/slackbot"
 	"github.com/rolebot/rolebot/internal/slacktest"
@@ -111,6 +112,9 @@ type setup struct {
 	botToken string
 	opts     func(*slackbot.Options)
 	noStart  bool
+	// queueURL, when set, gives the bot a durable queue on that database,
+	// its River workers started with the bot.
+	queueURL string
 }
 
 // start runs a bot against a new fake Slack until the test ends.
@@ -150,7 +154,33 @@ func newHarness(t *testing.T, srv *slacktest.Server, s setup) *harness {
 	if s.opts != nil {
 		s.opts(&o)
 	}
+	var fwd jobs.DeferredAnswerer
+	if s.queueURL != "" {
+		jm, err := jobs.NewMetrics(reg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q, err := jobs.Open(context.Background(), s.queueURL, "", jobs.Config{
+			Answerer: &fwd, Metrics: jm, Log: logger, FetchPollInterval: 50 * time.Millisecond,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(q.Close)
+		o.Queue = q
+		defer func() {
+			if err := q.Start(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}()
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = q.Stop(ctx)
+		})
+	}
 	h := &harness{t: t, srv: srv, bot: slackbot.New(o), reg: reg, logs: logs, done: make(chan error, 1)}
+	fwd.Set(h.bot)
 	t.Cleanup(func() {
 		if h.cancel != nil && !h.stopped {
 			h.stop()

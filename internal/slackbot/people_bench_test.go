@@ -74,7 +74,7 @@ func BenchmarkAnswerPeople(b *testing.B) {
 						b.Fatal(err)
 					}
 				}
-				o.Teams, o.Claims = st, st
+				o.Teams = st
 			}
 			bot := New(o)
 			ctx := context.Background()

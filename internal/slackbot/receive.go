@@ -32,9 +32,6 @@ type job struct {
 	submission *slack.InteractionCallback
 	sm         *socketmode.Client
 	req        *socketmode.Request
-	// claims are the keys to claim in the store before answering, so that
-	// another replica does not answer the same event.
-	claims []string
 	// forget is the de-duplication key to drop if the work fails, so the
 	// user may try again.
 	forget string
@@ -47,6 +44,18 @@ type loop struct {
 	// work is the workers' context, which outlives Run's by the shutdown
 	// timeout.
 	work context.Context
+	// durable is the path through the durable queue; nil without one.
+	durable *durablePath
+}
+
+// full tells whether the channel a request goes to is full: the durable path's intake for a
+// request answered as a job (durable true), the in-memory workers' queue otherwise. Only the
+// read loop sends on them, so a channel seen with room has room.
+func (lp *loop) full(durable bool) bool {
+	if durable && lp.durable != nil {
+		return len(lp.durable.intake) == cap(lp.durable.intake)
+	}
+	return len(lp.queue) == cap(lp.queue)
 }
 
 // ackTimeout bounds how long the read loop waits to queue an ack: slack-go
@@ -163,11 +172,24 @@ func (l *laterAck) send() {
 // delivers an event again later, and shows its error for a click, rather
 // than the request being dropped without a word. Only the read loop
 // sends on queue, so a queue seen with room has room.
-func (b *Bot) enqueue(lp *loop, j job, keys ...string) bool {
-	select {
-	case lp.queue <- j:
-		return true
-	default:
+//
+// A request answered as a job goes to the durable path's intake, which
+// acknowledges it once its job is in the database (the ack is taken from
+// later): nothing acknowledged is lost, even to kill -9.
+func (b *Bot) enqueue(lp *loop, j job, later *laterAck, keys ...string) bool {
+	if a, ok := b.argsOf(j); ok && lp.durable != nil {
+		select {
+		case lp.durable.intake <- intakeItem{args: a, sm: later.sm, req: later.req, read: later.read}:
+			later.skip = true
+			return true
+		default:
+		}
+	} else {
+		select {
+		case lp.queue <- j:
+			return true
+		default:
+		}
 	}
 	if b.overloaded(lp.work, j) {
 		return true
@@ -196,19 +218,20 @@ func (b *Bot) onSlash(ctx context.Context, lp *loop, evt socketmode.Event) {
 	}
 	// The queue's fill is known before the ack: a full queue is answered
 	// in the ack itself, which costs no call to Slack.
-	if len(lp.queue) == cap(lp.queue) {
+	if _, durable := b.argsOf(job{slash: &cmd}); lp.full(durable) {
 		b.ack(ctx, sm, evt.Request, read, map[string]any{"response_type": "ephemeral", "text": BusyText})
 		b.metrics.Overloaded.WithLabelValues(SurfaceSlash).Inc()
 		b.log.Warn("file pleine : commande refusée", "surface", SurfaceSlash, "user", cmd.UserID, "channel", cmd.ChannelID)
 		return
 	}
-	defer b.ack(ctx, sm, evt.Request, read, nil) // see ackLast
+	later := &laterAck{b: b, ctx: ctx, sm: sm, req: evt.Request, read: read}
+	defer later.send() // see ackLast
 	if !b.seen.first("envelope:"+evt.Request.EnvelopeID, "trigger:"+cmd.TriggerID) {
 		b.duplicate("slash", evt.Request)
 		return
 	}
 	// The queue had room (checked above) and only this loop fills it.
-	b.enqueue(lp, job{surface: SurfaceSlash, received: read, envelope: evt.Request.EnvelopeID, slash: &cmd})
+	b.enqueue(lp, job{surface: SurfaceSlash, received: read, envelope: evt.Request.EnvelopeID, slash: &cmd}, later)
 }
 
 func (b *Bot) onEvent(ctx context.Context, lp *loop, evt socketmode.Event) {
@@ -261,11 +284,9 @@ func (b *Bot) onEvent(ctx context.Context, lp *loop, evt socketmode.Event) {
 		b.duplicate(kind, evt.Request)
 		return
 	}
-	if j.home == nil {
-		// Publishing the Home twice is harmless; answering twice is not.
-		j.claims = keys
+	if !b.enqueue(lp, j, later, keys...) {
+		later.skip = true
 	}
-	later.skip = !b.enqueue(lp, j, keys...)
 }
 
 func (b *Bot) onInteraction(ctx context.Context, lp *loop, evt socketmode.Event) {
@@ -298,14 +319,20 @@ func (b *Bot) onInteraction(ctx context.Context, lp *loop, evt socketmode.Event)
 	j := job{surface: SurfaceButton, received: read, envelope: evt.Request.EnvelopeID, interaction: &cb, action: act}
 	if reply.ActionName(act.ActionID) == reply.ActionShare {
 		// A double click must not share the card twice.
-		j.forget = "share:" + cb.Container.ChannelID + "/" + cb.Container.MessageTs + "/" + cb.User.ID + "/" + act.Value
+		channel := cb.Container.ChannelID
+		if channel == "" {
+			channel = cb.Channel.ID
+		}
+		j.forget = shareKey(channel, cb.Container.MessageTs, cb.User.ID, act.Value)
 		keys = append(keys, j.forget)
 	}
 	if !b.seen.first(keys...) {
 		b.duplicate("interaction", evt.Request)
 		return
 	}
-	later.skip = !b.enqueue(lp, j, keys...)
+	if !b.enqueue(lp, j, later, keys...) {
+		later.skip = true
+	}
 }
 
 // onSubmission queues a team's modal submitted, for a worker to validate and

@@ -162,10 +162,14 @@ func origin(raw string) string {
 	return u.Scheme + "://" + u.Host + "/…"
 }
 
-// call runs one Slack call, waiting out rate limits: on a 429 it sleeps the
-// Retry-After Slack asked for, bounded in total by maxRetryWait and by ctx,
-// then tries again. Failed attempts are counted by method and code; retries
-// by method. The error, if any, is an *APIError.
+// call runs one Slack call. Posting an answer (chat.postMessage, a
+// response_url) is tried once: a 429 goes back to the caller, for the queue
+// to schedule the wait instead of a worker sleeping it (answerWaiting waits
+// it out on the in-memory path). The other calls (views, users, auth.test)
+// wait out rate limits: on a 429 they sleep the Retry-After Slack asked for,
+// bounded in total by maxRetryWait and by ctx, then try again. Failed
+// attempts are counted by method and code; retries by method. The error, if
+// any, is an *APIError.
 func (b *Bot) call(ctx context.Context, method string, f func(ctx context.Context) error) error {
 	var waited time.Duration
 	for attempt := 0; ; attempt++ {
@@ -176,7 +180,7 @@ func (b *Bot) call(ctx context.Context, method string, f func(ctx context.Contex
 		code := slackCode(err)
 		b.metrics.SlackErrors.WithLabelValues(method, code).Inc()
 		var rl *slack.RateLimitedError
-		if errors.As(err, &rl) && attempt < maxRateLimitRetries {
+		if errors.As(err, &rl) && attempt < maxRateLimitRetries && !postsAnswer(method) {
 			wait := max(rl.RetryAfter, time.Second)
 			if waited+wait <= b.maxRetryWait {
 				b.metrics.SlackRetries.WithLabelValues(method).Inc()
@@ -195,4 +199,9 @@ func (b *Bot) call(ctx context.Context, method string, f func(ctx context.Contex
 		}
 		return &APIError{Method: method, Code: code, Err: sanitize(err)}
 	}
+}
+
+// postsAnswer tells the methods that post answers, never retried by call.
+func postsAnswer(method string) bool {
+	return method == "chat.postMessage" || method == methodResponseURL
 }

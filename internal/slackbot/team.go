@@ -228,7 +228,7 @@ func (b *Bot) showTeam(ctx context.Context, j job) {
 		})
 	}
 	r.err = b.respond(ctx, cmd.ResponseURL, msg, false)
-	b.done(ctx, j, r)
+	b.done(ctx, j.surface, j.received, r)
 }
 
 // openTeamModal answers the button "Modifier l'équipe": it opens the modal
@@ -240,19 +240,19 @@ func (b *Bot) openTeamModal(ctx context.Context, j job) {
 	r := result{intent: intentTeam, user: user, channel: channel}
 	if b.teams == nil || !isChannel(channel) {
 		r.err = b.privately(ctx, cb, reply.Message{Text: teamsDisabled}, false)
-		b.done(ctx, j, r)
+		b.done(ctx, j.surface, j.received, r)
 		return
 	}
 	if ok, refusal, known := b.cachedMayEdit(user, channel); known && !ok {
 		r.err = b.privately(ctx, cb, reply.Message{Text: refusal}, false)
-		b.done(ctx, j, r)
+		b.done(ctx, j.surface, j.received, r)
 		return
 	}
 	t, err := b.readTeam(ctx, channel)
 	if err != nil {
 		// An empty modal would erase the team on submission.
 		r.err = b.privately(ctx, cb, reply.Message{Text: teamUnavailable}, false)
-		b.done(ctx, j, r)
+		b.done(ctx, j.surface, j.received, r)
 		return
 	}
 	var viewID string
@@ -271,7 +271,7 @@ func (b *Bot) openTeamModal(ctx context.Context, j job) {
 			})
 		}
 	}
-	b.done(ctx, j, r)
+	b.done(ctx, j.surface, j.received, r)
 }
 
 // Errors shown under a modal's inputs.
@@ -308,27 +308,27 @@ func (b *Bot) submitTeam(ctx context.Context, j job) {
 	first := firstInput(cb.View)
 	if b.teams == nil {
 		ack(map[string]string{first: teamsDisabled})
-		b.done(ctx, j, r)
+		b.done(ctx, j.surface, j.received, r)
 		return
 	}
 	checks, cancelChecks := context.WithTimeout(ctx, submitBudget)
 	defer cancelChecks()
 	if ok, refusal := b.mayEdit(checks, user, channel); !ok {
 		ack(map[string]string{first: refusal})
-		b.done(ctx, j, r)
+		b.done(ctx, j.surface, j.received, r)
 		return
 	}
 	current, err := b.readTeam(ctx, channel)
 	if err != nil {
 		ack(map[string]string{first: teamSaveFailed})
 		r.err = err
-		b.done(ctx, j, r)
+		b.done(ctx, j.surface, j.received, r)
 		return
 	}
 	next, errs := b.validateTeam(checks, cb.View.State, current)
 	if len(errs) > 0 {
 		ack(errs)
-		b.done(ctx, j, r)
+		b.done(ctx, j.surface, j.received, r)
 		return
 	}
 	sctx, cancel := context.WithTimeout(ctx, storeTimeout)
@@ -338,7 +338,7 @@ func (b *Bot) submitTeam(ctx context.Context, j job) {
 		b.storeFailed("set_team", err)
 		ack(map[string]string{first: teamSaveFailed})
 		r.err = err
-		b.done(ctx, j, r)
+		b.done(ctx, j.surface, j.received, r)
 		return
 	}
 	ack(nil)
@@ -349,7 +349,7 @@ func (b *Bot) submitTeam(ctx context.Context, j job) {
 			r.err = b.post(ctx, user, "", reply.Message{Text: teamNotAnnounce})
 		}
 	}
-	b.done(ctx, j, r)
+	b.done(ctx, j.surface, j.received, r)
 }
 
 // validateTeam reads the modal's state into the roles to save: each role
@@ -493,32 +493,4 @@ func (b *Bot) myTeams(ctx context.Context, user string) reply.MyTeams {
 		out[i].Titles = append(out[i].Titles, r.Title)
 	}
 	return reply.MyTeams{Channels: out}
-}
-
-// claim claims j's de-duplication keys in the store, in order, and reports
-// whether this replica is the first: a retry Slack sent to another replica
-// finds its keys taken. It stops at the first key taken, so that two
-// replicas never take one key each and both give up. When the store fails,
-// the in-memory de-duplication (already passed) decides alone.
-func (b *Bot) claim(ctx context.Context, keys []string) bool {
-	if b.claims == nil {
-		return true
-	}
-	ctx, cancel := context.WithTimeout(ctx, storeTimeout)
-	defer cancel()
-	for _, k := range keys {
-		if k == "" {
-			continue
-		}
-		ok, err := b.claims.Claim(ctx, k, b.claimTTL)
-		if err != nil {
-			b.metrics.StoreErrors.WithLabelValues("claim").Inc()
-			b.log.Warn("dédoublonnage en mémoire seulement : la base de données ne répond pas", "error", err.Error())
-			return true
-		}
-		if !ok {
-			return false
-		}
-	}
-	return true
 }

@@ -2,7 +2,6 @@ package slackbot
 
 import (
 	"context"
-	"time"
 
 	"github.com/rolebot/rolebot/internal/store"
 )
@@ -21,12 +20,4 @@ type Teams interface {
 	SetTeam(ctx context.Context, channel, actor string, t Team) ([]Change, error)
 	TeamsOf(ctx context.Context, user string) ([]Membership, error)
 	Channels(ctx context.Context) ([]string, error)
-}
-
-// Claims is the part of the store that de-duplicates Slack's deliveries
-// across replicas: Claim reports true for the first claim of key within
-// ttl, whichever replica made it. *store.Store is one; serve purges the
-// expired claims.
-type Claims interface {
-	Claim(ctx context.Context, key string, ttl time.Duration) (bool, error)
 }

@@ -1,0 +1,139 @@
+package main
+
+// The durable queue's path (-path): the bot as serve runs it, every question a job in the
+// database, answered at once by the fast path; measured beside the in-memory path.
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/rolebot/rolebot/internal/jobs"
+	"github.com/rolebot/rolebot/internal/slacktest"
+)
+
+// childQueue passes the queue's database to a rolebot child: empty for the in-memory path.
+const childQueue = "LOADTEST_QUEUE_URL"
+
+// Paths of -path.
+const (
+	pathMemory = "memory" // answers in memory only (no durable queue)
+	pathQueue  = "queue"  // every question a job in the database, as serve does
+	pathBoth   = "both"   // both, one after the other, on the same machine
+)
+
+// queueStopTimeout bounds a child's stop of its queue's workers.
+const queueStopTimeout = 5 * time.Second
+
+// paths lists the runs of -path: false for the in-memory path, true for the queue's.
+func (o options) paths() []bool {
+	switch o.path {
+	case pathQueue:
+		return []bool{true}
+	case pathBoth:
+		return []bool{false, true}
+	}
+	return []bool{false}
+}
+
+// prepareQueue sets o.queueURL for a run through the queue: the teams' database when there is
+// one, else a new SQLite file (removed by cleanup), so that no run sees another's jobs.
+func prepareQueue(o *options) (cleanup func(), err error) {
+	cleanup = func() {}
+	if o.databaseURL != "" {
+		o.queueURL = o.databaseURL
+		return cleanup, nil
+	}
+	dir, err := os.MkdirTemp("", "loadtest-queue-")
+	if err != nil {
+		return cleanup, err
+	}
+	o.queueURL = "sqlite://" + filepath.Join(dir, "rolebot.db")
+	return func() { _ = os.RemoveAll(dir) }, nil
+}
+
+// describeQueue names a run's path, for the report.
+func (o options) describeQueue(queued bool) string {
+	if !queued {
+		return "chemin en mémoire (sans file durable)"
+	}
+	kind := "SQLite"
+	if o.queueURL != "" && !isSQLite(o.queueURL) {
+		kind = "PostgreSQL"
+	}
+	return "chemin par la file durable (" + kind + ", chaque question une tâche, réponse immédiate par le chemin rapide)"
+}
+
+// isSQLite tells a SQLite database URL.
+func isSQLite(url string) bool { return strings.HasPrefix(url, "sqlite:") }
+
+// openChildQueue opens the queue named in the environment, nil for the in-memory path; start
+// starts its workers once the bot is built, stop stops them and closes it.
+func openChildQueue(ctx context.Context, workers int, logger *slog.Logger) (q *jobs.Queue, fwd *jobs.DeferredAnswerer, stop func(), err error) {
+	url := os.Getenv(childQueue)
+	if url == "" {
+		return nil, nil, func() {}, nil
+	}
+	fwd = &jobs.DeferredAnswerer{}
+	q, err = jobs.Open(ctx, url, "", jobs.Config{Answerer: fwd, Workers: workers, Log: logger})
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("file des réponses : %w", err)
+	}
+	return q, fwd, func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), queueStopTimeout)
+		defer cancel()
+		_ = q.Stop(sctx)
+		q.Close()
+	}, nil
+}
+
+// Faults of -fault: the first bot is stopped once every question is acknowledged, while Slack
+// answers chat.postMessage with 429 (Retry-After faultRetryAfter), so that the mentions are
+// acknowledged and not answered; then Slack lets answers through again.
+const (
+	faultTerm       = "term" // SIGTERM: a rolling update
+	faultKill       = "kill" // SIGKILL: a crash, an OOM kill
+	faultRetryAfter = 3 * time.Second
+)
+
+// stopMidBurst rate-limits chat.postMessage now, and returns what burst runs once every
+// question is acknowledged: stop the first bot (o.fault), end the rate limit, and, with one
+// replica, start the next process on the same database, as a rolling update does.
+func stopMidBurst(srv *slacktest.Server, o options, stops *[]stopFunc) func() {
+	srv.RateLimit("chat.postMessage", -1, faultRetryAfter)
+	return func() {
+		sig := syscall.SIGTERM
+		if o.fault == faultKill {
+			sig = syscall.SIGKILL
+		}
+		if _, err := (*stops)[0](sig); err != nil {
+			fmt.Fprintf(os.Stderr, "loadtest : arrêt de la première instance : %v\n", err)
+		}
+		srv.ClearFaults()
+		if len(*stops) > 1 {
+			return // the other replica answers what the first left
+		}
+		next, err := startChild(srv, "rolebot", o)
+		if err != nil {
+			fmt.Fprintf(os.Stderr, "loadtest : démarrage de l'instance suivante : %v\n", err)
+			return
+		}
+		*stops = append(*stops, next)
+	}
+}
+
+// describeFault says what -fault does, for the report's header.
+func (o options) describeFault() string {
+	switch o.fault {
+	case faultTerm:
+		return ", SIGTERM à la première instance en pleine rafale (chat.postMessage en 429)"
+	case faultKill:
+		return ", SIGKILL à la première instance en pleine rafale (chat.postMessage en 429)"
+	}
+	return ""
+}

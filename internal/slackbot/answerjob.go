@@ -1,0 +1,199 @@
+package slackbot
+
+// Answers as jobs: what a request becomes (jobs.AnswerArgs, everything needed to answer it in
+// another process), and the answer rebuilt from it. Every answer goes through Answer, from
+// the in-memory workers, the durable queue's fast path, or River's workers.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/rolebot/rolebot/internal/answer"
+	"github.com/rolebot/rolebot/internal/jobs"
+	"github.com/rolebot/rolebot/internal/reply"
+)
+
+// argsOf returns the job of a request that is answered as a job, and false for the others:
+// the App Home (published again on the next visit), the team's modal and `/role équipe`
+// (their trigger_id lives 3 s: an answer later could not open a modal).
+func (b *Bot) argsOf(j job) (jobs.AnswerArgs, bool) {
+	a := jobs.AnswerArgs{EnvelopeID: j.envelope, Surface: j.surface, ReceivedAt: j.received}
+	switch {
+	case j.slash != nil:
+		cmd := j.slash
+		if isTeamCommand(cmd.Text) {
+			return a, false
+		}
+		a.DeliveryKey = deliveryKey("trigger:"+cmd.TriggerID, cmd.TriggerID, j.envelope)
+		a.Channel, a.User, a.Text = cmd.ChannelID, cmd.UserID, cmd.Text
+		a.ResponseURL, a.ResponseURLExpiresAt = cmd.ResponseURL, j.received.Add(jobs.ResponseURLLifetime)
+	case j.mention != nil:
+		ev := j.mention
+		a.DeliveryKey = "message:" + ev.Channel + "/" + ev.TimeStamp
+		a.Channel, a.User, a.Text = ev.Channel, ev.User, stripMention(ev.Text, b.botUserID)
+		a.ThreadTS = ev.ThreadTimeStamp
+		if a.ThreadTS == "" {
+			a.ThreadTS = ev.TimeStamp
+		}
+	case j.message != nil:
+		ev := j.message
+		a.DeliveryKey = "message:" + ev.Channel + "/" + ev.TimeStamp
+		a.Channel, a.User, a.Text = ev.Channel, ev.User, stripMention(ev.Text, b.botUserID)
+		a.ThreadTS = ev.ThreadTimeStamp
+	case j.interaction != nil && j.action != nil:
+		cb, act := j.interaction, j.action
+		if reply.ActionName(act.ActionID) == reply.ActionEditTeam {
+			return a, false
+		}
+		a.DeliveryKey = deliveryKey("trigger:"+cb.TriggerID, cb.TriggerID, j.envelope)
+		a.Channel = cb.Container.ChannelID
+		if a.Channel == "" {
+			a.Channel = cb.Channel.ID
+		}
+		a.User, a.Text, a.Action = cb.User.ID, act.Value, act.ActionID
+		a.ThreadTS, a.MessageTS, a.Ephemeral = cb.Container.ThreadTs, cb.Container.MessageTs, cb.Container.IsEphemeral
+		if cb.ResponseURL != "" {
+			a.ResponseURL, a.ResponseURLExpiresAt = cb.ResponseURL, j.received.Add(jobs.ResponseURLLifetime)
+		}
+	default:
+		return a, false
+	}
+	return a, true
+}
+
+// deliveryKey is key when id is set, else the envelope's key.
+func deliveryKey(key, id, envelope string) string {
+	if id != "" {
+		return key
+	}
+	return "envelope:" + envelope
+}
+
+// shareKey is the de-duplication key of a share click: a double click must not share the
+// card twice.
+func shareKey(channel, messageTS, user, value string) string {
+	return "share:" + channel + "/" + messageTS + "/" + user + "/" + value
+}
+
+// Answer answers one request rebuilt from its job (it implements jobs.Answerer): it computes
+// the answer from the current content and posts it, once, without waiting out a rate limit.
+// It returns Slack's error as slack-go gave it (inside an *APIError), for the queue to snooze
+// on a 429, retry or record the job as failed; a request it cannot answer at all is a
+// *jobs.PermanentError.
+func (b *Bot) Answer(ctx context.Context, a jobs.AnswerArgs) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			b.metrics.Failures.WithLabelValues(a.Surface).Inc()
+			b.log.Error("panique en répondant", "surface", a.Surface, "panic", fmt.Sprint(r))
+			err = &jobs.PermanentError{Err: fmt.Errorf("panique en répondant : %v", r)}
+		}
+	}()
+	r := result{user: a.User, channel: a.Channel, question: a.Text}
+	switch a.Surface {
+	case SurfaceSlash:
+		if a.ResponseURL == "" {
+			return &jobs.PermanentError{Err: errors.New("commande sans response_url")}
+		}
+		an := b.ask(ctx, a.Text)
+		r.intent = an.Intent
+		r.err = b.respond(ctx, a.ResponseURL, b.card(an, true, "", b.people(ctx, a.Channel, a.User, an)), false)
+	case SurfaceMention:
+		an := b.ask(ctx, a.Text)
+		r.intent = an.Intent
+		r.err = b.post(ctx, a.Channel, a.ThreadTS, b.card(an, false, "", b.people(ctx, a.Channel, a.User, an)))
+	case SurfaceDM:
+		an := b.ask(ctx, a.Text)
+		r.intent = an.Intent
+		// A DM's channel is no team's: the asker's channels' teams apply.
+		r.err = b.post(ctx, a.Channel, a.ThreadTS, b.card(an, false, "", b.people(ctx, "", a.User, an)))
+	case SurfaceButton:
+		r.intent, r.err = b.answerClick(ctx, a)
+	default:
+		return &jobs.PermanentError{Err: fmt.Errorf("surface %q inconnue", a.Surface)}
+	}
+	if rateLimited(r.err) {
+		// Not an outcome yet: the answer is posted later, and logged then.
+		return r.err
+	}
+	b.done(ctx, a.Surface, a.ReceivedAt, r)
+	return r.err
+}
+
+// rateLimited tells a 429 from Slack.
+func rateLimited(err error) bool {
+	var rl *slack.RateLimitedError
+	return errors.As(err, &rl)
+}
+
+// answerClick handles the share and open buttons of a card.
+func (b *Bot) answerClick(ctx context.Context, a jobs.AnswerArgs) (answer.Intent, error) {
+	cb := &slack.InteractionCallback{
+		ResponseURL: a.ResponseURL,
+		User:        slack.User{ID: a.User},
+		Container:   slack.Container{ChannelID: a.Channel, ThreadTs: a.ThreadTS, MessageTs: a.MessageTS, IsEphemeral: a.Ephemeral},
+	}
+	found, ok := b.lookup(a.Text)
+	if !ok {
+		return answer.IntentNone, b.privately(ctx, cb, reply.Message{Text: goneText}, false)
+	}
+	if reply.ActionName(a.Action) == reply.ActionShare {
+		err := b.share(ctx, cb, a.Channel, found)
+		if err != nil && !rateLimited(err) {
+			b.seen.forget(shareKey(a.Channel, a.MessageTS, a.User, a.Text))
+		}
+		return found.Intent, err
+	}
+	// From a private preview, the new card replaces it; from a public message, it comes as
+	// a new private message. A card opened from the App Home goes to the app's DM, where
+	// there is no one to share it with.
+	return found.Intent, b.privately(ctx, cb, b.card(found, a.ResponseURL != "", "", b.people(ctx, a.Channel, a.User, found)), a.Ephemeral)
+}
+
+// answerWaiting answers a request of the in-memory path (a bot without a durable queue):
+// there the rate limits are waited out, as nothing else would answer later.
+func (b *Bot) answerWaiting(ctx context.Context, a jobs.AnswerArgs) {
+	err := b.waitingOut(ctx, methodOf(a), func() error { return b.Answer(ctx, a) })
+	if rateLimited(err) {
+		// Answer logs every outcome but a 429: the last one is logged here.
+		b.done(ctx, a.Surface, a.ReceivedAt, result{user: a.User, channel: a.Channel, question: a.Text, err: err})
+	}
+}
+
+// waitingOut runs post, and again after each 429 the Retry-After Slack asked for, bounded in
+// total by maxRetryWait and by ctx: for the posts no queue would make later (the in-memory
+// path, the busy replies), from goroutines of their own.
+func (b *Bot) waitingOut(ctx context.Context, method string, post func() error) error {
+	var waited time.Duration
+	for attempt := 0; ; attempt++ {
+		err := post()
+		var rl *slack.RateLimitedError
+		if !errors.As(err, &rl) {
+			return err
+		}
+		wait := max(rl.RetryAfter, time.Second)
+		if attempt >= maxRateLimitRetries || waited+wait > b.maxRetryWait {
+			return err
+		}
+		b.metrics.SlackRetries.WithLabelValues(method).Inc()
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+			waited += wait
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		}
+	}
+}
+
+// methodOf names the call that posts a's answer, for the metrics.
+func methodOf(a jobs.AnswerArgs) string {
+	if a.ResponseURL != "" {
+		return methodResponseURL
+	}
+	return "chat.postMessage"
+}
