@@ -91,6 +91,9 @@ type Config struct {
 	FeedbackRetention LongDuration `env:"FEEDBACK_RETENTION" envDefault:"90d"`
 	// ReportChannel is the channel id where the weekly content-gap report is posted; empty: none.
 	ReportChannel string `env:"REPORT_CHANNEL"`
+	// ReportSchedule is when the weekly report is posted in ReportChannel: a weekday and an
+	// hour, in Europe/Paris unless it names another zone (see ParseSchedule).
+	ReportSchedule Schedule `env:"REPORT_SCHEDULE" envDefault:"lundi 9h"`
 }
 
 // Load reads the whole configuration, Slack tokens included, as the serve
@@ -312,6 +315,10 @@ func parseErrors(err error, environ map[string]string) []error {
 			want = "durée attendue, exemples : 10s, 1m30s"
 		case reflect.TypeFor[LongDuration]():
 			want = "durée attendue, exemples : 90d, 720h"
+		case reflect.TypeFor[Schedule]():
+			// ParseSchedule says what is wrong, quoting the value.
+			out = append(out, &VarError{Var: name, Msg: "invalide : " + pe.Err.Error(), Err: e})
+			continue
 		}
 		out = append(out, &VarError{Var: name, Msg: fmt.Sprintf("invalide : %q (%s)", environ[name], want), Err: e})
 	}
@@ -406,6 +413,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("admin_user_ids", len(c.AdminUserIDs)),
 		slog.Duration("feedback_retention", c.FeedbackRetention.Duration()),
 		slog.String("report_channel", c.ReportChannel),
+		slog.String("report_schedule", c.ReportSchedule.String()),
 	)
 }
 

@@ -98,6 +98,7 @@ func TestLoadDefaults(t *testing.T) {
 		DataDir:            "./data",
 		// 90 days.
 		FeedbackRetention: LongDuration(90 * 24 * time.Hour),
+		ReportSchedule:    mustSchedule(t, "lundi 9h Europe/Paris"),
 	}
 	if !reflect.DeepEqual(c, want) {
 		t.Errorf("Load = %+v\nwant %+v", c, want)

@@ -72,6 +72,8 @@ func Vars() []Var {
 			Doc: "Durée de conservation des questions posées et des avis (données personnelles), en jours (90d) ou en durée Go (720h) ; au-delà, ils sont effacés."},
 		{Name: "REPORT_CHANNEL", Example: "C012AB3CD",
 			Doc: "Identifiant du canal où publier chaque semaine le rapport des manques du contenu ; vide : pas de publication."},
+		{Name: "REPORT_SCHEDULE", Default: "lundi 9h", Example: "vendredi 16h30 Europe/Paris",
+			Doc: "Jour et heure de la publication hebdomadaire du rapport (français ou anglais : lundi 9h, monday 9am), à l'heure de Paris sauf fuseau IANA donné."},
 	}
 }
 
