@@ -74,12 +74,12 @@ func runReport(ctx context.Context, env *environment, args []string) int {
 	}
 	defer st.Close()
 	until := time.Now().UTC()
-	in, err := report.Gather(ctx, st, snap.Index.Team(), until.Add(-period), until)
+	r, err := report.Make(ctx, st, snap.Index, until.Add(-period), until)
 	if err != nil {
 		fmt.Fprintf(env.stderr, "rolebot report : %v\n", err)
 		return 1
 	}
-	if err := write(report.Build(in, snap.Index.Normalize)); err != nil {
+	if err := write(r); err != nil {
 		fmt.Fprintf(env.stderr, "rolebot report : %v\n", err)
 		return 1
 	}

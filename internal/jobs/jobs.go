@@ -66,7 +66,8 @@ const pgMaxConns = 6
 
 // Config configures a Queue.
 type Config struct {
-	// Answerer answers the jobs. Nil makes a queue that only inserts (Start fails).
+	// Answerer answers the jobs. Nil, without Periodic, makes a queue that only inserts
+	// (Start fails).
 	Answerer Answerer
 	// Workers is the number of jobs worked at once in each queue; 0 means DefaultWorkers.
 	Workers int
@@ -77,6 +78,10 @@ type Config struct {
 	Metrics *Metrics
 	// Log receives the queue's logs (nil: none).
 	Log *slog.Logger
+	// Periodic, if not nil, is the periodic work (periodic.go) that this queue's River client
+	// runs beside the answers: inserted by River's elected leader only, so that of several
+	// replicas one does each run. Every replica should have the same.
+	Periodic *Periodic
 
 	// pollOnly turns River's notifications off (benchmarks compare).
 	pollOnly bool
@@ -271,19 +276,28 @@ func newQueue[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], cfg Con
 		PollOnly:             cfg.pollOnly,
 	}
 	var worker *answerWorker
+	ws := river.NewWorkers()
+	rc.Queues = map[string]river.QueueConfig{}
 	if cfg.Answerer != nil {
-		ws := river.NewWorkers()
 		// One worker, one gate: River's workers and the fast path share what they learn of
 		// Slack's rate limits.
 		worker = &answerWorker{answerer: cfg.Answerer, gate: newGate(), metrics: cfg.Metrics, log: cfg.Log, now: time.Now}
 		if err := river.AddWorkerSafely(ws, worker); err != nil {
 			return nil, err
 		}
-		rc.Workers = ws
-		rc.Queues = map[string]river.QueueConfig{
-			QueueResponse: {MaxWorkers: workers},
-			QueuePost:     {MaxWorkers: workers},
+		rc.Queues[QueueResponse] = river.QueueConfig{MaxWorkers: workers}
+		rc.Queues[QueuePost] = river.QueueConfig{MaxWorkers: workers}
+	}
+	if cfg.Periodic != nil {
+		if err := addPeriodic(ws, rc, cfg.Periodic, cfg.Log); err != nil {
+			return nil, err
 		}
+	}
+	canStart := len(rc.Queues) > 0
+	if canStart {
+		rc.Workers = ws
+	} else {
+		rc.Queues = nil // a client that only inserts
 	}
 	client, err := river.NewClient(drv, rc)
 	if err != nil {
@@ -297,7 +311,7 @@ func newQueue[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], cfg Con
 		start:    client.Start,
 		stop:     client.Stop,
 		cancel:   client.StopAndCancel,
-		canStart: cfg.Answerer != nil,
+		canStart: canStart,
 		state:    newStateReader(client),
 		log:      cfg.Log,
 
@@ -337,7 +351,7 @@ func (q *Queue) Job(ctx context.Context, id int64) (*rivertype.JobRow, error) {
 // Start starts working the jobs, until Stop. It returns at once.
 func (q *Queue) Start(ctx context.Context) error {
 	if !q.canStart {
-		return errors.New("file des réponses : aucun Answerer, la file ne peut qu'insérer")
+		return errors.New("file des réponses : ni Answerer ni tâches périodiques, la file ne peut qu'insérer")
 	}
 	return q.start(ctx)
 }

@@ -26,12 +26,16 @@ func (answerRetryPolicy) NextRetry(job *rivertype.JobRow) time.Time {
 
 // retryDelay is the delay after attempt (1 for the first), with jitter in [0, 1).
 func retryDelay(attempt int, jitter float64) time.Duration {
-	d := retryCap
-	if attempt < 1 {
-		attempt = 1
+	return backoff(attempt, retryBase, retryCap, jitter)
+}
+
+// backoff doubles from base for each attempt after the first (attempt 1 waits base), capped
+// at ceiling, and draws the delay in [d/2, d] with jitter in [0, 1).
+func backoff(attempt int, base, ceiling time.Duration, jitter float64) time.Duration {
+	d := base
+	for i := 1; i < attempt && d < ceiling; i++ {
+		d *= 2
 	}
-	if attempt <= 7 { // 2⁶ s > retryCap
-		d = min(retryBase<<(attempt-1), retryCap)
-	}
+	d = min(d, ceiling)
 	return d/2 + time.Duration(jitter*float64(d/2))
 }

@@ -58,3 +58,20 @@ func trimAfter[T any](items []T, until time.Time, at func(T) time.Time) []T {
 	}
 	return items
 }
+
+// Content is what a report needs of the content: its model and its analysis of questions
+// (*search.Index is one).
+type Content interface {
+	Team() *team.Team
+	Normalize(question string) (terms []string, asksOwner bool)
+}
+
+// Make gathers the period from since to until and builds its report: what `rolebot report`
+// prints and the weekly post shows.
+func Make(ctx context.Context, src Source, c Content, since, until time.Time) (Report, error) {
+	in, err := Gather(ctx, src, c.Team(), since, until)
+	if err != nil {
+		return Report{}, err
+	}
+	return Build(in, c.Normalize), nil
+}
