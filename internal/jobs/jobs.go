@@ -92,6 +92,7 @@ type Queue struct {
 	driver   string
 	insert   func(ctx context.Context, args river.JobArgs) (*rivertype.JobInsertResult, error)
 	jobGet   func(ctx context.Context, id int64) (*rivertype.JobRow, error)
+	jobList  func(ctx context.Context, params *river.JobListParams) (*river.JobListResult, error)
 	start    func(ctx context.Context) error
 	stop     func(ctx context.Context) error
 	cancel   func(ctx context.Context) error
@@ -308,6 +309,7 @@ func newQueue[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], cfg Con
 			return client.Insert(ctx, args, nil)
 		},
 		jobGet:   client.JobGet,
+		jobList:  client.JobList,
 		start:    client.Start,
 		stop:     client.Stop,
 		cancel:   client.StopAndCancel,

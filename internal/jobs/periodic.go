@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 )
 
 // Kinds and queue of the periodic jobs. They have a queue of their own, so that a report
@@ -297,4 +298,15 @@ func (w *reportWorker) NextRetry(job *river.Job[ReportArgs]) time.Time {
 // reportRetryDelay is the delay after attempt (1 for the first), with jitter in [0, 1).
 func reportRetryDelay(attempt int, jitter float64) time.Duration {
 	return backoff(attempt, reportRetryBase, reportRetryCap, jitter)
+}
+
+// PeriodicJobs returns the periodic jobs of kind (KindPurge, KindReport) in the database,
+// every replica's, oldest first.
+func (q *Queue) PeriodicJobs(ctx context.Context, kind string) ([]*rivertype.JobRow, error) {
+	res, err := q.jobList(ctx, river.NewJobListParams().Kinds(kind).
+		OrderBy(river.JobListOrderByID, river.SortOrderAsc).First(10_000))
+	if err != nil {
+		return nil, fmt.Errorf("tâches périodiques %s : %w", kind, err)
+	}
+	return res.Jobs, nil
 }
