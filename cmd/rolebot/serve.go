@@ -178,8 +178,12 @@ Se règle par des variables d'environnement :`)
 		return 1
 	}
 	answerer := &jobs.DeferredAnswerer{} // the bot, built below with the queue
+	api := slackbot.NewClient(cfg.BotToken, cfg.AppToken, cfg.APIURL)
+	// The periodic work (purge, weekly report) runs on the same River client as the answers:
+	// River's leader, one replica of all, inserts it.
 	queue, err := jobs.Open(ctx, cfg.DatabaseURL.Reveal(), cfg.DataDir, jobs.Config{
 		Answerer: answerer, Workers: cfg.Workers, Metrics: jobMetrics, Log: logger,
+		Periodic: periodicWork(cfg, teams, store, api, logger),
 	})
 	if err != nil {
 		stopHTTP()
@@ -190,7 +194,7 @@ Se règle par des variables d'environnement :`)
 	reg.MustRegister(queue.Collector())
 
 	b := slackbot.New(slackbot.Options{
-		API:             slackbot.NewClient(cfg.BotToken, cfg.AppToken, cfg.APIURL),
+		API:             api,
 		Store:           store,
 		Logger:          logger,
 		Metrics:         metrics,
