@@ -38,7 +38,8 @@ func newStateReader[TTx any](client *river.Client[TTx]) stateReader {
 			return client.Driver().GetExecutor().JobCountByAllStates(ctx, &riverdriver.JobCountByAllStatesParams{})
 		},
 		oldest: func(ctx context.Context) (*rivertype.JobRow, error) {
-			res, err := client.JobList(ctx, river.NewJobListParams().
+			// Answers only: a weekly report retried for hours is not a queue falling behind.
+			res, err := client.JobList(ctx, river.NewJobListParams().Queues(QueueResponse, QueuePost).
 				States(waitingStates...).OrderBy(river.JobListOrderByID, river.SortOrderAsc).First(1))
 			if err != nil || len(res.Jobs) == 0 {
 				return nil, err
