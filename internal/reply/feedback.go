@@ -181,3 +181,17 @@ func WithFallbackFeedback(blocks []slack.Block) ([]slack.Block, bool) {
 	}
 	return blocks, false
 }
+
+// blockFeedbackNotice is the block id of FeedbackNotice's text.
+const blockFeedbackNotice = "rolebot_feedback_notice"
+
+// FeedbackNotice is the comment modal replaced by a line of text (a view_submission answered
+// with response_action "update"): the thanks once a comment is kept, or why it was not.
+func FeedbackNotice(text string) *slack.ModalViewRequest {
+	return &slack.ModalViewRequest{
+		Type:   slack.VTModal,
+		Title:  plainObject("Votre avis"),
+		Close:  plainObject("Fermer"),
+		Blocks: slack.Blocks{BlockSet: []slack.Block{sectionBlock(blockFeedbackNotice, esc(text))}},
+	}
+}
