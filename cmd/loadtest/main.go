@@ -37,6 +37,11 @@
 // sharing the database and its queue (-path queue) on the same fake Slack,
 // which routes each envelope to one of their connections.
 //
+// -record chooses whether the bot records each answer shown for the content-gap report, as
+// serve does (in the -database, or a new SQLite file without one): "off" (the default), "on",
+// or "both", which measures without then with recording on the same machine and prints their
+// ratio of answer p50 and p99.
+//
 // -fault (with -path queue) is a rolling update or a crash mid-burst: the
 // fake answers chat.postMessage with 429 (Retry-After 3 s) until every
 // question is acknowledged, then the first bot gets SIGTERM ("term") or
