@@ -29,6 +29,11 @@ const (
 	DefaultRecordBuffer = 4096
 	// maxRecordBatch bounds the answers written in one transaction.
 	maxRecordBatch = 256
+	// recordLinger is how long the recorder gathers records after the
+	// first before it writes: in a burst, a few large transactions instead
+	// of one per answer, whose CPU the answers need (measured with
+	// cmd/loadtest -record both).
+	recordLinger = 100 * time.Millisecond
 	// recordTimeout bounds one batch's write. Its context is not the
 	// workers': what was answered is recorded even during the shutdown.
 	recordTimeout = 5 * time.Second
@@ -129,7 +134,7 @@ func (r *recorder) loop(quit, done chan struct{}) {
 	for {
 		select {
 		case first := <-r.ch:
-			batch = r.fill(append(batch[:0], first))
+			batch = r.gather(append(batch[:0], first), quit)
 			ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
 			r.write(ctx, batch)
 			cancel()
@@ -156,6 +161,23 @@ func (r *recorder) fill(batch []record) []record {
 			batch = append(batch, rec)
 		default:
 			return batch
+		}
+	}
+	return batch
+}
+
+// gather adds to batch what comes within recordLinger, up to maxRecordBatch, or until quit.
+func (r *recorder) gather(batch []record, quit <-chan struct{}) []record {
+	t := time.NewTimer(recordLinger)
+	defer t.Stop()
+	for len(batch) < maxRecordBatch {
+		select {
+		case rec := <-r.ch:
+			batch = append(batch, rec)
+		case <-t.C:
+			return batch
+		case <-quit:
+			return r.fill(batch)
 		}
 	}
 	return batch
