@@ -469,10 +469,15 @@ func TestAdminHomeShowsReport(t *testing.T) {
 // slowRecords is a real store whose RecordAnswers waits for gate: a database that falls behind.
 type slowRecords struct {
 	*dbstore.Store
-	gate chan struct{}
+	gate    chan struct{}
+	entered chan struct{} // told when a write begins to wait
 }
 
 func (s *slowRecords) RecordAnswers(ctx context.Context, batch []dbstore.Shown) (int, error) {
+	select {
+	case s.entered <- struct{}{}:
+	default:
+	}
 	select {
 	case <-s.gate:
 	case <-ctx.Done():
@@ -489,22 +494,33 @@ func TestRecordingNeverHoldsAnswers(t *testing.T) {
 	const questions, buffer = 12, 4
 	ctx := ctxFor(t, 30*time.Second)
 	st := openStore(t, storetest.SQLiteURL(t))
-	slow := &slowRecords{Store: st, gate: make(chan struct{})}
+	slow := &slowRecords{Store: st, gate: make(chan struct{}), entered: make(chan struct{}, 1)}
 	h := start(t, setup{opts: func(o *slackbot.Options) { o.Feedback, o.RecordBuffer = slow, buffer }})
-	for range questions {
-		if _, err := h.srv.SendSlashCommand(ctx, slacktest.SlashCommand{Command: "/role", Text: "designer", UserID: marc, ChannelID: prod}); err != nil {
-			t.Fatal(err)
+	send := func(n int) {
+		t.Helper()
+		for range n {
+			if _, err := h.srv.SendSlashCommand(ctx, slacktest.SlashCommand{Command: "/role", Text: "designer", UserID: marc, ChannelID: prod}); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
+	// The first answer's record reaches the database, which holds it; the rest wait in the
+	// buffer, or are dropped once it is full.
+	send(1)
+	select {
+	case <-slow.entered:
+	case <-ctx.Done():
+		t.Fatal("the first record never reached the database")
+	}
+	send(questions - 1)
 	if _, err := h.srv.WaitMessages(ctx, questions, slacktest.Method(slacktest.MethodResponseURL), slacktest.Succeeded()); err != nil {
 		t.Fatalf("answers held by the recording: %v", err)
 	}
-	dropped := h.metricEventually(slackbot.MetricRecordsDrop, map[string]string{"reason": "buffer_full"}, questions-buffer-1)
-	// One batch is with the database (the first record, or a few that came together), buffer
-	// wait, the rest are dropped.
-	if dropped < 1 || dropped > questions-buffer-1 {
-		t.Errorf("%v records dropped, want 1 to %d", dropped, questions-buffer-1)
+	want := float64(questions - 1 - buffer)
+	if dropped := h.metricEventually(slackbot.MetricRecordsDrop, map[string]string{"reason": "buffer_full"}, want); dropped != want {
+		t.Errorf("%v records dropped, want %v", dropped, want)
 	}
+	dropped := int(want)
 	close(slow.gate)
 	if err := h.stop(); err != nil {
 		t.Fatal(err)
@@ -513,7 +529,7 @@ func TestRecordingNeverHoldsAnswers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got)+int(dropped) != questions {
+	if len(got)+dropped != questions {
 		t.Errorf("%d answers recorded and %v dropped, want %d in all (the buffer flushed on stop)", len(got), dropped, questions)
 	}
 	if !strings.Contains(h.logs.String(), "réponses non enregistrées pour le rapport") {
