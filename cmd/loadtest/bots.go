@@ -39,9 +39,10 @@ func loadContent(ctx context.Context) (*knowledge.Store, error) {
 // what Run returned.
 // With teams (nil for none), answers name people; with q (nil for none),
 // every question is a job in the database, as serve does, and q's workers
-// start once the bot is built (fwd hands them to it).
+// start once the bot is built (fwd hands them to it). With record (nil for
+// none), every answer shown is recorded there, as serve does.
 func startRolebot(srv childServer, store *knowledge.Store, teams *dbstore.Store, q *jobs.Queue, fwd *jobs.DeferredAnswerer,
-	workers int, logger *slog.Logger, reg prometheus.Registerer) (func() error, error) {
+	record *dbstore.Store, workers int, logger *slog.Logger, reg prometheus.Registerer) (func() error, error) {
 	metrics, err := slackbot.NewMetrics(reg)
 	if err != nil {
 		return nil, err
@@ -59,6 +60,9 @@ func startRolebot(srv childServer, store *knowledge.Store, teams *dbstore.Store,
 	}
 	if q != nil {
 		o.Queue = q
+	}
+	if record != nil {
+		o.Feedback = record
 	}
 	bot := slackbot.New(o)
 	if q != nil {

@@ -202,8 +202,14 @@ func runChild(stdout, stderr io.Writer) int {
 			return 1
 		}
 		defer stopQueue() // after the bot: its workers take what the bot left
+		record, closeRecord, rerr := openChildRecord(ctx, teams)
+		if rerr != nil {
+			fmt.Fprintf(stderr, "loadtest : %v\n", rerr)
+			return 1
+		}
+		defer closeRecord()
 		reg = prometheus.NewRegistry()
-		stopBot, err = startRolebot(srv, store, teams, q, fwd, workers, logger, reg)
+		stopBot, err = startRolebot(srv, store, teams, q, fwd, record, workers, logger, reg)
 	case "floor":
 		stopBot, err = startFloor(srv)
 	default:
@@ -266,6 +272,9 @@ func startChild(srv *slacktest.Server, kind string, o options) (stop stopFunc, e
 	}
 	if kind == "rolebot" && o.queued {
 		cmd.Env = append(cmd.Env, childQueue+"="+o.queueURL)
+	}
+	if kind == "rolebot" && o.recording {
+		cmd.Env = append(cmd.Env, childRecord+"="+o.recordURL)
 	}
 	stopWithParent(cmd)
 	var out bytes.Buffer

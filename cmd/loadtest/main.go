@@ -37,6 +37,11 @@
 // sharing the database and its queue (-path queue) on the same fake Slack,
 // which routes each envelope to one of their connections.
 //
+// -record chooses whether the bot records each answer shown for the content-gap report, as
+// serve does (in the -database, or a new SQLite file without one): "off" (the default), "on",
+// or "both", which measures without then with recording on the same machine and prints their
+// ratio of answer p50 and p99.
+//
 // -fault (with -path queue) is a rolling update or a crash mid-burst: the
 // fake answers chat.postMessage with 429 (Retry-After 3 s) until every
 // question is acknowledged, then the first bot gets SIGTERM ("term") or
@@ -127,6 +132,11 @@ type options struct {
 	queueURL string
 	// fault is -fault: "", faultTerm or faultKill.
 	fault string
+	// record is -record; recording says whether this run records the
+	// answers shown, in recordURL.
+	record    string
+	recording bool
+	recordURL string
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -146,6 +156,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl.IntVar(&o.channels, "channels", 0, "nombre de canaux où poser les questions, à tour de rôle (0 : un par utilisateur)")
 	fl.IntVar(&o.replicas, "replicas", 1, "nombre d'instances de rolebot sur le même faux Slack (plus d'une : -database et -path queue requis)")
 	fl.StringVar(&o.fault, "fault", "", "« term » ou « kill » : la première instance reçoit SIGTERM ou SIGKILL une fois toutes les questions accusées, pendant que chat.postMessage répond 429 ; la suivante (ou l'autre instance) répond au reste (-path queue requis)")
+	fl.StringVar(&o.record, "record", recordOff, "enregistrement des réponses pour le rapport : « off », « on » (comme serve, dans -database ou un fichier SQLite neuf) ou « both » (sans puis avec, comparés)")
 	fl.StringVar(&o.path, "path", pathMemory, "chemin des réponses : « memory » (en mémoire), « queue » (file durable, comme serve) ou « both » (les deux, comparés)")
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -167,6 +178,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if o.path != pathMemory && o.path != pathQueue && o.path != pathBoth {
 		fmt.Fprintf(stderr, "loadtest : -path %q inconnu : memory, queue ou both\n", o.path)
+		return 2
+	}
+	if o.record != recordOff && o.record != recordOn && o.record != recordBoth {
+		fmt.Fprintf(stderr, "loadtest : -record %q inconnu : off, on ou both\n", o.record)
 		return 2
 	}
 	if o.think > 0 {
@@ -196,38 +211,56 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "rolebot : %d questions (%d /role, %d mentions) de %d utilisateurs, %d workers%s\n",
 		o.n, (o.n+1)/2, o.n/2, o.users, o.workers, mode)
-	var runs []report
+	var runs, pathRuns []report
 	for _, queued := range o.paths() {
-		ro := o
-		ro.queued = queued
-		if queued {
-			cleanupQueue, err := prepareQueue(&ro)
-			defer cleanupQueue()
+		var recRuns []report
+		for _, recording := range o.records() {
+			ro := o
+			ro.queued, ro.recording = queued, recording
+			if queued {
+				cleanupQueue, err := prepareQueue(&ro)
+				defer cleanupQueue()
+				if err != nil {
+					fmt.Fprintf(stderr, "loadtest : %v\n", err)
+					return 1
+				}
+			}
+			if recording {
+				cleanupRecord, err := prepareRecord(&ro)
+				defer cleanupRecord()
+				if err != nil {
+					fmt.Fprintf(stderr, "loadtest : %v\n", err)
+					return 1
+				}
+			}
+			fmt.Fprintf(stdout, "%s%s :\n", ro.describeQueue(queued), ro.describeRecord(recording))
+			bot, in, err := measure(ctx, ro, "rolebot", true)
 			if err != nil {
 				fmt.Fprintf(stderr, "loadtest : %v\n", err)
 				return 1
 			}
+			bot.print(stdout)
+			if in.InBotOK {
+				fmt.Fprintf(stdout, "  dont dans le bot     p50 %s   p99 %s (lecture de la requête → ack confié à slack-go, histogramme)\n", in.InBotP50, in.InBotP99)
+			}
+			if in.CPU > 0 && bot.answered > 0 {
+				fmt.Fprintf(stdout, "  CPU du bot           %s en tout, démarrage et mise en route compris (%s par question répondue)\n",
+					ms(in.CPU), ms(in.CPU/time.Duration(bot.answered)))
+			}
+			runs = append(runs, bot)
+			recRuns = append(recRuns, bot)
 		}
-		fmt.Fprintf(stdout, "%s :\n", ro.describeQueue(queued))
-		bot, in, err := measure(ctx, ro, "rolebot", true)
-		if err != nil {
-			fmt.Fprintf(stderr, "loadtest : %v\n", err)
-			return 1
+		if len(recRuns) == 2 && recRuns[0].answer.p50 > 0 && recRuns[0].answer.p99 > 0 {
+			fmt.Fprintf(stdout, "\nenregistrement / sans : réponse p50 %.2f × (%s contre %s), p99 %.2f × (%s contre %s)\n\n",
+				float64(recRuns[1].answer.p50)/float64(recRuns[0].answer.p50), ms(recRuns[1].answer.p50), ms(recRuns[0].answer.p50),
+				float64(recRuns[1].answer.p99)/float64(recRuns[0].answer.p99), ms(recRuns[1].answer.p99), ms(recRuns[0].answer.p99))
 		}
-		bot.print(stdout)
-		if in.InBotOK {
-			fmt.Fprintf(stdout, "  dont dans le bot     p50 %s   p99 %s (lecture de la requête → ack confié à slack-go, histogramme)\n", in.InBotP50, in.InBotP99)
-		}
-		if in.CPU > 0 && bot.answered > 0 {
-			fmt.Fprintf(stdout, "  CPU du bot           %s en tout, démarrage et mise en route compris (%s par question répondue)\n",
-				ms(in.CPU), ms(in.CPU/time.Duration(bot.answered)))
-		}
-		runs = append(runs, bot)
+		pathRuns = append(pathRuns, recRuns[0])
 	}
-	if len(runs) == 2 && runs[0].answer.p99 > 0 && runs[0].ack.p99 > 0 {
+	if len(pathRuns) == 2 && pathRuns[0].answer.p99 > 0 && pathRuns[0].ack.p99 > 0 {
 		fmt.Fprintf(stdout, "\nfile durable / mémoire : réponse p99 %.2f × (%s contre %s), ack p99 %.2f × (%s contre %s)\n",
-			float64(runs[1].answer.p99)/float64(runs[0].answer.p99), ms(runs[1].answer.p99), ms(runs[0].answer.p99),
-			float64(runs[1].ack.p99)/float64(runs[0].ack.p99), ms(runs[1].ack.p99), ms(runs[0].ack.p99))
+			float64(pathRuns[1].answer.p99)/float64(pathRuns[0].answer.p99), ms(pathRuns[1].answer.p99), ms(pathRuns[0].answer.p99),
+			float64(pathRuns[1].ack.p99)/float64(pathRuns[0].ack.p99), ms(pathRuns[1].ack.p99), ms(pathRuns[0].ack.p99))
 	}
 	bot := runs[len(runs)-1]
 

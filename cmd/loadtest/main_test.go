@@ -11,6 +11,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/rolebot/rolebot/internal/slackbot"
+	dbstore "github.com/rolebot/rolebot/internal/store"
 )
 
 // TestMain lets the test binary be the bots' child process too, as the
@@ -97,6 +98,37 @@ func TestBurstThroughQueue(t *testing.T) {
 	t.Logf("rolebot through the queue:\n%s", out.String())
 	if !r.ok() || r.answered != 100 {
 		t.Errorf("answered %d of 100 (lost %d, duplicated %d, late acks %d)", r.answered, r.lost, r.duplicated, r.ackedLate)
+	}
+}
+
+// TestBurstRecorded sends a burst to a bot that records the answers shown: every question
+// answered exactly once, and every answer recorded once (with the two of the warm-up) by the
+// time the bot stopped.
+func TestBurstRecorded(t *testing.T) {
+	o := options{n: 100, users: 20, workers: 8, timeout: 30 * time.Second, record: recordOn, recording: true}
+	cleanup, err := prepareRecord(&o)
+	defer cleanup()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _, err := measure(context.Background(), o, "rolebot", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !r.ok() || r.answered != 100 {
+		t.Errorf("answered %d of 100 (lost %d, duplicated %d, late acks %d)", r.answered, r.lost, r.duplicated, r.ackedLate)
+	}
+	st, err := dbstore.Open(context.Background(), o.recordURL, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	shown, err := st.AnswersSince(context.Background(), time.Time{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(shown) != 102 {
+		t.Errorf("%d answers recorded, want 102", len(shown))
 	}
 }
 

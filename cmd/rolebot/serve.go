@@ -205,6 +205,7 @@ Se règle par des variables d'environnement :`)
 		Teams:           teams,
 		Queue:           queue,
 		Admins:          cfg.AdminUserIDs,
+		Feedback:        teams, // every answer shown and its feedback, for the report
 	})
 	bot.Store(b)
 	answerer.Set(b)

@@ -630,6 +630,8 @@ func TestOtherTasksLeadIn(t *testing.T) {
 		{"any words under the matrix", "Ce qui reste à répartir :", 2},
 		{"no colon, unknown words", "Et puis il y a aussi", 0},
 		{"a heading between", "### Notre organisation\n\nNos habitudes :", 0},
+		{"a legend between", "🔒 : ne se délègue pas. 🙆‍♂️ : en répond.\n\nCe qui reste à répartir :", 2},
+		{"three paragraphs between", "Un.\n\nDeux.\n\nTrois.\n\nCe qui reste à répartir :", 0},
 	}
 	readme, err := os.ReadFile("testdata/plain/README.md")
 	if err != nil {

@@ -110,14 +110,28 @@ func isOtherTasks(text string) bool {
 	return false
 }
 
+// maxLegendParagraphs is how many paragraphs may stand between the matrix
+// and the lead-in of the list of other tasks: a legend of the cells ("🔒 :
+// ne se délègue pas.") or a sentence about the matrix, not a new section.
+const maxLegendParagraphs = 2
+
 // leadsListAfterTable recognises, whatever its words, a lead-in that opens a
-// list right after a table ("…qui restent à attribuer :" under the matrix):
-// the page's structure says it is the list of other tasks.
+// list under a table ("…qui restent à attribuer :" under the matrix, maybe
+// after a legend): the page's structure says it is the list of other tasks.
+// A heading or a list in between starts something else.
 func leadsListAfterTable(n ast.Node, text string) bool {
-	if _, ok := n.PreviousSibling().(*east.Table); !ok {
+	if !strings.HasSuffix(strings.TrimSpace(text), ":") || nextList(n) == nil {
 		return false
 	}
-	return strings.HasSuffix(strings.TrimSpace(text), ":") && nextList(n) != nil
+	prev := n.PreviousSibling()
+	for range maxLegendParagraphs {
+		if _, ok := prev.(*ast.Paragraph); !ok {
+			break
+		}
+		prev = prev.PreviousSibling()
+	}
+	_, ok := prev.(*east.Table)
+	return ok
 }
 
 func nextList(n ast.Node) *ast.List {

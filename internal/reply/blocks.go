@@ -46,6 +46,12 @@ type CardOptions struct {
 	// People are who hold the roles where the card is read; nil for none
 	// (see People).
 	People *People
+	// FeedbackKey, if set, is the answer's key (store.Shown.Key): the card
+	// ends with the feedback buttons (FeedbackBlock), room for them kept
+	// whatever the page's length, and its alternatives and suggestions carry
+	// the key in their block id, so that a click on one tells which answer
+	// it followed (FollowedKey).
+	FeedbackKey string
 }
 
 // Action ids of rolebot's buttons. Slack wants action ids unique within a
@@ -147,8 +153,21 @@ func Card(a answer.Answer, o CardOptions) Message {
 	text := cardText(a, o.Command)
 	// The text shares the message's size budget with the blocks.
 	c := newComposer(slotCount, maxBlocks, maxMessageJSON-jsonLen(text)-len(`{"text":,"blocks":}`))
+	var feedback slack.Block
+	release := func() {}
+	if ValidFeedbackKey(o.FeedbackKey) {
+		c.followKey = o.FeedbackKey
+		// Room for the larger of the two kinds, so that the message still
+		// fits once a surface asks for the plain one (WithFallbackFeedback).
+		feedback = FeedbackBlock(o.FeedbackKey)
+		release = c.hold(max(cost([]slack.Block{feedback}), cost([]slack.Block{FeedbackFallbackBlock(o.FeedbackKey)})), 1)
+	}
 	fill(c, a, o)
 	versionFooter(c, o.ContentVersion)
+	release()
+	if feedback != nil {
+		c.put(slotFeedback, feedback)
+	}
 	return Message{Text: text, Blocks: c.result()}
 }
 
@@ -191,6 +210,7 @@ const (
 	slotShared
 	slotAlternatives
 	slotActions
+	slotFeedback
 	slotCount
 )
 
@@ -308,7 +328,7 @@ func helpCard(c *composer, a answer.Answer, o CardOptions) {
 func noneCard(c *composer, a answer.Answer) {
 	c.fitSection(slotBody1, blockNotFound, notFound(a.Query), maxSectionText)
 	c.context(slotFooter, blockHint, hint)
-	c.buttons(slotBody2, blockSugLabel, "Vouliez-vous dire :", blockSuggestions, c.refButtons(a.Suggestions))
+	c.buttons(slotBody2, blockSugLabel, "Vouliez-vous dire :", c.followBlockID(blockSuggestions), c.refButtons(a.Suggestions))
 	c.alternatives(a.Alternatives)
 }
 
@@ -721,11 +741,14 @@ func sectionBlock(id, text string) *slack.SectionBlock {
 // priority order into display slots; each takes what is left of the block
 // and byte budget, so the result never exceeds a limit.
 type composer struct {
-	guess  bool // the card is a guess: its alternatives are the other choices
-	slots  [][]slack.Block
-	blocks int // blocks left
-	bytes  int // JSON bytes left
-	seq    map[string]int
+	guess bool // the card is a guess: its alternatives are the other choices
+	// followKey is the answer's key that the alternatives' and suggestions'
+	// block ids carry (see CardOptions.FeedbackKey); empty for none.
+	followKey string
+	slots     [][]slack.Block
+	blocks    int // blocks left
+	bytes     int // JSON bytes left
+	seq       map[string]int
 }
 
 func newComposer(slots, maxBlocks, maxBytes int) *composer {
@@ -985,7 +1008,7 @@ func (c *composer) alternatives(refs []answer.Ref) {
 	if c.guess {
 		label = guessOthers
 	}
-	c.buttons(slotAlternatives, blockAltLabel, label, blockAlternatives, c.refButtons(refs))
+	c.buttons(slotAlternatives, blockAltLabel, label, c.followBlockID(blockAlternatives), c.refButtons(refs))
 }
 
 // isGuess reports whether a is a role or a task that search offers as its

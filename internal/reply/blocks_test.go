@@ -206,6 +206,15 @@ func checkBlocks(t *testing.T, blocks []slack.Block, lim limits) {
 				el, _ := e.(map[string]any)
 				checkButton(t, el, id, actionIDs)
 			}
+		case "context_actions":
+			els, _ := b["elements"].([]any)
+			if len(els) == 0 || len(els) > 5 {
+				t.Errorf("%s: %d context actions elements", id, len(els))
+			}
+			for _, e := range els {
+				el, _ := e.(map[string]any)
+				checkFeedbackButtons(t, el, id, actionIDs)
+			}
 		case "divider":
 		default:
 			t.Errorf("%s: unexpected block type %v", id, b["type"])
@@ -257,6 +266,10 @@ func checkButton(t *testing.T, el map[string]any, where string, actionIDs map[st
 		if _, ok := DecodeRef(v); !ok {
 			t.Errorf("%s: %s button with value %q that DecodeRef refuses", where, aid, v)
 		}
+	case ActionFeedback:
+		if _, _, ok := DecodeFeedback(v); !ok {
+			t.Errorf("%s: feedback button with value %q that DecodeFeedback refuses", where, v)
+		}
 	case ActionLink:
 		if !strings.HasPrefix(u, "https://") || v != "" {
 			t.Errorf("%s: link button url %q value %q", where, u, v)
@@ -266,6 +279,25 @@ func checkButton(t *testing.T, el map[string]any, where string, actionIDs map[st
 	}
 	if lbl, ok := el["accessibility_label"].(string); ok && utf8.RuneCountInString(lbl) > 75 {
 		t.Errorf("%s: accessibility_label over 75 characters", where)
+	}
+}
+
+// checkFeedbackButtons checks a feedback_buttons element: its action id, and two buttons whose
+// values DecodeFeedback reads back, one useful, one not.
+func checkFeedbackButtons(t *testing.T, el map[string]any, where string, actionIDs map[string]bool) {
+	t.Helper()
+	aid, _ := el["action_id"].(string)
+	if el["type"] != "feedback_buttons" || ActionName(aid) != ActionFeedback || actionIDs[aid] {
+		t.Errorf("%s: element %v with action_id %q", where, el["type"], aid)
+	}
+	actionIDs[aid] = true
+	for name, useful := range map[string]bool{"positive_button": true, "negative_button": false} {
+		btn, _ := el[name].(map[string]any)
+		checkText(t, btn["text"], "plain_text", 75, where)
+		v, _ := btn["value"].(string)
+		if _, u, ok := DecodeFeedback(v); !ok || u != useful {
+			t.Errorf("%s: %s value %q", where, name, v)
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package reply
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -126,4 +127,71 @@ func FeedbackCommentErrors() *slack.ViewSubmissionResponse {
 	return slack.NewErrorsViewSubmissionResponse(map[string]string{
 		blockFeedbackComment: "Votre commentaire dépasse " + strconv.Itoa(store.MaxCommentRunes) + " caractères : raccourcissez-le.",
 	})
+}
+
+// ValidFeedbackKey reports whether key can be an answer's key in the feedback buttons.
+func ValidFeedbackKey(key string) bool { return store.ValidAnswerKey(key) }
+
+// followSep separates a block id from the answer's key it carries: it is in no key
+// (store.ValidAnswerKey), so the key is what follows the first one.
+const followSep = "/"
+
+// followBlockID is the block id of the alternatives or suggestions of a card: id alone, or id
+// with the answer's key when the card carries feedback.
+func (c *composer) followBlockID(id string) string {
+	if c.followKey == "" {
+		return id
+	}
+	return id + followSep + c.followKey
+}
+
+// FollowedKey reads the key of the answer whose alternative or suggestion was clicked from the
+// block id the click came from; false for another block or a block id that carries no valid key
+// (it comes from the outside world).
+func FollowedKey(blockID string) (string, bool) {
+	id, key, found := strings.Cut(blockID, followSep)
+	if !found || (id != blockAlternatives && id != blockSuggestions) || !store.ValidAnswerKey(key) {
+		return "", false
+	}
+	return key, true
+}
+
+// WithFallbackFeedback returns blocks with Slack's feedback buttons (FeedbackBlock) replaced by
+// the plain ones (FeedbackFallbackBlock), for a surface that refused them; false when blocks hold
+// no feedback buttons. Card keeps room for the plain ones, so the message still fits.
+func WithFallbackFeedback(blocks []slack.Block) ([]slack.Block, bool) {
+	for i, b := range blocks {
+		ca, ok := b.(*slack.ContextActionsBlock)
+		if !ok || ca.BlockID != BlockFeedback || ca.Elements == nil {
+			continue
+		}
+		for _, e := range ca.Elements.ElementSet {
+			fb, ok := e.(*slack.FeedbackButtonsBlockElement)
+			if !ok || fb.PositiveButton == nil {
+				continue
+			}
+			key, _, ok := DecodeFeedback(fb.PositiveButton.Value)
+			if !ok {
+				continue
+			}
+			out := slices.Clone(blocks)
+			out[i] = FeedbackFallbackBlock(key)
+			return out, true
+		}
+	}
+	return blocks, false
+}
+
+// blockFeedbackNotice is the block id of FeedbackNotice's text.
+const blockFeedbackNotice = "rolebot_feedback_notice"
+
+// FeedbackNotice is the comment modal replaced by a line of text (a view_submission answered
+// with response_action "update"): the thanks once a comment is kept, or why it was not.
+func FeedbackNotice(text string) *slack.ModalViewRequest {
+	return &slack.ModalViewRequest{
+		Type:   slack.VTModal,
+		Title:  plainObject("Votre avis"),
+		Close:  plainObject("Fermer"),
+		Blocks: slack.Blocks{BlockSet: []slack.Block{sectionBlock(blockFeedbackNotice, esc(text))}},
+	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/slack-go/slack"
 
+	"github.com/rolebot/rolebot/internal/answer"
 	"github.com/rolebot/rolebot/internal/store"
 )
 
@@ -74,5 +75,62 @@ func TestFeedbackModal(t *testing.T) {
 	}
 	if r := FeedbackCommentErrors(); r.ResponseAction != slack.RAErrors || !strings.Contains(r.Errors[blockFeedbackComment], "1000") {
 		t.Errorf("errors = %+v", r)
+	}
+}
+
+// TestCardFeedback: with a key, every card ends with the feedback buttons, however long the
+// page, within Slack's limits with either kind of buttons; its alternatives and suggestions tell
+// which answer they follow. Without a key, nothing changes.
+func TestCardFeedback(t *testing.T) {
+	const key = "r0123456789abcdef01234567"
+	for _, a := range huge() {
+		t.Run(string(a.Intent), func(t *testing.T) {
+			o := CardOptions{BaseURL: baseURL + "/" + strings.Repeat("x", 500), Command: "/role", Shareable: true, FeedbackKey: key}
+			m := Card(a, o)
+			checkMessage(t, m)
+			checkRoundTrip(t, m.Blocks)
+			last := m.Blocks[len(m.Blocks)-1]
+			if last.ID() != BlockFeedback || last.BlockType() != slack.MBTContextActions {
+				t.Fatalf("last block = %s %s, want the feedback buttons", last.BlockType(), last.ID())
+			}
+			plain, ok := WithFallbackFeedback(m.Blocks)
+			if !ok || plain[len(plain)-1].BlockType() != slack.MBTAction || m.Blocks[len(m.Blocks)-1].BlockType() != slack.MBTContextActions {
+				t.Fatalf("fallback = %v, last %s (the original must stay as it was)", ok, plain[len(plain)-1].BlockType())
+			}
+			checkMessage(t, Message{Text: m.Text, Blocks: plain})
+			follows := 0
+			for _, b := range m.Blocks {
+				if ab, ok := b.(*slack.ActionBlock); ok {
+					if k, ok := FollowedKey(ab.BlockID); ok {
+						follows++
+						if k != key {
+							t.Errorf("block %s follows %q, want %q", ab.BlockID, k, key)
+						}
+					}
+				}
+			}
+			// Huge lists crowd out their alternatives (TestCardHugeAnswerStaysWithinLimits).
+			list := a.Intent == answer.IntentListRoles || a.Intent == answer.IntentListTasks
+			if (len(a.Alternatives) > 0 || len(a.Suggestions) > 0) && !list && follows == 0 {
+				t.Error("no block of alternatives or suggestions carries the answer's key")
+			}
+			o.FeedbackKey = ""
+			for _, b := range Card(a, o).Blocks {
+				if b.ID() == BlockFeedback || strings.Contains(b.ID(), key) {
+					t.Errorf("block %s without a feedback key", b.ID())
+				}
+			}
+		})
+	}
+	if _, ok := WithFallbackFeedback(Card(huge()[0], CardOptions{}).Blocks); ok {
+		t.Error("fallback found feedback buttons in a card without them")
+	}
+	for _, id := range []string{"", blockAlternatives, blockAlternatives + "/", blockAlternatives + "/a b", blockActions + "/k1", "rolebot_alternatives/k1/x"} {
+		if k, ok := FollowedKey(id); ok {
+			t.Errorf("FollowedKey(%q) = %q, want none", id, k)
+		}
+	}
+	if k, ok := FollowedKey(blockSuggestions + "/k1"); !ok || k != "k1" {
+		t.Errorf("FollowedKey = %q, %v", k, ok)
 	}
 }

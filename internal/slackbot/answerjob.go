@@ -46,8 +46,8 @@ func (b *Bot) argsOf(j job) (jobs.AnswerArgs, bool) {
 		a.ThreadTS = ev.ThreadTimeStamp
 	case j.interaction != nil && j.action != nil:
 		cb, act := j.interaction, j.action
-		if reply.ActionName(act.ActionID) == reply.ActionEditTeam {
-			return a, false
+		if reply.ActionName(act.ActionID) == reply.ActionEditTeam || isFeedbackAction(act) {
+			return a, false // feedback only writes the store: in memory (feedback.go)
 		}
 		a.DeliveryKey = deliveryKey("trigger:"+cb.TriggerID, cb.TriggerID, j.envelope)
 		a.Channel = cb.Container.ChannelID
@@ -93,31 +93,36 @@ func (b *Bot) Answer(ctx context.Context, a jobs.AnswerArgs) (err error) {
 		}
 	}()
 	r := result{user: a.User, channel: a.Channel, question: a.Text}
+	key := b.answerKey(a) // of the answer's feedback buttons (record.go)
+	var shown *answer.Answer
 	switch a.Surface {
 	case SurfaceSlash:
 		if a.ResponseURL == "" {
 			return &jobs.PermanentError{Err: errors.New("commande sans response_url")}
 		}
 		an := b.ask(ctx, a.Text)
-		r.intent = an.Intent
-		r.err = b.respond(ctx, a.ResponseURL, b.card(an, true, "", b.people(ctx, a.Channel, a.User, an)), false)
+		r.intent, shown = an.Intent, &an
+		r.err = b.respond(ctx, a.ResponseURL, b.card(an, true, "", b.people(ctx, a.Channel, a.User, an), key), false)
 	case SurfaceMention:
 		an := b.ask(ctx, a.Text)
-		r.intent = an.Intent
-		r.err = b.post(ctx, a.Channel, a.ThreadTS, b.card(an, false, "", b.people(ctx, a.Channel, a.User, an)))
+		r.intent, shown = an.Intent, &an
+		r.err = b.post(ctx, a.Channel, a.ThreadTS, b.card(an, false, "", b.people(ctx, a.Channel, a.User, an), key))
 	case SurfaceDM:
 		an := b.ask(ctx, a.Text)
-		r.intent = an.Intent
+		r.intent, shown = an.Intent, &an
 		// A DM's channel is no team's: the asker's channels' teams apply.
-		r.err = b.post(ctx, a.Channel, a.ThreadTS, b.card(an, false, "", b.people(ctx, "", a.User, an)))
+		r.err = b.post(ctx, a.Channel, a.ThreadTS, b.card(an, false, "", b.people(ctx, "", a.User, an), key))
 	case SurfaceButton:
-		r.intent, r.err = b.answerClick(ctx, a)
+		r.intent, shown, r.err = b.answerClick(ctx, a, key)
 	default:
 		return &jobs.PermanentError{Err: fmt.Errorf("surface %q inconnue", a.Surface)}
 	}
 	if rateLimited(r.err) {
 		// Not an outcome yet: the answer is posted later, and logged then.
 		return r.err
+	}
+	if r.err == nil && shown != nil {
+		b.recordShown(a, key, *shown) // off the critical path: the answer is out
 	}
 	b.done(ctx, a.Surface, a.ReceivedAt, r)
 	return r.err
@@ -129,8 +134,9 @@ func rateLimited(err error) bool {
 	return errors.As(err, &rl)
 }
 
-// answerClick handles the share and open buttons of a card.
-func (b *Bot) answerClick(ctx context.Context, a jobs.AnswerArgs) (answer.Intent, error) {
+// answerClick handles the share and open buttons of a card; a card opened carries the feedback
+// buttons of key, and is returned as the answer shown.
+func (b *Bot) answerClick(ctx context.Context, a jobs.AnswerArgs, key string) (answer.Intent, *answer.Answer, error) {
 	cb := &slack.InteractionCallback{
 		ResponseURL: a.ResponseURL,
 		User:        slack.User{ID: a.User},
@@ -138,19 +144,20 @@ func (b *Bot) answerClick(ctx context.Context, a jobs.AnswerArgs) (answer.Intent
 	}
 	found, ok := b.lookup(a.Text)
 	if !ok {
-		return answer.IntentNone, b.privately(ctx, cb, reply.Message{Text: goneText}, false)
+		return answer.IntentNone, nil, b.privately(ctx, cb, reply.Message{Text: goneText}, false)
 	}
 	if reply.ActionName(a.Action) == reply.ActionShare {
 		err := b.share(ctx, cb, a.Channel, found)
 		if err != nil && !rateLimited(err) {
 			b.seen.forget(shareKey(a.Channel, a.MessageTS, a.User, a.Text))
 		}
-		return found.Intent, err
+		return found.Intent, nil, err
 	}
 	// From a private preview, the new card replaces it; from a public message, it comes as
 	// a new private message. A card opened from the App Home goes to the app's DM, where
 	// there is no one to share it with.
-	return found.Intent, b.privately(ctx, cb, b.card(found, a.ResponseURL != "", "", b.people(ctx, a.Channel, a.User, found)), a.Ephemeral)
+	msg := b.card(found, a.ResponseURL != "", "", b.people(ctx, a.Channel, a.User, found), key)
+	return found.Intent, &found, b.privately(ctx, cb, msg, a.Ephemeral)
 }
 
 // answerWaiting answers a request of the in-memory path (a bot without a durable queue):

@@ -85,6 +85,14 @@ type Options struct {
 	// DefaultMembersCacheTTL.
 	UserCacheTTL    time.Duration
 	MembersCacheTTL time.Duration
+	// Feedback records every answer shown and the opinions on them (the
+	// feedback buttons under each answer, the comment modal), and gives the
+	// admins' App Home its report; nil: answers carry no feedback buttons.
+	Feedback Feedback
+	// RecordBuffer bounds the answers shown waiting to be recorded; when it
+	// is full, records are dropped, never the answers. Default:
+	// DefaultRecordBuffer.
+	RecordBuffer int
 	// StartRetryBase is the first delay between two auth.test attempts at
 	// start while Slack fails (5xx, 429, unreachable). Default:
 	// DefaultStartRetryBase.
@@ -110,6 +118,8 @@ type Bot struct {
 	queue           AnswerQueue
 	admins          map[string]bool
 	dir             *directory
+	feedback        Feedback
+	rec             *recorder
 
 	// botUserID and botID are learnt from auth.test before the socket
 	// opens, and only read afterwards.
@@ -145,7 +155,9 @@ func New(o Options) *Bot {
 		teams:           o.Teams,
 		queue:           o.Queue,
 		admins:          map[string]bool{},
+		feedback:        o.Feedback,
 	}
+	b.rec = newRecorder(b, o.RecordBuffer)
 	for _, a := range o.Admins {
 		b.admins[a] = true
 	}
@@ -252,6 +264,11 @@ func (b *Bot) Run(ctx context.Context) error {
 	// ends with the drain.
 	ackCtx, stopAcks := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopAcks()
+	if b.feedback != nil {
+		b.rec.start()
+		// After the answers in flight, whose records it flushes.
+		defer b.rec.stop()
+	}
 	lp := &loop{sm: sm, queue: queue, work: workCtx}
 	if b.queue != nil {
 		lp.durable = b.startDurable(workCtx, ackCtx)

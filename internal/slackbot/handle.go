@@ -33,12 +33,16 @@ func (b *Bot) handle(ctx context.Context, j job) {
 		return
 	}
 	switch {
+	case j.submission != nil && j.surface == SurfaceFeedback:
+		b.submitFeedback(ctx, j)
 	case j.submission != nil:
 		b.submitTeam(ctx, j)
 	case j.slash != nil:
 		b.showTeam(ctx, j)
 	case j.home != nil:
 		b.publishHome(ctx, j)
+	case j.interaction != nil && j.surface == SurfaceFeedback:
+		b.giveFeedback(ctx, j)
 	case j.interaction != nil:
 		b.openTeamModal(ctx, j)
 	}
@@ -105,12 +109,13 @@ func (b *Bot) lookup(value string) (answer.Answer, bool) {
 	return b.store.Current().Index.Answer(ref)
 }
 
-func (b *Bot) card(a answer.Answer, shareable bool, sharedBy string, people *reply.People) reply.Message {
+// card renders a; feedbackKey, when set, is the answer's key, for its feedback buttons.
+func (b *Bot) card(a answer.Answer, shareable bool, sharedBy string, people *reply.People, feedbackKey string) reply.Message {
 	if shareable {
 		_, shareable = reply.RefOf(a)
 	}
 	return reply.Card(a, reply.CardOptions{BaseURL: b.baseURL, Command: b.command, Shareable: shareable, SharedBy: sharedBy, People: people,
-		ContentVersion: b.store.Current().Version})
+		ContentVersion: b.store.Current().Version, FeedbackKey: feedbackKey})
 }
 
 // publishHome publishes the App Home: the roles and the matrix.
@@ -123,6 +128,9 @@ func (b *Bot) publishHome(ctx context.Context, j job) {
 	if b.teams != nil {
 		view = reply.HomeWithTeams(answer.ListRoles(t), answer.ListTasks(t), b.myTeams(ctx, ev.User), o)
 	}
+	if b.admins[ev.User] && b.feedback != nil {
+		view = b.withReport(ctx, view, o)
+	}
 	err := b.call(ctx, "views.publish", func(ctx context.Context) error {
 		_, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: ev.User, View: view})
 		return err
@@ -133,7 +141,7 @@ func (b *Bot) publishHome(ctx context.Context, j job) {
 // share posts a card for everyone in the conversation of the preview (in its
 // thread), saying who shared it, then deletes the private preview.
 func (b *Bot) share(ctx context.Context, cb *slack.InteractionCallback, channel string, a answer.Answer) error {
-	msg := b.card(a, false, cb.User.ID, b.people(ctx, channel, cb.User.ID, a))
+	msg := b.card(a, false, cb.User.ID, b.people(ctx, channel, cb.User.ID, a), "")
 	err := b.post(ctx, channel, cb.Container.ThreadTs, msg)
 	if rateLimited(err) {
 		return err // shared later, when the channel's limit ends: nothing to tell yet
@@ -205,6 +213,14 @@ func (b *Bot) withTextFallback(ctx context.Context, method string, msg reply.Mes
 	var ae *APIError
 	if err == nil || len(msg.Blocks) == 0 || !errors.As(err, &ae) || !blocksRefused(ae.Code) {
 		return err
+	}
+	if plain, ok := reply.WithFallbackFeedback(msg.Blocks); ok {
+		// Slack's feedback buttons are not taken everywhere: the plain ones say the same.
+		b.log.Info("boutons d'avis refusés par Slack, réponse avec des boutons simples", "method", method, "error", ae.Code)
+		err = send(reply.Message{Text: msg.Text, Blocks: plain})
+		if err == nil || !errors.As(err, &ae) || !blocksRefused(ae.Code) {
+			return err
+		}
 	}
 	b.log.Warn("blocs refusés par Slack, réponse en texte seul", "method", method, "error", ae.Code)
 	return send(reply.Message{Text: msg.Text})

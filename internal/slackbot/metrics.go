@@ -15,6 +15,8 @@ const (
 	SurfaceButton  = "button"  // a card's button
 	SurfaceHome    = "home"    // the App Home tab
 	SurfaceTeam    = "team"    // the team's modal: its opening and submission
+	// SurfaceFeedback is a feedback button's click and the comment modal.
+	SurfaceFeedback = "feedback"
 )
 
 // Metrics are the bot's Prometheus metrics. Create them with NewMetrics on
@@ -57,6 +59,15 @@ type Metrics struct {
 	// operation: the answers went out without people, or the
 	// de-duplication fell back to memory.
 	StoreErrors *prometheus.CounterVec
+	// Feedback counts the clicks on the feedback buttons and the comments,
+	// by outcome: useful, not_useful, comment, already (a second opinion,
+	// not recorded), refused (a forged value, an unknown answer, a comment
+	// too long), error (the store failed).
+	Feedback *prometheus.CounterVec
+	// RecordsDropped counts the answers shown that were not recorded for
+	// the report, by reason: buffer_full (the recorder fell behind; the
+	// answer went out all the same) or store_error.
+	RecordsDropped *prometheus.CounterVec
 }
 
 // Metric names, for dashboards and tests.
@@ -74,6 +85,8 @@ const (
 	MetricDeferred      = "rolebot_deferred_deliveries_total"
 	MetricFailures      = "rolebot_failed_answers_total"
 	MetricStoreErrors   = "rolebot_store_errors_total"
+	MetricFeedback      = "rolebot_feedback_total"
+	MetricRecordsDrop   = "rolebot_answer_records_dropped_total"
 )
 
 // NewMetrics creates the bot's metrics and registers them on reg; a nil reg
@@ -123,12 +136,18 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		StoreErrors: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: MetricStoreErrors, Help: "Failed calls to the store (teams, de-duplication claims), by operation.",
 		}, []string{"op"}),
+		Feedback: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: MetricFeedback, Help: "Clicks on the feedback buttons and comments, by outcome.",
+		}, []string{"outcome"}),
+		RecordsDropped: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: MetricRecordsDrop, Help: "Answers shown not recorded for the report, by reason (buffer_full, store_error).",
+		}, []string{"reason"}),
 	}
 	if reg == nil {
 		return m, nil
 	}
 	for _, c := range []prometheus.Collector{m.Questions, m.Unanswered, m.AckLatency, m.AnswerLatency,
-		m.Reconnections, m.Connected, m.SlackErrors, m.SlackRetries, m.Duplicates, m.Overloaded, m.Deferred, m.Failures, m.StoreErrors} {
+		m.Reconnections, m.Connected, m.SlackErrors, m.SlackRetries, m.Duplicates, m.Overloaded, m.Deferred, m.Failures, m.StoreErrors, m.Feedback, m.RecordsDropped} {
 		if err := reg.Register(c); err != nil {
 			var are prometheus.AlreadyRegisteredError
 			if errors.As(err, &are) {

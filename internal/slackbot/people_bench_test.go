@@ -80,7 +80,7 @@ func BenchmarkAnswerPeople(b *testing.B) {
 			ctx := context.Background()
 			answer := func(q, channel string) int {
 				a := bot.ask(ctx, q)
-				return len(bot.card(a, false, "", bot.people(ctx, channel, "U0MARC", a)).Blocks)
+				return len(bot.card(a, false, "", bot.people(ctx, channel, "U0MARC", a), "").Blocks)
 			}
 			for _, q := range benchQuestions { // warm the caches of Slack's directory
 				answer(q, "C0PROD")

@@ -307,7 +307,7 @@ func (b *Bot) onInteraction(ctx context.Context, lp *loop, evt socketmode.Event)
 			continue
 		}
 		// Action ids of a kind get a suffix (":2") after the first.
-		if name := reply.ActionName(a.ActionID); name == reply.ActionShare || name == reply.ActionOpen || name == reply.ActionEditTeam {
+		if name := reply.ActionName(a.ActionID); name == reply.ActionShare || name == reply.ActionOpen || name == reply.ActionEditTeam || name == reply.ActionFeedback {
 			act = a
 			break
 		}
@@ -317,6 +317,9 @@ func (b *Bot) onInteraction(ctx context.Context, lp *loop, evt socketmode.Event)
 	}
 	keys := []string{"envelope:" + evt.Request.EnvelopeID, "trigger:" + cb.TriggerID}
 	j := job{surface: SurfaceButton, received: read, envelope: evt.Request.EnvelopeID, interaction: &cb, action: act}
+	if isFeedbackAction(act) {
+		j.surface = SurfaceFeedback
+	}
 	if reply.ActionName(act.ActionID) == reply.ActionShare {
 		// A double click must not share the card twice.
 		channel := cb.Container.ChannelID
@@ -330,6 +333,9 @@ func (b *Bot) onInteraction(ctx context.Context, lp *loop, evt socketmode.Event)
 		b.duplicate("interaction", evt.Request)
 		return
 	}
+	if key, ok := reply.FollowedKey(act.BlockID); ok && reply.ActionName(act.ActionID) == reply.ActionOpen {
+		b.recordFollow(key, act.Value)
+	}
 	if !b.enqueue(lp, j, later, keys...) {
 		later.skip = true
 	}
@@ -339,21 +345,26 @@ func (b *Bot) onInteraction(ctx context.Context, lp *loop, evt socketmode.Event)
 // ack with its errors; it reports whether it left the ack to the worker.
 // Other views are acked at once, with nothing to say.
 func (b *Bot) onSubmission(lp *loop, evt socketmode.Event, cb *slack.InteractionCallback, read time.Time) bool {
-	if cb.View.CallbackID != reply.TeamCallbackID {
+	surface := SurfaceTeam
+	switch cb.View.CallbackID {
+	case reply.TeamCallbackID:
+	case reply.FeedbackCallbackID:
+		surface = SurfaceFeedback
+	default:
 		return false
 	}
 	if !b.seen.first("envelope:" + evt.Request.EnvelopeID) {
 		b.duplicate("interaction", evt.Request)
 		return false
 	}
-	j := job{surface: SurfaceTeam, received: read, envelope: evt.Request.EnvelopeID, submission: cb, sm: lp.sm, req: evt.Request}
+	j := job{surface: surface, received: read, envelope: evt.Request.EnvelopeID, submission: cb, sm: lp.sm, req: evt.Request}
 	select {
 	case lp.queue <- j:
 		return true
 	default:
 	}
 	// A full queue: say so under the modal's first input, in the ack.
-	b.metrics.Overloaded.WithLabelValues(SurfaceTeam).Inc()
+	b.metrics.Overloaded.WithLabelValues(surface).Inc()
 	b.ack(lp.work, lp.sm, evt.Request, read, map[string]any{
 		"response_action": "errors", "errors": map[string]string{firstInput(cb.View): modalBusy},
 	})
