@@ -165,19 +165,7 @@ func durableScenario(t *testing.T, sig syscall.Signal, dbURL string, replicas in
 		t.Fatal(err)
 	}
 	time.Sleep(time.Second) // whatever would come twice comes within this
-	per := map[string]int{}
-	for _, m := range srv.Messages(slacktest.Method("chat.postMessage"), slacktest.Succeeded()) {
-		per[m.ThreadTS]++
-	}
-	lost, twice := 0, 0
-	for ts := range threads {
-		switch n := per[ts]; {
-		case n == 0:
-			lost++
-		case n > 1:
-			twice += n - 1
-		}
-	}
+	per, lost, twice := answeredOnce(srv, threads)
 	t.Logf("%s with %d process(es): %d questions acknowledged, %d answered, %d lost, %d duplicated",
 		sig, replicas, burstQuestions, len(per), lost, twice)
 	if lost != 0 || twice != 0 {
@@ -284,19 +272,7 @@ func killAfterPostScenario(t *testing.T, dbURL string) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	per := map[string]int{}
-	for _, m := range srv.Messages(slacktest.Method("chat.postMessage"), slacktest.Succeeded()) {
-		per[m.ThreadTS]++
-	}
-	lost, twice := 0, 0
-	for ts := range threads {
-		switch n := per[ts]; {
-		case n == 0:
-			lost++
-		case n > 1:
-			twice += n - 1
-		}
-	}
+	_, lost, twice := answeredOnce(srv, threads)
 	found := strings.Count(next.logs.String(), "réponse déjà publiée par un essai précédent")
 	reads := len(srv.Messages(slacktest.Method("conversations.replies"), slacktest.Succeeded()))
 	t.Logf("kill -9 with %d answers taken by Slack and unrecorded: %d questions, %d lost, %d duplicated; the next process found %d answers already posted in %d reads",
@@ -324,4 +300,22 @@ func TestSIGKILLAfterSlackTookAnswersNoDuplicatePostgres(t *testing.T) {
 	dbURL := storetest.PostgresURL(t) // skips, saying so, without PostgreSQL
 	t.Parallel()
 	killAfterPostScenario(t, dbURL)
+}
+
+// answeredOnce counts the chat.postMessage answers Slack took per thread of threads, and the
+// questions left unanswered (lost) and the answers beyond the first (twice).
+func answeredOnce(srv *slacktest.Server, threads map[string]bool) (per map[string]int, lost, twice int) {
+	per = map[string]int{}
+	for _, m := range srv.Messages(slacktest.Method("chat.postMessage"), slacktest.Succeeded()) {
+		per[m.ThreadTS]++
+	}
+	for ts := range threads {
+		switch n := per[ts]; {
+		case n == 0:
+			lost++
+		case n > 1:
+			twice += n - 1
+		}
+	}
+	return per, lost, twice
 }
