@@ -104,6 +104,9 @@ const (
 	// mentions in flight are posted and their jobs left running, for the next process to
 	// find them posted (their metadata) rather than post them again.
 	faultKillPost = "killpost"
+	// killPostWait bounds the wait, before the kill of -fault killpost, for every worker to
+	// have a post held.
+	killPostWait = 10 * time.Second
 )
 
 // stopMidBurst rate-limits chat.postMessage now, and returns what burst runs once every
@@ -122,9 +125,10 @@ func stopMidBurst(srv *slacktest.Server, o options, stops *[]stopFunc) func() {
 			sig = syscall.SIGKILL
 		}
 		if o.fault == faultKillPost {
-			// Killed once Slack holds a post: the bot's workers are all in flight by then.
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			_, _ = srv.WaitMessage(ctx, slacktest.Method("chat.postMessage"), slacktest.Succeeded())
+			// Killed once Slack holds a post from each worker of the mentions' lane (or
+			// after killPostWait, with what it holds).
+			ctx, cancel := context.WithTimeout(context.Background(), killPostWait)
+			_, _ = srv.WaitMessages(ctx, o.workers, slacktest.Method("chat.postMessage"), slacktest.Succeeded())
 			cancel()
 		}
 		if _, err := (*stops)[0](sig); err != nil {
