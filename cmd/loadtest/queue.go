@@ -163,3 +163,30 @@ func (o options) describeFault() string {
 	}
 	return ""
 }
+
+// queueDrainPoll is how often waitQueueDrained looks at the queue.
+const queueDrainPoll = 100 * time.Millisecond
+
+// waitQueueDrained waits until the queue at url has no unfinished job (queued, snoozed,
+// retried or running), or ctx ends.
+func waitQueueDrained(ctx context.Context, url string) error {
+	q, err := jobs.Open(ctx, url, "", jobs.Config{})
+	if err != nil {
+		return err
+	}
+	defer q.Close()
+	for {
+		waiting, err := q.Waiting(ctx)
+		if err != nil {
+			return err
+		}
+		if len(waiting) == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%v encore en attente : %w", waiting, ctx.Err())
+		case <-time.After(queueDrainPoll):
+		}
+	}
+}
