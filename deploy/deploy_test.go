@@ -201,7 +201,7 @@ func TestSlackManifest(t *testing.T) {
 		{"messages tab", m.Features.AppHome.MessagesTabEnabled, true},
 		{"messages tab writable", m.Features.AppHome.MessagesTabReadOnlyEnabled, false},
 		{"slash command", cmd, struct{ Command, Description, UsageHint string }{"/role", "Qui fait quoi dans l'équipe produit", "[rôle ou question]"}},
-		{"bot scopes, the minimal set (users:read for guests and names, channels:read and groups:read for who is in a channel)", sorted(m.OAuthConfig.Scopes.Bot), []string{"app_mentions:read", "channels:read", "chat:write", "commands", "groups:read", "im:history", "users:read"}},
+		{"bot scopes, the minimal set (users:read for guests and names, channels:read and groups:read for who is in a channel, channels:history and groups:history for a retried answer to find its earlier post)", sorted(m.OAuthConfig.Scopes.Bot), []string{"app_mentions:read", "channels:history", "channels:read", "chat:write", "commands", "groups:history", "groups:read", "im:history", "users:read"}},
 		{"no user scopes", len(m.OAuthConfig.Scopes.User), 0},
 		{"bot events", sorted(m.Settings.EventSubscriptions.BotEvents), []string{"app_home_opened", "app_mention", "message.im"}},
 		{"no user events", len(m.Settings.EventSubscriptions.UserEvents), 0},

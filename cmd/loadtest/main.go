@@ -47,7 +47,10 @@
 // question is acknowledged, then the first bot gets SIGTERM ("term") or
 // SIGKILL ("kill"), Slack lets answers through, and the next bot (started on
 // the same database, or the other replica) answers the rest: the report's
-// lost and duplicated counts say whether each was answered once.
+// lost and duplicated counts say whether each was answered once. "killpost"
+// kills the first bot instead while the fake holds the answers of the
+// chat.postMessage calls it has taken (no 429): the gap between Slack's 200
+// and the job's completion, which the next bot must not post twice.
 //
 // The exit code is 1 when a question is lost, answered twice, or acknowledged
 // late; 2 on a usage error.
@@ -155,7 +158,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl.StringVar(&o.database, "database", "", "base des équipes : vide pour aucune, « sqlite » pour un fichier temporaire, ou une URL postgres://… ; chaque canal y reçoit une équipe")
 	fl.IntVar(&o.channels, "channels", 0, "nombre de canaux où poser les questions, à tour de rôle (0 : un par utilisateur)")
 	fl.IntVar(&o.replicas, "replicas", 1, "nombre d'instances de rolebot sur le même faux Slack (plus d'une : -database et -path queue requis)")
-	fl.StringVar(&o.fault, "fault", "", "« term » ou « kill » : la première instance reçoit SIGTERM ou SIGKILL une fois toutes les questions accusées, pendant que chat.postMessage répond 429 ; la suivante (ou l'autre instance) répond au reste (-path queue requis)")
+	fl.StringVar(&o.fault, "fault", "", "« term » ou « kill » : la première instance reçoit SIGTERM ou SIGKILL une fois toutes les questions accusées, pendant que chat.postMessage répond 429 ; « killpost » : SIGKILL pendant que Slack retient les réponses de chat.postMessage déjà prises ; la suivante (ou l'autre instance) répond au reste (-path queue requis)")
 	fl.StringVar(&o.record, "record", recordOff, "enregistrement des réponses pour le rapport : « off », « on » (comme serve, dans -database ou un fichier SQLite neuf) ou « both » (sans puis avec, comparés)")
 	fl.StringVar(&o.path, "path", pathMemory, "chemin des réponses : « memory » (en mémoire), « queue » (file durable, comme serve) ou « both » (les deux, comparés)")
 	if err := fl.Parse(args); err != nil {
@@ -172,8 +175,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "loadtest : -channels ne peut être négatif, -replicas doit être positif, et plusieurs instances partagent une base et sa file (-database, -path queue)")
 		return 2
 	}
-	if o.fault != "" && (o.path != pathQueue || (o.fault != faultTerm && o.fault != faultKill)) {
-		fmt.Fprintln(stderr, "loadtest : -fault vaut « term » ou « kill », avec -path queue")
+	if o.fault != "" && (o.path != pathQueue || (o.fault != faultTerm && o.fault != faultKill && o.fault != faultKillPost)) {
+		fmt.Fprintln(stderr, "loadtest : -fault vaut « term », « kill » ou « killpost », avec -path queue")
 		return 2
 	}
 	if o.path != pathMemory && o.path != pathQueue && o.path != pathBoth {

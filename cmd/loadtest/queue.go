@@ -99,20 +99,44 @@ const (
 	faultTerm       = "term" // SIGTERM: a rolling update
 	faultKill       = "kill" // SIGKILL: a crash, an OOM kill
 	faultRetryAfter = 3 * time.Second
+	// faultKillPost is SIGKILL while Slack has taken answers the bot has not heard back
+	// about: the fake holds chat.postMessage's answers (no 429) until the kill, so the
+	// mentions in flight are posted and their jobs left running, for the next process to
+	// find them posted (their metadata) rather than post them again.
+	faultKillPost = "killpost"
+	// killPostWait bounds the wait, before the kill of -fault killpost, for every worker to
+	// have a post held.
+	killPostWait = 10 * time.Second
 )
 
 // stopMidBurst rate-limits chat.postMessage now, and returns what burst runs once every
 // question is acknowledged: stop the first bot (o.fault), end the rate limit, and, with one
 // replica, start the next process on the same database, as a rolling update does.
 func stopMidBurst(srv *slacktest.Server, o options, stops *[]stopFunc) func() {
-	srv.RateLimit("chat.postMessage", -1, faultRetryAfter)
+	release := func() {}
+	if o.fault == faultKillPost {
+		release = srv.Hold("chat.postMessage")
+	} else {
+		srv.RateLimit("chat.postMessage", -1, faultRetryAfter)
+	}
 	return func() {
 		sig := syscall.SIGTERM
-		if o.fault == faultKill {
+		if o.fault == faultKill || o.fault == faultKillPost {
 			sig = syscall.SIGKILL
+		}
+		if o.fault == faultKillPost {
+			// Killed once Slack holds a post from each worker of the mentions' lane (or
+			// after killPostWait, with what it holds).
+			ctx, cancel := context.WithTimeout(context.Background(), killPostWait)
+			_, _ = srv.WaitMessages(ctx, o.workers, slacktest.Method("chat.postMessage"), slacktest.Succeeded())
+			cancel()
 		}
 		if _, err := (*stops)[0](sig); err != nil {
 			fmt.Fprintf(os.Stderr, "loadtest : arrêt de la première instance : %v\n", err)
+		}
+		release()
+		if n := len(srv.Messages(slacktest.Method("chat.postMessage"), slacktest.Succeeded())); o.fault == faultKillPost {
+			fmt.Fprintf(os.Stderr, "loadtest : %d réponses prises par Slack sans que l'instance tuée le sache\n", n)
 		}
 		srv.ClearFaults()
 		if len(*stops) > 1 {
@@ -134,6 +158,35 @@ func (o options) describeFault() string {
 		return ", SIGTERM à la première instance en pleine rafale (chat.postMessage en 429)"
 	case faultKill:
 		return ", SIGKILL à la première instance en pleine rafale (chat.postMessage en 429)"
+	case faultKillPost:
+		return ", SIGKILL à la première instance pendant que Slack retient les réponses de chat.postMessage déjà prises"
 	}
 	return ""
+}
+
+// queueDrainPoll is how often waitQueueDrained looks at the queue.
+const queueDrainPoll = 100 * time.Millisecond
+
+// waitQueueDrained waits until the queue at url has no unfinished job (queued, snoozed,
+// retried or running), or ctx ends.
+func waitQueueDrained(ctx context.Context, url string) error {
+	q, err := jobs.Open(ctx, url, "", jobs.Config{})
+	if err != nil {
+		return err
+	}
+	defer q.Close()
+	for {
+		waiting, err := q.Waiting(ctx)
+		if err != nil {
+			return err
+		}
+		if len(waiting) == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%v encore en attente : %w", waiting, ctx.Err())
+		case <-time.After(queueDrainPoll):
+		}
+	}
 }

@@ -44,6 +44,7 @@ func summarize(ds []time.Duration) stats {
 type report struct {
 	sent, acked, ackedLate     int
 	answered, lost, duplicated int
+	duplicatedSlash            int // of duplicated, the answers through a response_url (/role)
 	busy                       int // told the bot is too busy, by design when its queue is full
 	named                      int // answers that mention someone: a channel's team at work
 	redelivered                int // events the bot left for Slack to send again, then acked
@@ -70,7 +71,8 @@ func (r report) print(w io.Writer) {
 	if !r.expectAnswers {
 		return
 	}
-	fmt.Fprintf(w, "  répondues une fois  %d/%d (perdues : %d, en double : %d)\n", r.answered-r.duplicated, r.sent, r.lost, r.duplicated)
+	fmt.Fprintf(w, "  répondues une fois  %d/%d (perdues : %d, en double : %d, dont %d par response_url)\n",
+		r.answered-r.duplicated, r.sent, r.lost, r.duplicated, r.duplicatedSlash)
 	if r.redelivered > 0 {
 		fmt.Fprintf(w, "  laissées à Slack pour un nouvel envoi (tout plein), puis acceptées : %d\n", r.redelivered)
 	}
@@ -149,6 +151,9 @@ func tally(srv *slacktest.Server, reqs []request, expectAnswers bool, elapsed ti
 			continue
 		case len(got) > 1:
 			r.duplicated++
+			if q.slash {
+				r.duplicatedSlash++
+			}
 		}
 		r.answered++
 		if mentionsSomeone(got[0]) {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rolebot/rolebot/internal/jobs"
 	"github.com/rolebot/rolebot/internal/slacktest"
 	"github.com/rolebot/rolebot/internal/store/storetest"
 )
@@ -164,19 +165,7 @@ func durableScenario(t *testing.T, sig syscall.Signal, dbURL string, replicas in
 		t.Fatal(err)
 	}
 	time.Sleep(time.Second) // whatever would come twice comes within this
-	per := map[string]int{}
-	for _, m := range srv.Messages(slacktest.Method("chat.postMessage"), slacktest.Succeeded()) {
-		per[m.ThreadTS]++
-	}
-	lost, twice := 0, 0
-	for ts := range threads {
-		switch n := per[ts]; {
-		case n == 0:
-			lost++
-		case n > 1:
-			twice += n - 1
-		}
-	}
+	per, lost, twice := answeredOnce(srv, threads)
 	t.Logf("%s with %d process(es): %d questions acknowledged, %d answered, %d lost, %d duplicated",
 		sig, replicas, burstQuestions, len(per), lost, twice)
 	if lost != 0 || twice != 0 {
@@ -207,4 +196,126 @@ func TestReplicaStoppedMidBurstOtherAnswers(t *testing.T) {
 	dbURL := storetest.PostgresURL(t) // skips, saying so, without PostgreSQL
 	t.Parallel()
 	durableScenario(t, syscall.SIGTERM, dbURL, 2)
+}
+
+// killAfterPostQuestions is how many mentions the kill-after-post tests send.
+const killAfterPostQuestions = 40
+
+// killAfterPostScenario is the gap a kill -9 used to leave: Slack has taken answers (its 200
+// is on the way) when the process dies, before it records their jobs as completed. The fake
+// holds chat.postMessage's answers, the process is killed while they are held, and the next
+// one, once River has rescued the jobs left running, finds those answers in their threads
+// (their metadata names the job's delivery) instead of posting them again.
+func killAfterPostScenario(t *testing.T, dbURL string) {
+	bin := buildRolebot(t)
+	srv := slacktest.NewTB(t, slacktest.Config{})
+	env := serveEnv(t, srv)
+	env["LOG_LEVEL"] = "info"
+	if dbURL != "" {
+		env["DATABASE_URL"] = dbURL
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	first := startServe(t, "process 1", bin, env)
+	if err := srv.WaitConnections(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	release := srv.Hold("chat.postMessage")
+	defer release()
+	threads := map[string]bool{}
+	for i := range killAfterPostQuestions {
+		ts := srv.NewTS()
+		threads[ts] = true
+		ev := slacktest.AppMentionEvent{User: "U0ASKER", Text: "<@" + slacktest.DefaultBotUserID + "> qui priorise le backlog ?",
+			Channel: fmt.Sprintf("C0KILL%d", i%4), TS: ts}
+		id := fmt.Sprintf("EvKill%04d", i)
+		if _, err := srv.SendEvent(ctx, slacktest.EventsAPI{EventID: id, Event: ev}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := srv.WaitEventAck(ctx, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Slack has taken some answers, the process has not heard back: kill it there.
+	if _, err := srv.WaitMessages(ctx, 1, slacktest.Method("chat.postMessage"), slacktest.Succeeded()); err != nil {
+		t.Fatal(err)
+	}
+	if err := first.signal(t, syscall.SIGKILL, 30*time.Second); err == nil {
+		t.Fatalf("%s survived SIGKILL", first.name)
+	}
+	release()
+	taken := len(srv.Messages(slacktest.Method("chat.postMessage"), slacktest.Succeeded()))
+	if taken == 0 || taken == killAfterPostQuestions {
+		t.Fatalf("%d answers taken by Slack at the kill, want some, not all", taken)
+	}
+
+	next := startServe(t, "the next process", bin, env)
+	if _, err := srv.WaitMessages(ctx, killAfterPostQuestions, slacktest.Method("chat.postMessage"), slacktest.Succeeded()); err != nil {
+		t.Fatal(err)
+	}
+	// Done when the queue is: every job rescued from the killed process has been looked at.
+	q, err := jobs.Open(ctx, env["DATABASE_URL"], env["DATA_DIR"], jobs.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Close()
+	for {
+		waiting, err := q.Waiting(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(waiting) == 0 {
+			break
+		}
+		if ctx.Err() != nil {
+			t.Fatalf("jobs still waiting: %v", waiting)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	_, lost, twice := answeredOnce(srv, threads)
+	found := strings.Count(next.logs.String(), "réponse déjà publiée par un essai précédent")
+	reads := len(srv.Messages(slacktest.Method("conversations.replies"), slacktest.Succeeded()))
+	t.Logf("kill -9 with %d answers taken by Slack and unrecorded: %d questions, %d lost, %d duplicated; the next process found %d answers already posted in %d reads",
+		taken, killAfterPostQuestions, lost, twice, found, reads)
+	if lost != 0 || twice != 0 {
+		t.Errorf("%d lost, %d duplicated; want none", lost, twice)
+	}
+	if found < 1 {
+		t.Errorf("the next process found no answer already posted; want the %d Slack had taken (at most one per worker)", taken)
+	}
+}
+
+func TestSIGKILLAfterSlackTookAnswersNoDuplicate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs real processes, waits for River's rescue of a killed process's jobs")
+	}
+	t.Parallel()
+	killAfterPostScenario(t, "")
+}
+
+func TestSIGKILLAfterSlackTookAnswersNoDuplicatePostgres(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs real processes, waits for River's rescue of a killed process's jobs")
+	}
+	dbURL := storetest.PostgresURL(t) // skips, saying so, without PostgreSQL
+	t.Parallel()
+	killAfterPostScenario(t, dbURL)
+}
+
+// answeredOnce counts the chat.postMessage answers Slack took per thread of threads, and the
+// questions left unanswered (lost) and the answers beyond the first (twice).
+func answeredOnce(srv *slacktest.Server, threads map[string]bool) (per map[string]int, lost, twice int) {
+	per = map[string]int{}
+	for _, m := range srv.Messages(slacktest.Method("chat.postMessage"), slacktest.Succeeded()) {
+		per[m.ThreadTS]++
+	}
+	for ts := range threads {
+		switch n := per[ts]; {
+		case n == 0:
+			lost++
+		case n > 1:
+			twice += n - 1
+		}
+	}
+	return per, lost, twice
 }

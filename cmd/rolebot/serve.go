@@ -216,7 +216,7 @@ Se règle par des variables d'environnement :`)
 		logger.Error("rolebot serve : " + err.Error())
 		return 1
 	}
-	go queue.WatchAge(ctx, jobs.DefaultAgeCheck, jobs.DefaultAgeWarning)
+	go queue.WatchAge(ctx, min(jobs.DefaultAgeCheck, cfg.QueueAgeWarning), cfg.QueueAgeWarning)
 
 	if cfg.ContentDir != "" {
 		// Live content: rebuild aside on every change or SIGHUP; a broken

@@ -72,6 +72,9 @@ type Config struct {
 	Workers int `env:"WORKERS" envDefault:"8"`
 	// ShutdownTimeout is how long serve drains work after SIGTERM (> 0).
 	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"10s"`
+	// QueueAgeWarning is the age of the oldest unanswered job past which serve logs a
+	// warning (> 0): a late queue is a warning, never a readiness failure or a restart.
+	QueueAgeWarning time.Duration `env:"QUEUE_AGE_WARNING" envDefault:"2m"`
 
 	// DatabaseURL names the database of the teams: empty for SQLite in DataDir,
 	// sqlite:///path/file.db, or postgres://…. A Secret, as it may hold a
@@ -214,6 +217,12 @@ func load(environ map[string]string, readFile func(string) ([]byte, error), with
 	check("SHUTDOWN_TIMEOUT", func() *VarError {
 		if c.ShutdownTimeout <= 0 {
 			return &VarError{Var: "SHUTDOWN_TIMEOUT", Msg: fmt.Sprintf("invalide : %s (durée positive attendue, exemple : 10s)", c.ShutdownTimeout)}
+		}
+		return nil
+	})
+	check("QUEUE_AGE_WARNING", func() *VarError {
+		if c.QueueAgeWarning <= 0 {
+			return &VarError{Var: "QUEUE_AGE_WARNING", Msg: fmt.Sprintf("invalide : %s (durée positive attendue, exemple : 2m)", c.QueueAgeWarning)}
 		}
 		return nil
 	})
@@ -408,6 +417,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("command", c.Command),
 		slog.Int("workers", c.Workers),
 		slog.Duration("shutdown_timeout", c.ShutdownTimeout),
+		slog.Duration("queue_age_warning", c.QueueAgeWarning),
 		slog.String("database", RedactDatabaseURL(c.DatabaseURL.Reveal())),
 		slog.String("database_url_file", c.DatabaseURLFile),
 		slog.Int("admin_user_ids", len(c.AdminUserIDs)),

@@ -93,6 +93,7 @@ func TestLoadDefaults(t *testing.T) {
 		Command:         "/role",
 		Workers:         8,
 		ShutdownTimeout: 10 * time.Second,
+		QueueAgeWarning: 2 * time.Minute,
 
 		ContentGitInterval: time.Minute,
 		DataDir:            "./data",

@@ -60,6 +60,8 @@ func Vars() []Var {
 			Doc: "Nombre de questions traitées en même temps (au moins 1)."},
 		{Name: "SHUTDOWN_TIMEOUT", Default: "10s", Example: "30s",
 			Doc: "Délai laissé aux réponses en cours après SIGTERM, avant l'arrêt."},
+		{Name: "QUEUE_AGE_WARNING", Default: "2m", Example: "5m",
+			Doc: "Âge de la plus ancienne réponse en attente au-delà duquel serve écrit un avertissement ; /readyz reste à 200 pendant que la file se vide."},
 		{Name: "DATABASE_URL", Example: "postgres://rolebot:…@db:5432/rolebot",
 			Doc: "Base des équipes : vide pour SQLite dans DATA_DIR, sqlite:///chemin/fichier.db, ou postgres://… (plusieurs réplicas) ; le mot de passe n'est jamais affiché."},
 		{Name: "DATABASE_URL_FILE", Example: "/var/run/secrets/rolebot/database-url",

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync/atomic"
+	"time"
 )
 
 // DeferredAnswerer is an Answerer given later: the bot that answers the jobs is built with
@@ -22,4 +23,17 @@ func (d *DeferredAnswerer) Answer(ctx context.Context, args AnswerArgs) error {
 		return errors.New("file des réponses : aucun Answerer encore")
 	}
 	return (*a).Answer(ctx, args)
+}
+
+// Delivered implements DeliveryChecker for the Answerer set, if it is one; false otherwise.
+func (d *DeferredAnswerer) Delivered(ctx context.Context, args AnswerArgs, since time.Time) (bool, error) {
+	a := d.a.Load()
+	if a == nil {
+		return false, errors.New("file des réponses : aucun Answerer encore")
+	}
+	dc, ok := (*a).(DeliveryChecker)
+	if !ok {
+		return false, nil
+	}
+	return dc.Delivered(ctx, args, since)
 }

@@ -21,7 +21,8 @@ package jobs
 //     which River's rescuer makes retryable after rescueAfter, exactly as for its own workers.
 //   - A process that stops (SIGTERM) releases the jobs it has not claimed (Release: scheduled
 //     to available at once, again conditionally), and the answers it interrupts are recorded
-//     as snoozed for 0, available at once to the next process.
+//     as an attempt retried within a second (snoozed for 0 when nothing was sent yet), for
+//     the next process, which then asks whether the interrupted post went through (once.go).
 
 import (
 	"context"

@@ -360,7 +360,8 @@ func (q *Queue) Start(ctx context.Context) error {
 
 // Stop stops fetching jobs and waits for the jobs being worked until ctx is done; the jobs
 // not yet worked stay in the database for the next process. When ctx is done first, the jobs
-// still running see their context cancelled and are left in the queue (snoozed for 0).
+// still running see their context cancelled and are left in the queue (retried within a
+// second, see answerWorker.attempt).
 func (q *Queue) Stop(ctx context.Context) error {
 	err := q.stop(ctx)
 	if ctx.Err() == nil {

@@ -20,6 +20,9 @@ const (
 	OutcomeExpired = "expired" // dropped: its response_url had expired
 	OutcomeFailed  = "failed"  // given up, with Slack's error recorded on the job
 	OutcomeLeft    = "left"    // left in the queue by a stopping process, for the next one
+	// OutcomeAlreadyPosted: an attempt after a crash found the answer already in Slack
+	// (once.go) and completed the job without posting it again.
+	OutcomeAlreadyPosted = "already_posted"
 )
 
 // Metrics are the queue's Prometheus metrics. Create them with NewMetrics.
@@ -33,7 +36,7 @@ type Metrics struct {
 func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	m := &Metrics{
 		Jobs: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: MetricJobs, Help: "Answer job attempts, by queue and outcome (done, retried, snoozed, expired, failed, left).",
+			Name: MetricJobs, Help: "Answer job attempts, by queue and outcome (done, retried, snoozed, expired, failed, left, already_posted).",
 		}, []string{"queue", "outcome"}),
 	}
 	if reg == nil {

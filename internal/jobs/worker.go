@@ -52,6 +52,15 @@ func (w *answerWorker) attempt(ctx context.Context, job *rivertype.JobRow, a Ans
 	if d := w.gate.wait(key, now); d > 0 {
 		return w.snooze(log, queue, now, a, d)
 	}
+	switch check, err := w.alreadyDelivered(ctx, log, job, a); check {
+	case checkDelivered:
+		return nil
+	case checkWait:
+		return w.checkFailed(ctx, log, queue, now, a, err)
+	}
+	// Whether the answer may reach Slack: a stop that cuts it short after this may leave it
+	// posted, and the next attempt must then ask (once.go).
+	sending := ctx.Err() == nil
 	err := w.answerer.Answer(ctx, a)
 	outcome, retryAfter := classify(ctx, err)
 	switch outcome {
@@ -63,9 +72,15 @@ func (w *answerWorker) attempt(ctx context.Context, job *rivertype.JobRow, a Ans
 		return w.snooze(log, queue, now, a, retryAfter)
 	case outcomeStopping:
 		// Snoozing for 0 does not count as an attempt, and leaves the job available at once
-		// for the next process (or this one, if only the job's time ran out).
+		// for the next process (or this one, if only the job's time ran out); an answer
+		// that may have been posted is retried instead, at once too.
 		w.count(queue, OutcomeLeft)
 		log.Info("réponse laissée dans la file : arrêt en cours", "err", err)
+		if sending {
+			// Counted as an attempt (retried within a second, see retryDelay), so that the
+			// next one asks whether this one was posted before the stop cut it short.
+			return fmt.Errorf("arrêt en cours, réponse peut-être publiée : %w", err)
+		}
 		return river.JobSnooze(0)
 	case outcomeFailed:
 		w.count(queue, OutcomeFailed)

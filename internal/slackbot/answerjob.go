@@ -92,6 +92,7 @@ func (b *Bot) Answer(ctx context.Context, a jobs.AnswerArgs) (err error) {
 			err = &jobs.PermanentError{Err: fmt.Errorf("panique en répondant : %v", r)}
 		}
 	}()
+	ctx = withAnswerKey(ctx, a.DeliveryKey) // its posts say which job they answer (once.go)
 	r := result{user: a.User, channel: a.Channel, question: a.Text}
 	key := b.answerKey(a) // of the answer's feedback buttons (record.go)
 	var shown *answer.Answer

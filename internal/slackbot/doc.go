@@ -15,9 +15,13 @@
 // the store fails, answers go out without people.
 //
 // With a durable queue (Options.Queue, a *jobs.Queue), every question and
-// click becomes a job in the database as it is acknowledged (durable.go):
-// batched inserts right after the ack, each job leased to this process and
-// answered at once by it, the job recording the outcome. A 429 is not waited
+// click becomes a job in the database before it is acknowledged (durable.go):
+// batched inserts, then the acks of the batch, so that kill -9 loses nothing
+// acknowledged; each job is leased to this process and answered at once by
+// it, the job recording the outcome. An answer posted with chat.postMessage
+// carries its job's delivery key in its message metadata, so that a job
+// retried after a crash finds it in Slack instead of posting it twice
+// (once.go). A 429 is not waited
 // out in a worker: the job is snoozed until Retry-After, for its channel
 // only, and answered later by River's workers, here or in another replica;
 // the same for a Slack error that may pass, a SIGTERM past the grace period

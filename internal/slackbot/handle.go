@@ -194,6 +194,9 @@ func (b *Bot) post(ctx context.Context, channel, threadTS string, msg reply.Mess
 		if threadTS != "" {
 			opts = append(opts, slack.MsgOptionTS(threadTS))
 		}
+		if meta, ok := answerMetadata(ctx); ok {
+			opts = append(opts, meta) // for a retry to find it (once.go)
+		}
 		return opts
 	}, channel)
 }

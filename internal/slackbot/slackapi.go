@@ -201,7 +201,12 @@ func (b *Bot) call(ctx context.Context, method string, f func(ctx context.Contex
 	}
 }
 
-// postsAnswer tells the methods that post answers, never retried by call.
+// postsAnswer tells the methods that post answers, or look for an earlier post of one
+// (once.go), never retried by call: the queue schedules their waits.
 func postsAnswer(method string) bool {
-	return method == "chat.postMessage" || method == methodResponseURL
+	switch method {
+	case "chat.postMessage", methodResponseURL, "conversations.replies", "conversations.history":
+		return true
+	}
+	return false
 }

@@ -192,6 +192,7 @@ func (s *Server) SendEvent(ctx context.Context, ev EventsAPI) (string, error) {
 		return "", fmt.Errorf("slacktest: the inner event must be a JSON object with a type, got %s", innerJSON)
 	}
 	s.mu.Lock()
+	s.storeEventMessageLocked(innerJSON)
 	if ev.EventID == "" {
 		s.eventSeq++
 		ev.EventID = fmt.Sprintf("Ev%s%08d", s.eventPrefix, s.eventSeq)

@@ -44,6 +44,9 @@ type Message struct {
 	BlocksJSON json.RawMessage
 	// Blocks is BlocksJSON decoded by slack-go.
 	Blocks slack.Blocks
+	// Metadata is the message metadata argument as sent (chat.postMessage:
+	// {"event_type":…,"event_payload":{…}}).
+	Metadata json.RawMessage
 	// AttachmentsJSON is the attachments argument as sent.
 	AttachmentsJSON json.RawMessage
 	// ResponseType is "in_channel" or "ephemeral" (response_url posts).

@@ -148,6 +148,8 @@ type Server struct {
 	faults       map[string][]*fault
 	revoked      string // error code answered to every token once revoked
 	posted       map[string]bool
+	history      map[string][]*storedMessage // by channel, in ts order (history.go)
+	holds        map[string]chan struct{}    // methods whose answers are held (Hold)
 
 	users    map[string]User
 	members  map[string][]string
@@ -182,6 +184,8 @@ func New(cfg Config) (*Server, error) {
 		responseURLs: map[string]*responseURL{},
 		faults:       map[string][]*fault{},
 		posted:       map[string]bool{},
+		history:      map[string][]*storedMessage{},
+		holds:        map[string]chan struct{}{},
 		users:        map[string]User{},
 		members:      map[string][]string{},
 		triggers:     map[string]*trigger{},

@@ -220,7 +220,11 @@ func (s *Server) handleAPI(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	resp := s.answerLocked(method, req, &msg)
 	s.recordLocked(&msg, resp)
+	hold := s.holds[method]
 	s.mu.Unlock()
+	if hold != nil && msg.OK() {
+		s.waitHold(r, hold)
+	}
 	writeJSON(w, resp)
 }
 
@@ -270,6 +274,8 @@ func (s *Server) answerLocked(method string, req *request, msg *Message) apiResp
 		}
 		msg.TS = s.newTSLocked()
 		s.posted[msg.Channel+"/"+msg.TS] = true
+		s.storeMessageLocked(msg.Channel, storedMessage{ts: msg.TS, threadTS: msg.ThreadTS, text: msg.Text,
+			user: s.cfg.BotUserID, botID: s.cfg.BotID, blocks: msg.BlocksJSON, metadata: msg.Metadata})
 		return okResponse(map[string]any{"channel": msg.Channel, "ts": msg.TS, "message": s.botMessage(msg)})
 	case "chat.postEphemeral":
 		if msg.Channel == "" {
@@ -288,12 +294,16 @@ func (s *Server) answerLocked(method string, req *request, msg *Message) apiResp
 		if !s.posted[msg.Channel+"/"+msg.TS] {
 			return errResponse("message_not_found")
 		}
+		if m := s.storedLocked(msg.Channel, msg.TS); m != nil {
+			m.text, m.blocks = msg.Text, msg.BlocksJSON
+		}
 		return okResponse(map[string]any{"channel": msg.Channel, "ts": msg.TS, "text": msg.Text, "message": s.botMessage(msg)})
 	case "chat.delete":
 		if !s.posted[msg.Channel+"/"+msg.TS] {
 			return errResponse("message_not_found")
 		}
 		delete(s.posted, msg.Channel+"/"+msg.TS)
+		s.deleteStoredLocked(msg.Channel, msg.TS)
 		return okResponse(map[string]any{"channel": msg.Channel, "ts": msg.TS})
 	case "views.publish":
 		if msg.User == "" {
@@ -323,6 +333,10 @@ func (s *Server) answerLocked(method string, req *request, msg *Message) apiResp
 		return s.conversationsMembersLocked(req)
 	case "users.conversations":
 		return s.usersConversationsLocked(req)
+	case "conversations.history":
+		return s.conversationsHistoryLocked(req)
+	case "conversations.replies":
+		return s.conversationsRepliesLocked(req)
 	case "conversations.info":
 		if msg.Channel == "" {
 			return errResponse("channel_not_found")
@@ -396,6 +410,7 @@ func fillMessage(msg *Message, req *request) {
 	msg.Text = req.str("text")
 	msg.AttachmentsJSON = req.raw("attachments")
 	msg.BlocksJSON = req.raw("blocks")
+	msg.Metadata = req.raw("metadata")
 	if view := req.raw("view"); view != nil {
 		msg.ViewJSON = view
 		var v struct {
