@@ -74,8 +74,58 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 	if err != nil || len(hits) == 0 {
 		return a
 	}
-	ix.decide(p, hits, &a)
+	chosen, named := ix.decide(p, hits, &a)
+	ix.reconsider(ix.classify(p, hits), chosen, named, &a)
+	if p.identity && named == nil && !p.concepts[0].weak && !(describes(hits, a, 0) && !p.concepts[0].corrected) {
+		// "qui est le DPO ?" asks who holds a position the pages do not
+		// describe as a role (they name roles, never people): none, with
+		// what was found as suggestions.
+		return ix.unanswered(question, a)
+	}
 	return a
+}
+
+// describes says whether the role a answers with holds concept ci in its
+// names or summary: "who is the UX researcher?" is that role, named
+// loosely. A word corrected as a typo does not name it: "ministre" is no
+// typo of the "ministère" a summary speaks of.
+func describes(hits []hit, a answer.Answer, ci int) bool {
+	if a.Intent != answer.IntentRole || a.Role == nil {
+		return false
+	}
+	for i := range hits {
+		h := &hits[i]
+		if h.kind == "role" && h.id == a.Role.ID {
+			return ci < len(h.weighted) && h.weighted[ci] >= fieldWeight["role"][summaryAt]
+		}
+	}
+	return false
+}
+
+// unanswered turns an answer into none, offering its reading and
+// alternatives as suggestions.
+func (ix *Index) unanswered(question string, a answer.Answer) answer.Answer {
+	out := answer.Answer{Query: question, Intent: answer.IntentNone}
+	if a.Intent == answer.IntentNone {
+		out.Suggestions = a.Suggestions
+		return out
+	}
+	var ref answer.Ref
+	switch {
+	case a.Role != nil:
+		ref = answer.Ref{Intent: answer.IntentRole, ID: a.Role.ID, Title: a.Role.Title}
+	case a.Task != nil:
+		ref = answer.Ref{Intent: answer.IntentTask, ID: a.Task.ID, Title: a.Task.Title}
+	}
+	if ref.ID != "" {
+		out.Suggestions = append(out.Suggestions, ref)
+	}
+	for _, alt := range a.Alternatives {
+		if len(out.Suggestions) < maxAlternatives {
+			out.Suggestions = append(out.Suggestions, alt)
+		}
+	}
+	return out
 }
 
 // slackMarkup matches Slack's mentions, channel links and URLs as they arrive
