@@ -46,7 +46,7 @@ var fieldWeight = map[string][len(textFields)]float64{
 func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 	q := clean(question)
 	a := answer.Answer{Query: question, Intent: answer.IntentNone}
-	ws := words(q)
+	ws := ix.questionWords(q)
 	if in, ok := special(ws, q, ix.teamWords, ix.taskWord); ok {
 		a.Intent = in
 		if in != answer.IntentNone {

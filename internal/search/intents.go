@@ -15,9 +15,11 @@ var (
 		"utiliser", "utilise", "use", "how", "to", "comment", "rolebot", "bot", "quoi", "faire", "peux", "tu", "can", "you",
 		"do", "what", "que", "fonctionne", "fais", "sais", "savoir", "je", "j", "t", "te", "s", "on", "il", "does", "this",
 		"that", "work", "works", "i", "es", "est", "ce", "c", "cest", "qu", "qui", "who", "are", "is", "the", "a", "l", "le",
-		"la", "les", "with", "avec", "a", "poser", "question", "questions", "ask", "quelles", "quels", "type", "types", "de", "des")
+		"la", "les", "with", "avec", "a", "poser", "question", "questions", "ask", "quelles", "quels", "type", "types", "de", "des",
+		"demander", "demande")
 	helpKeys = set("aide", "aider", "help", "usage", "bonjour", "salut", "hello", "hi", "hey", "menu", "commandes", "commande",
-		"exemples", "exemple", "fonctionne", "utiliser", "utilise", "use", "marche", "sais", "work", "works", "rolebot", "bot", "tu", "you")
+		"exemples", "exemple", "fonctionne", "utiliser", "utilise", "use", "marche", "sais", "work", "works", "rolebot", "bot", "tu", "you",
+		"demander")
 	listWords = set("liste", "lister", "list", "les", "des", "de", "du", "d", "tous", "toutes", "tout", "all", "the", "quels", "quelles",
 		"sont", "what", "are", "which", "l", "la", "le", "show", "montre", "montrer", "affiche", "afficher", "voir", "me", "moi", "donne",
 		"of", "in", "dans", "notre", "nos", "votre", "vos", "our", "your", "entiere", "complete", "whole", "full", "each", "chaque",
