@@ -26,3 +26,16 @@ func (ix *Index) TopForTest(q string) ScorerTop {
 	}
 	return out
 }
+
+// NetForTest is the scorer's net score of one label for a question, and
+// whether the label was a candidate.
+func (ix *Index) NetForTest(q, kind, id string) (float64, bool) {
+	p := ix.parse(words(clean(q)))
+	hits, _ := ix.search(context.Background(), p)
+	for _, s := range ix.classify(p, hits).ranked {
+		if s.h.kind == kind && s.h.id == id {
+			return s.net, true
+		}
+	}
+	return 0, false
+}
