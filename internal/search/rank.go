@@ -104,10 +104,16 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 	for _, c := range p.concepts {
 		total += c.weight
 	}
-	var hits []hit
+	hits := make([]hit, 0, len(ids))
+	// One backing array for every candidate's per-concept figures.
+	nc := len(p.concepts)
+	figures := make([]float64, 3*nc*len(ids))
+	var scratch againstScratch
 	for _, key := range ids {
 		kind, id, _ := strings.Cut(key, ":")
 		h := hit{kind: kind, id: id}
+		h.found, h.weighted, h.own = figures[:0:nc], figures[nc:nc:2*nc], figures[2*nc:2*nc:3*nc]
+		figures = figures[3*nc:]
 		fw := fieldWeight[kind]
 		held := lk.held(ix.fields[key])
 		for ci, c := range p.concepts {
@@ -148,7 +154,7 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 		}
 		if kind == "role" {
 			h.name, h.consumed = ix.nameMatch(id, p)
-			h.against = ix.against(p, lk, key)
+			h.against = ix.against(p, lk, key, &scratch)
 			if h.denied = ix.denied(p, lk, key, total); h.denied > 0 {
 				h.score *= 1 - h.denied
 				h.coverage *= 1 - h.denied

@@ -150,18 +150,30 @@ func (ix *Index) classify(p parsed, hits []hit) verdict {
 	return v
 }
 
+// againstScratch is memory against reuses from one role to the next.
+type againstScratch struct {
+	m mask
+	q []float64
+}
+
 // against gives, per concept of p, how well the role document key's
 // denials match it: those of its denial sentences that hold at least
 // minDenied of the question's concepts ("pas l'animateur attitré des
 // rituels" against "qui anime les rituels ?"). One shared word is not
 // enough: "Pas l'AMDAC, l'administrateur ministériel des données" does not
 // deny that the role is about data.
-func (ix *Index) against(p parsed, lk lookedUp, key string) []float64 {
+func (ix *Index) against(p parsed, lk lookedUp, key string, sc *againstScratch) []float64 {
 	var out []float64
-	var m mask
-	q := make([]float64, len(p.concepts))
+	if len(ix.denials[key]) == 0 {
+		return nil
+	}
+	if cap(sc.q) < len(p.concepts) {
+		sc.q = make([]float64, len(p.concepts))
+	}
+	q := sc.q[:len(p.concepts)]
 	for _, sen := range ix.denials[key] {
-		m = lk.heldIn(sen, m)
+		sc.m = lk.heldIn(sen, sc.m)
+		m := sc.m
 		n := 0
 		for ci := range p.concepts {
 			if q[ci] = lk.quality(ci, m); q[ci] > 0 {

@@ -28,17 +28,25 @@ const minElided = 5
 // question vocabulary know and the whole is not.
 func (ix *Index) questionWords(q string) []string {
 	ws := words(q)
-	out := ws[:0:0]
-	for _, w := range ws {
+	var out []string // made only when a word is split
+	for i, w := range ws {
 		if r, ok := chatSpellings[w]; ok {
-			out = append(out, r)
-			continue
+			w = r
+			ws[i] = r
 		}
-		if first, rest, ok := ix.unglue(w); ok {
+		first, rest, split := ix.unglue(w)
+		if split && out == nil {
+			out = append(make([]string, 0, len(ws)+1), ws[:i]...)
+		}
+		switch {
+		case split:
 			out = append(out, first, rest)
-			continue
+		case out != nil:
+			out = append(out, w)
 		}
-		out = append(out, w)
+	}
+	if out == nil {
+		return ws
 	}
 	return out
 }
