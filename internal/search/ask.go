@@ -75,7 +75,7 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 		return a
 	}
 	chosen, named := ix.decide(p, hits, &a)
-	ix.reconsider(ix.classify(p, hits), chosen, named, &a)
+	ix.reconsider(p, ix.classify(p, hits), chosen, named, &a)
 	if p.identity && named == nil && !p.concepts[0].weak && !(describes(hits, a, 0) && !p.concepts[0].corrected) {
 		// "qui est le DPO ?" asks who holds a position the pages do not
 		// describe as a role (they name roles, never people): none, with

@@ -218,7 +218,14 @@ const (
 // role is named (named roles are the rules' strength), and turns a sure
 // answer into a guess when it reads the question otherwise or another
 // reading comes close.
-func (ix *Index) reconsider(v verdict, chosen, named *hit, a *answer.Answer) {
+func (ix *Index) reconsider(p parsed, v verdict, chosen, named *hit, a *answer.Answer) {
+	if chosen == nil && named != nil && onlyUnknownBesides(p, named) {
+		// "explain the coach produit role please": the role's name and
+		// words no page uses; the card is the likeliest reading.
+		ix.fill(named, a)
+		a.Confidence = answer.Guess
+		return
+	}
 	top := v.top()
 	if top.h == nil {
 		return
@@ -249,6 +256,20 @@ func (ix *Index) reconsider(v verdict, chosen, named *hit, a *answer.Answer) {
 	if agrees && named == nil && a.Confidence == answer.Sure && margin < sureMargin {
 		a.Confidence = answer.Guess // another reading is as likely
 	}
+}
+
+// onlyUnknownBesides says whether every concept of p that is neither an
+// ownership word nor the named role's name is a word no page uses.
+func onlyUnknownBesides(p parsed, named *hit) bool {
+	for ci, c := range p.concepts {
+		if c.weak || (ci < len(named.consumed) && named.consumed[ci]) {
+			continue
+		}
+		if c.known {
+			return false
+		}
+	}
+	return true
 }
 
 // maxAlternatives is how many other readings a guess offers.
