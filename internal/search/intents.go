@@ -112,7 +112,8 @@ const codeMarks = "<>&{}(=;$:"
 // le salaire d'un développeur ?"), even when it names a role.
 var personalFacts = set("appelle", "appellent", "name", "names", "nom", "noms", "prenom", "prenoms", "email", "emails",
 	"mail", "mails", "courriel", "adresse", "address", "telephone", "phone", "numero", "salaire", "salaires", "salary",
-	"remuneration", "paye", "paie", "payed", "paid", "contacter", "joindre", "reach", "linkedin")
+	"remuneration", "paye", "paie", "payed", "paid", "contacter", "joindre", "reach", "linkedin",
+	"gagne", "gagnent", "earn", "earns", "wage", "wages")
 
 // whenWords ask for a date or a time, which the pages never give: "quand
 // a lieu le prochain comité ?".
