@@ -3,8 +3,8 @@ package search
 import "context"
 
 // ScorerTop is the scorer's best label for a question, for the tuning
-// report of the external tests: its kind and id, net score, exact share,
-// probability and margin.
+// report of the external tests: its kind and id, net score, exact share
+// and margin.
 type ScorerTop struct {
 	Kind, ID                 string
 	Net, Exact, Prob, Margin float64
@@ -20,7 +20,7 @@ func (ix *Index) TopForTest(q string) ScorerTop {
 		return ScorerTop{}
 	}
 	t := v.top()
-	out := ScorerTop{Kind: t.h.kind, ID: t.h.id, Net: t.net, Exact: t.exact, Prob: t.prob, Margin: v.margin(ix)}
+	out := ScorerTop{Kind: t.h.kind, ID: t.h.id, Net: t.net, Exact: t.exact, Margin: v.margin(ix)}
 	if len(v.ranked) > 1 {
 		out.SecondKind, out.SecondID = v.ranked[1].h.kind, v.ranked[1].h.id
 	}

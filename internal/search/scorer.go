@@ -1,7 +1,6 @@
 package search
 
 import (
-	"math"
 	"slices"
 
 	"github.com/rolebot/rolebot/internal/answer"
@@ -11,12 +10,13 @@ import (
 // how much of the question's content its own text explains, learnt from the
 // content at index time (a task's title, details, notes and the role pages'
 // sentences about it; a role's names, summary, example questions and page),
-// less what its page denies. It gives the decision a calibrated view of how
-// far the best reading stands from the next, independent of the hand-made
-// rules of decide.
+// less what its page denies. Its confidence is the share of the question
+// the best label explains (net, and exact: as written), and its lead over
+// the next other reading (margin): a second view of the question,
+// independent of the rules of decide, which reconsider weighs against them.
 
 // Weights and thresholds of the scorer. They were fitted on
-// testdata/tune-a.jsonl, tune-b.jsonl and altteam.jsonl (on
+// testdata/tune-a.jsonl, tune-b.jsonl, tune-e.jsonl and altteam.jsonl (on
 // testdata/altteam), then checked on the other sets.
 const (
 	// denialWeight is how much a concept a role's page denies ("pas
@@ -29,9 +29,6 @@ const (
 	// askTaskField is what a match in any of a task's own fields (its
 	// notes too) counts for a question asking who.
 	askTaskField = 0.8
-	// softmaxTemperature spreads the labels' net scores (shares of the
-	// question, 0 to 1) into probabilities.
-	softmaxTemperature = 0.1
 )
 
 // scored is one label as the scorer reads it.
@@ -43,8 +40,6 @@ type scored struct {
 	// exact is the share of that weight it matches as written or through
 	// a synonym: not through a typo, a corrected word or a longer form.
 	exact float64
-	// prob is the label's softmax probability among the candidates.
-	prob float64
 }
 
 // verdict is the scorer's reading of a question.
@@ -74,16 +69,6 @@ func (v verdict) margin(ix *Index) float64 {
 		return best.net - s.net
 	}
 	return best.net
-}
-
-// of returns the scored entry of a hit, and whether it was ranked.
-func (v verdict) of(h *hit) (scored, bool) {
-	for _, s := range v.ranked {
-		if s.h == h || (s.h.kind == h.kind && s.h.id == h.id) {
-			return s, true
-		}
-	}
-	return scored{}, false
 }
 
 // classify scores every candidate label of a question.
@@ -139,14 +124,6 @@ func (ix *Index) classify(p parsed, hits []hit) verdict {
 		}
 		return 0
 	})
-	var sum float64
-	for i := range v.ranked {
-		v.ranked[i].prob = math.Exp((v.ranked[i].net - v.ranked[0].net) / softmaxTemperature)
-		sum += v.ranked[i].prob
-	}
-	for i := range v.ranked {
-		v.ranked[i].prob /= sum
-	}
 	return v
 }
 

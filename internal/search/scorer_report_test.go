@@ -50,8 +50,8 @@ func TestScorerReport(t *testing.T) {
 			if okDecide {
 				decided++
 			}
-			fmt.Fprintf(&b, "%v/%v net=%.2f exact=%.2f p=%.2f margin=%.2f top=%s:%s 2nd=%s:%s ask=%s conf=%v %q want %s %s%s\n",
-				okTop, okDecide, st.Net, st.Exact, st.Prob, st.Margin, st.Kind, st.ID, st.SecondKind, st.SecondID, a.Intent, a.Confident(), c.Q, c.Intent, c.Role, c.Task)
+			fmt.Fprintf(&b, "%v/%v net=%.2f exact=%.2f margin=%.2f top=%s:%s 2nd=%s:%s ask=%s conf=%v %q want %s %s%s\n",
+				okTop, okDecide, st.Net, st.Exact, st.Margin, st.Kind, st.ID, st.SecondKind, st.SecondID, a.Intent, a.Confident(), c.Q, c.Intent, c.Role, c.Task)
 		}
 		t.Logf("%s: scorer top right %d/%d, decision right %d/%d\n%s", path, top, n, decided, n, b.String())
 	}

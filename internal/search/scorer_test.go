@@ -2,6 +2,7 @@ package search_test
 
 import (
 	"context"
+	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -38,6 +39,12 @@ func scorerTeam(t *testing.T, coordinatorPage string) *search.Index {
 		"gestionnaire.md": {Data: []byte("---\nquestions:\n  - Qui commande les fournitures de bureau ?\n---\n" +
 			"# Gestionnaire\n\nIl tient les comptes de l'équipe et suit les factures des imprimeurs.\n")},
 	}
+	return indexFS(t, fsys)
+}
+
+// indexFS loads a folder and indexes it, closed at the test's end.
+func indexFS(t *testing.T, fsys fs.FS) *search.Index {
+	t.Helper()
 	ctx := context.Background()
 	tm, rep, err := gitbook.Load(ctx, fsys)
 	if err != nil {
