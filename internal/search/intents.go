@@ -34,9 +34,9 @@ var (
 	personWords = set("role", "roles", "poste", "postes", "personne", "personnes", "profil", "profils", "person", "people", "membre", "membres", "member", "members", "metier", "job")
 	// structural words frame a question and say nothing of its subject;
 	// the last line holds fillers and the English verbs of "who keeps
-	// track of", "who provides", "right?".
+	// track of", "who provides", "right?" (and "…, non ?").
 	structural = set("vraiment", "exactement", "normalement", "generalement", "habituellement", "typiquement", "really",
-		"actually", "exactly", "usually", "normally", "typically", "right", "alors", "donc", "hein", "keep", "keeps", "kept",
+		"actually", "exactly", "usually", "normally", "typically", "right", "alors", "donc", "hein", "non", "keep", "keeps", "kept",
 		"provide", "provides", "provided", "get", "gets", "whole", "entire", "rolebot", "bot", "est-ce", "toute", "all",
 		"qui", "que", "quoi", "quel", "quelle", "quels", "quelles", "who", "what", "which", "whom", "whose",
 		"how", "comment", "est", "sont", "c", "cest", "ce", "fait", "fais", "font", "faire", "does", "do", "did", "doing",
