@@ -185,7 +185,7 @@ const (
 	// sureMargin: a sure answer, when no role is named, stays sure only
 	// when the scorer's best label is that answer and leads the next other
 	// reading by this much.
-	sureMargin = 0.1
+	sureMargin = 0.15
 )
 
 // reconsider weighs the decision (chosen, nil for none; named, the role
