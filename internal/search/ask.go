@@ -9,6 +9,11 @@ import (
 	"github.com/rolebot/rolebot/internal/answer"
 )
 
+// unknownNotAsked: a question that asks for no owner and names no role
+// gets none when words no page uses make this share of its weight: it is
+// about something else ("on utilise React ou Vue pour le front ?").
+const unknownNotAsked = 0.3
+
 // Limits that keep one question cheap whatever is sent.
 const (
 	maxQuestionRunes = 500
@@ -76,6 +81,11 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 	}
 	chosen, named := ix.decide(p, hits, &a)
 	ix.reconsider(p, ix.classify(p, hits), chosen, named, &a)
+	if !p.who && !p.weak && named == nil && a.Intent != answer.IntentNone && p.unknownShare(hits) >= unknownNotAsked {
+		// "on utilise React ou Vue pour le front ?": no owner is asked
+		// for, no role named, and much of it is words no page uses.
+		return ix.unanswered(question, a)
+	}
 	if p.identity && named == nil && !p.concepts[0].weak && !(describes(hits, a, 0) && !p.concepts[0].corrected) {
 		// "qui est le DPO ?" asks who holds a position the pages do not
 		// describe as a role (they name roles, never people): none, with
