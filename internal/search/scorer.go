@@ -127,6 +127,21 @@ func (ix *Index) classify(p parsed, hits []hit) verdict {
 	return v
 }
 
+// asksOwner says whether a question asks who does something.
+func asksOwner(p parsed) bool { return p.who || p.weak }
+
+// headConcept is the index of a question's first concept that is no
+// ownership word: in French, the noun a question is about comes first
+// ("rituels agiles : qui est responsable ?").
+func headConcept(p parsed) int {
+	for ci, c := range p.concepts {
+		if !c.weak {
+			return ci
+		}
+	}
+	return 0
+}
+
 // againstScratch is memory against reuses from one role to the next.
 type againstScratch struct {
 	m mask
@@ -157,7 +172,7 @@ func (ix *Index) against(p parsed, lk lookedUp, key string, sc *againstScratch) 
 				n++
 			}
 		}
-		if n < minDenied {
+		if n < minDenied && !(asksOwner(p) && q[headConcept(p)] > 0) {
 			continue
 		}
 		if out == nil {
