@@ -74,6 +74,7 @@ func TestScorerBehaviours(t *testing.T) {
 		// Both pages speak of the weekly meetings; the coordinator's
 		// denies leading them.
 		{"a negative sentence lowers a role", "qui anime les réunions hebdomadaires ?", answer.IntentRole, "facilitateur"},
+		{"a denial holding the question's head noun", "les réunions : qui en est responsable ?", answer.IntentRole, "facilitateur"},
 		{"what is not denied still counts", "qui prépare les comptes rendus des réunions ?", answer.IntentRole, "coordinatrice"},
 		{"a typo still finds the task", "qui pilote la publicaton ?", answer.IntentTask, "publication"},
 		{"a typo in the task's details", "qui s'occupe du calendrer éditorial ?", answer.IntentTask, "publication"},
