@@ -140,7 +140,10 @@ func special(ws []string, raw string, teamWords map[string]bool, taskWord func(s
 	if all(ws, helpWords, smallTalk) && anyOf(ws, smallTalkKeys) {
 		return answer.IntentHelp, true
 	}
-	if slices.ContainsFunc(ws, func(w string) bool { return (personalFacts[w] || whenWords[w]) && !taskWord(w) }) {
+	// "quand" asks for a date unless the question asks who: "qui répare
+	// quand le site est en panne ?" asks for an owner.
+	asksWho := anyOf(ws, whoWords)
+	if slices.ContainsFunc(ws, func(w string) bool { return (personalFacts[w] || whenWords[w] && !asksWho) && !taskWord(w) }) {
 		return answer.IntentNone, true
 	}
 	joined := " " + strings.Join(ws, " ") + " "

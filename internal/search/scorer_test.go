@@ -83,6 +83,7 @@ func TestScorerBehaviours(t *testing.T) {
 		{"a task only a role page describes", "qui décide de l'ordre des articles ?", answer.IntentTask, "publication"},
 		{"who does X is about a task first", "qui anime les ateliers d'écriture ?", answer.IntentTask, "ateliers"},
 		{"a front matter example question", "qui commande les fournitures ?", answer.IntentRole, "gestionnaire"},
+		{"'quand' in a question asking who", "qui anime les ateliers d'écriture quand ils ont lieu ?", answer.IntentTask, "ateliers"},
 		{"chat spellings of question words", "ki anime les ateliers d'écriture", answer.IntentTask, "ateliers"},
 		{"a missing apostrophe", "qui soccupe des comptes ?", answer.IntentTask, "comptes"},
 		{"an unknown subject gives none", "qui répare la machine à café ?", answer.IntentNone, ""},
