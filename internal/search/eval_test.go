@@ -127,12 +127,12 @@ func TestEvaluation(t *testing.T) {
 		// from the brief alone). Below issue 12's goals: these floors are the figures measured
 		// since, with the label scorer (fresh.jsonl still untuned on), so that a change cannot
 		// make them worse; raise them as they improve.
-		{"testdata/fresh.jsonl", "", 0.91, 0.008},
-		{"testdata/tune-b.jsonl", "", 0.90, 0.012},
+		{"testdata/fresh.jsonl", "", 0.915, 0.004},
+		{"testdata/tune-b.jsonl", "", 0.915, 0.004},
 		{"testdata/altteam.jsonl", "testdata/altteam", 0.96, 0.005},
 		// tune-e.jsonl: 220 questions by a writer who never saw the code, handed over during
 		// the scorer's work and tuned on (before it: 78.2 % right, 0.9 % confidently wrong).
-		{"testdata/tune-e.jsonl", "", 0.83, 0.005},
+		{"testdata/tune-e.jsonl", "", 0.845, 0},
 	} {
 		t.Run(set.file, func(t *testing.T) {
 			on := ix
