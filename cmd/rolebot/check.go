@@ -32,6 +32,9 @@ sortie 0 si le contenu est utilisable (avertissements seulement), 1 sinon. Les
 remarques (« note: ») signalent des restes d'édition qu'aucune réponse ne
 montre, comme une marque de brouillon hors des parties lues de la page
 d'équipe : le résumé les compte, --notes les affiche.
+En-tête YAML d'une page de rôle : « description: » (le résumé), « aliases: »
+(les autres noms du rôle) et « questions: » (questions d'exemple auxquelles le
+rôle répond, une par élément de liste) ; une valeur mal formée est signalée.
 Avec --database, liste aussi les personnes des équipes dont le rôle n'existe plus
 dans le contenu (gardées dans la base, plus affichées) ; elles ne changent pas le
 code de sortie.`)

@@ -432,16 +432,17 @@ func (l *loader) checkRole(rs *roleState) {
 // role builds the model's role.
 func (rs *roleState) role() team.Role {
 	r := team.Role{
-		ID:       rs.id,
-		Title:    rs.title,
-		Summary:  rs.src.fm.description,
-		Intro:    rs.firstPara,
-		Aliases:  slices.Clone(rs.src.fm.aliases),
-		Sections: rs.sections,
-		Source:   rs.src.path,
-		Line:     rs.titleLine,
-		Core:     rs.core,
-		Expert:   rs.expert,
+		ID:        rs.id,
+		Title:     rs.title,
+		Summary:   rs.src.fm.description,
+		Intro:     rs.firstPara,
+		Aliases:   slices.Clone(rs.src.fm.aliases),
+		Questions: slices.Clone(rs.src.fm.questions),
+		Sections:  rs.sections,
+		Source:    rs.src.path,
+		Line:      rs.titleLine,
+		Core:      rs.core,
+		Expert:    rs.expert,
 	}
 	if r.Summary == "" {
 		r.Summary = rs.firstPara

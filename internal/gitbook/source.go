@@ -29,6 +29,9 @@ type source struct {
 type frontMatter struct {
 	description string
 	aliases     []string
+	// questions are example questions the page answers, which its writer
+	// adds to teach rolebot the words people use ("questions:" list).
+	questions []string
 }
 
 // ref is a link target and where the page writes it.
@@ -189,6 +192,18 @@ func parseFrontMatter(yml []byte) (fm parsedFrontMatter, err error) {
 				}
 			default:
 				fm.warnings = append(fm.warnings, fmWarning{val.Line, "« aliases » doit être une liste de noms (- PO, - product owner…)"})
+			}
+		case "questions":
+			if val.Kind != yaml.SequenceNode {
+				fm.warnings = append(fm.warnings, fmWarning{val.Line, "« questions » doit être une liste de questions (- Qui anime les rituels ?…)"})
+				continue
+			}
+			for _, item := range val.Content {
+				if item.Kind == yaml.ScalarNode && strings.TrimSpace(item.Value) != "" {
+					fm.questions = append(fm.questions, collapseSpace(item.Value))
+				} else {
+					fm.warnings = append(fm.warnings, fmWarning{item.Line, "chaque élément de « questions » doit être une question non vide"})
+				}
 			}
 		}
 	}

@@ -9,6 +9,11 @@ import (
 	"github.com/rolebot/rolebot/internal/answer"
 )
 
+// unknownNotAsked: a question that asks for no owner and names no role
+// gets none when words no page uses make this share of its weight: it is
+// about something else ("on utilise React ou Vue pour le front ?").
+const unknownNotAsked = 0.3
+
 // Limits that keep one question cheap whatever is sent.
 const (
 	maxQuestionRunes = 500
@@ -46,7 +51,7 @@ var fieldWeight = map[string][len(textFields)]float64{
 func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 	q := clean(question)
 	a := answer.Answer{Query: question, Intent: answer.IntentNone}
-	ws := words(q)
+	ws := ix.questionWords(q)
 	if in, ok := special(ws, q, ix.teamWords, ix.taskWord); ok {
 		a.Intent = in
 		if in != answer.IntentNone {
@@ -74,8 +79,63 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 	if err != nil || len(hits) == 0 {
 		return a
 	}
-	ix.decide(p, hits, &a)
+	chosen, named := ix.decide(p, hits, &a)
+	ix.reconsider(p, ix.classify(p, hits), chosen, named, &a)
+	if !p.who && !p.weak && named == nil && a.Intent != answer.IntentNone && p.unknownShare(hits) >= unknownNotAsked {
+		// "on utilise React ou Vue pour le front ?": no owner is asked
+		// for, no role named, and much of it is words no page uses.
+		return ix.unanswered(question, a)
+	}
+	if p.identity && named == nil && !p.concepts[0].weak && !(describes(hits, a, 0) && !p.concepts[0].corrected) {
+		// "qui est le DPO ?" asks who holds a position the pages do not
+		// describe as a role (they name roles, never people): none, with
+		// what was found as suggestions.
+		return ix.unanswered(question, a)
+	}
 	return a
+}
+
+// describes says whether the role a answers with holds concept ci in its
+// names or summary: "who is the UX researcher?" is that role, named
+// loosely. A word corrected as a typo does not name it: "ministre" is no
+// typo of the "ministère" a summary speaks of.
+func describes(hits []hit, a answer.Answer, ci int) bool {
+	if a.Intent != answer.IntentRole || a.Role == nil {
+		return false
+	}
+	for i := range hits {
+		h := &hits[i]
+		if h.kind == "role" && h.id == a.Role.ID {
+			return ci < len(h.weighted) && h.weighted[ci] >= fieldWeight["role"][summaryAt]
+		}
+	}
+	return false
+}
+
+// unanswered turns an answer into none, offering its reading and
+// alternatives as suggestions.
+func (ix *Index) unanswered(question string, a answer.Answer) answer.Answer {
+	out := answer.Answer{Query: question, Intent: answer.IntentNone}
+	if a.Intent == answer.IntentNone {
+		out.Suggestions = a.Suggestions
+		return out
+	}
+	var ref answer.Ref
+	switch {
+	case a.Role != nil:
+		ref = answer.Ref{Intent: answer.IntentRole, ID: a.Role.ID, Title: a.Role.Title}
+	case a.Task != nil:
+		ref = answer.Ref{Intent: answer.IntentTask, ID: a.Task.ID, Title: a.Task.Title}
+	}
+	if ref.ID != "" {
+		out.Suggestions = append(out.Suggestions, ref)
+	}
+	for _, alt := range a.Alternatives {
+		if len(out.Suggestions) < maxAlternatives {
+			out.Suggestions = append(out.Suggestions, alt)
+		}
+	}
+	return out
 }
 
 // slackMarkup matches Slack's mentions, channel links and URLs as they arrive

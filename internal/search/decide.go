@@ -47,7 +47,9 @@ func namedShare(p parsed, named *hit) float64 {
 	return used / total
 }
 
-// decide picks the answer from the reranked hits, and how sure it is.
+// decide picks the answer from the reranked hits, and how sure it is. It
+// returns the hit chosen (nil for none) and the role the question names,
+// if any.
 //
 // The matrix is the one source of who owns what, so a question whose
 // subject is a task's title, details or context (the role pages' sentences
@@ -57,8 +59,8 @@ func namedShare(p parsed, named *hit) float64 {
 // role named in the question is that role's card, unless the rest of the
 // question is a task ("le PO est-il responsable de la vision ?": the task,
 // with its real owners, answers it).
-func (ix *Index) decide(p parsed, hits []hit, a *answer.Answer) {
-	var role, role2, task, named *hit
+func (ix *Index) decide(p parsed, hits []hit, a *answer.Answer) (chosen, named *hit) {
+	var role, role2, task *hit
 	for i := range hits {
 		h := &hits[i]
 		switch h.kind {
@@ -77,7 +79,7 @@ func (ix *Index) decide(p parsed, hits []hit, a *answer.Answer) {
 			}
 		}
 	}
-	var chosen, other *hit
+	var other *hit
 	if named != nil && (p.who || p.weak || !p.bare) {
 		// "qui accompagne le responsable métier ?": the role named is the
 		// object; the answer is who does the rest. Without a question
@@ -116,7 +118,7 @@ func (ix *Index) decide(p parsed, hits []hit, a *answer.Answer) {
 				a.Suggestions = append(a.Suggestions, ix.ref(&hits[i]))
 			}
 		}
-		return
+		return nil, named
 	}
 	ix.fill(chosen, a)
 	var rival *hit // the best other reading
@@ -138,6 +140,7 @@ func (ix *Index) decide(p parsed, hits []hit, a *answer.Answer) {
 	if sure(p, chosen, named, rival, unknown) {
 		a.Confidence = answer.Sure
 	}
+	return chosen, named
 }
 
 // sure says whether a reading is clear enough to be the one answer: it

@@ -105,7 +105,7 @@ func buildShipped(t testing.TB) *search.Index {
 // tune-a.jsonl was written from the content's meaning by someone who saw
 // neither the code nor the other sets (the set the decision was tuned on);
 // issue.jsonl holds issue 12's quoted misses; plain.jsonl is asked of
-// testdata/plain, another team's folder; the last three are described below. Each set must stay right on at
+// testdata/plain, another team's folder; the last four are described below. Each set must stay right on at
 // least min of its questions, and confidently wrong (a wrong answer given
 // as sure, or any card for a question the pages do not answer) on at most
 // maxWrong.
@@ -117,18 +117,22 @@ func TestEvaluation(t *testing.T) {
 	}{
 		{"testdata/dev.jsonl", "", 1, 0},
 		{"testdata/extra.jsonl", "", 0.97, 0.01},
-		{"testdata/holdout.jsonl", "", 0.95, 0.01},
-		{"testdata/tune-a.jsonl", "", 0.97, 0.01},
+		{"testdata/holdout.jsonl", "", 0.97, 0.01},
+		{"testdata/tune-a.jsonl", "", 0.98, 0.005},
 		{"testdata/issue.jsonl", "", 1, 0},
 		{"testdata/plain.jsonl", "testdata/plain", 1, 0},
 		// Written by three more writers who saw neither the code nor the other sets, and
 		// measured once, untouched, at the end of issue 12's first session (fresh.jsonl and
 		// tune-b.jsonl on our pages; altteam.jsonl on altteam/, role pages another writer made
-		// from the brief alone). Below issue 12's goals: these floors are the figures then
-		// measured, so that a change cannot make them worse; raise them as they improve.
-		{"testdata/fresh.jsonl", "", 0.88, 0.019},
-		{"testdata/tune-b.jsonl", "", 0.83, 0.023},
-		{"testdata/altteam.jsonl", "testdata/altteam", 0.95, 0.016},
+		// from the brief alone). Below issue 12's goals: these floors are the figures measured
+		// since, with the label scorer (fresh.jsonl still untuned on), so that a change cannot
+		// make them worse; raise them as they improve.
+		{"testdata/fresh.jsonl", "", 0.915, 0.004},
+		{"testdata/tune-b.jsonl", "", 0.915, 0.004},
+		{"testdata/altteam.jsonl", "testdata/altteam", 0.96, 0.005},
+		// tune-e.jsonl: 220 questions by a writer who never saw the code, handed over during
+		// the scorer's work and tuned on (before it: 78.2 % right, 0.9 % confidently wrong).
+		{"testdata/tune-e.jsonl", "", 0.845, 0},
 	} {
 		t.Run(set.file, func(t *testing.T) {
 			on := ix

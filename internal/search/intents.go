@@ -15,14 +15,17 @@ var (
 		"utiliser", "utilise", "use", "how", "to", "comment", "rolebot", "bot", "quoi", "faire", "peux", "tu", "can", "you",
 		"do", "what", "que", "fonctionne", "fais", "sais", "savoir", "je", "j", "t", "te", "s", "on", "il", "does", "this",
 		"that", "work", "works", "i", "es", "est", "ce", "c", "cest", "qu", "qui", "who", "are", "is", "the", "a", "l", "le",
-		"la", "les", "with", "avec", "a", "poser", "question", "questions", "ask", "quelles", "quels", "type", "types", "de", "des")
+		"la", "les", "with", "avec", "a", "poser", "question", "questions", "ask", "quelles", "quels", "type", "types", "de", "des",
+		"demander", "demande")
 	helpKeys = set("aide", "aider", "help", "usage", "bonjour", "salut", "hello", "hi", "hey", "menu", "commandes", "commande",
-		"exemples", "exemple", "fonctionne", "utiliser", "utilise", "use", "marche", "sais", "work", "works", "rolebot", "bot", "tu", "you")
+		"exemples", "exemple", "fonctionne", "utiliser", "utilise", "use", "marche", "sais", "work", "works", "rolebot", "bot", "tu", "you",
+		"demander")
 	listWords = set("liste", "lister", "list", "les", "des", "de", "du", "d", "tous", "toutes", "tout", "all", "the", "quels", "quelles",
 		"sont", "what", "are", "which", "l", "la", "le", "show", "montre", "montrer", "affiche", "afficher", "voir", "me", "moi", "donne",
 		"of", "in", "dans", "notre", "nos", "votre", "vos", "our", "your", "entiere", "complete", "whole", "full", "each", "chaque",
 		"ya", "y", "a", "il", "existe", "existent", "differents", "differentes", "different", "c", "cest", "quoi", "types", "sortes",
-		"there", "is", "exist", "available", "disponibles", "possibles", "svp", "stp", "please", "et", "and", "leurs", "their")
+		"there", "is", "exist", "available", "disponibles", "possibles", "svp", "stp", "please", "et", "and", "leurs", "their",
+		"combien", "t", "how", "many")
 	roleListKeys = set("liste", "list", "roles", "role", "equipe", "team", "membres", "members", "profils", "composition", "postes", "metiers")
 	taskListKeys = set("matrice", "matrix", "taches", "tache", "tasks", "responsabilites", "responsibilities", "responsibility",
 		"raci", "repartition", "tableau")
@@ -31,9 +34,9 @@ var (
 	personWords = set("role", "roles", "poste", "postes", "personne", "personnes", "profil", "profils", "person", "people", "membre", "membres", "member", "members", "metier", "job")
 	// structural words frame a question and say nothing of its subject;
 	// the last line holds fillers and the English verbs of "who keeps
-	// track of", "who provides", "right?".
+	// track of", "who provides", "right?" (and "…, non ?").
 	structural = set("vraiment", "exactement", "normalement", "generalement", "habituellement", "typiquement", "really",
-		"actually", "exactly", "usually", "normally", "typically", "right", "alors", "donc", "hein", "keep", "keeps", "kept",
+		"actually", "exactly", "usually", "normally", "typically", "right", "alors", "donc", "hein", "non", "keep", "keeps", "kept",
 		"provide", "provides", "provided", "get", "gets", "whole", "entire", "rolebot", "bot", "est-ce", "toute", "all",
 		"qui", "que", "quoi", "quel", "quelle", "quels", "quelles", "who", "what", "which", "whom", "whose",
 		"how", "comment", "est", "sont", "c", "cest", "ce", "fait", "fais", "font", "faire", "does", "do", "did", "doing",
@@ -109,7 +112,8 @@ const codeMarks = "<>&{}(=;$:"
 // le salaire d'un développeur ?"), even when it names a role.
 var personalFacts = set("appelle", "appellent", "name", "names", "nom", "noms", "prenom", "prenoms", "email", "emails",
 	"mail", "mails", "courriel", "adresse", "address", "telephone", "phone", "numero", "salaire", "salaires", "salary",
-	"remuneration", "paye", "paie", "payed", "paid", "contacter", "joindre", "reach", "linkedin")
+	"remuneration", "paye", "paie", "payed", "paid", "contacter", "joindre", "reach", "linkedin",
+	"gagne", "gagnent", "earn", "earns", "wage", "wages")
 
 // whenWords ask for a date or a time, which the pages never give: "quand
 // a lieu le prochain comité ?".
@@ -136,7 +140,10 @@ func special(ws []string, raw string, teamWords map[string]bool, taskWord func(s
 	if all(ws, helpWords, smallTalk) && anyOf(ws, smallTalkKeys) {
 		return answer.IntentHelp, true
 	}
-	if slices.ContainsFunc(ws, func(w string) bool { return (personalFacts[w] || whenWords[w]) && !taskWord(w) }) {
+	// "quand" asks for a date unless the question asks who: "qui répare
+	// quand le site est en panne ?" asks for an owner.
+	asksWho := anyOf(ws, whoWords)
+	if slices.ContainsFunc(ws, func(w string) bool { return (personalFacts[w] || whenWords[w] && !asksWho) && !taskWord(w) }) {
 		return answer.IntentNone, true
 	}
 	joined := " " + strings.Join(ws, " ") + " "

@@ -13,7 +13,7 @@ import (
 // asking who does something ("qui", "who", "responsable de", "owns"): when nothing answered it,
 // a task the matrix lacks.
 func (ix *Index) Normalize(question string) (terms []string, asksOwner bool) {
-	ws := words(clean(question))
+	ws := ix.questionWords(clean(question))
 	kept := make([]string, 0, len(ws))
 	for i, w := range ws {
 		switch {

@@ -88,6 +88,7 @@ type pageText struct {
 // readPage sorts a role page's sentences.
 func readPage(r *team.Role) pageText {
 	var p pageText
+	p.faq = append(p.faq, r.Questions...)
 	if r.Intro != r.Summary {
 		p.does = append(p.does, sentences(r.Intro)...)
 	}

@@ -6,7 +6,6 @@ import (
 	"testing/fstest"
 
 	"github.com/rolebot/rolebot/internal/answer"
-	"github.com/rolebot/rolebot/internal/gitbook"
 	"github.com/rolebot/rolebot/internal/search"
 )
 
@@ -36,17 +35,7 @@ func pagesTeam(t *testing.T) *search.Index {
 		"gestionnaire.md": {Data: []byte("# Gestionnaire\n\nIl tient les comptes de l'équipe.\n\n" +
 			"## Questions fréquentes\n\n* Qui commande les fournitures de bureau ?\n")},
 	}
-	ctx := context.Background()
-	tm, rep, err := gitbook.Load(ctx, fsys)
-	if err != nil {
-		t.Fatalf("load: %v\n%v", err, rep.Diagnostics)
-	}
-	ix, err := search.Build(ctx, tm, search.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ix.Close() })
-	return ix
+	return indexFS(t, fsys)
 }
 
 func TestPagesTeach(t *testing.T) {

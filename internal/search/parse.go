@@ -26,6 +26,27 @@ type parsed struct {
 	weak     bool // asks for an owner: "responsable de", "owns"
 	bare     bool // a noun phrase with no question word
 	unknown  int  // concepts no page uses in any form: "tarte tatin"
+	// identity: the question asks who someone is ("qui est le DPO ?",
+	// "who is our minister?"), not who does something.
+	identity bool
+}
+
+// identityFrame is how a question asking who someone is opens, in folded
+// words: "qui est le …", "c'est qui le …", "who is our …", "who's the …".
+// A determiner must follow: "qui est responsable de …" asks for an owner.
+var (
+	identityOpenings = [][]string{{"qui", "est"}, {"c", "est", "qui"}, {"cest", "qui"}, {"who", "is"}, {"who", "s"}}
+	determiners      = set("le", "la", "l", "les", "un", "une", "notre", "nos", "votre", "the", "our", "your", "a", "an")
+)
+
+// isIdentity says whether ws opens as a question asking who someone is.
+func isIdentity(ws []string) bool {
+	for _, open := range identityOpenings {
+		if len(ws) > len(open) && slices.Equal(ws[:len(open)], open) && determiners[ws[len(open)]] {
+			return true
+		}
+	}
+	return false
 }
 
 // typoDoubt is how much a word the pages lack, matched only as a typo,
@@ -59,6 +80,7 @@ func (p parsed) unknownShare(hits []hit) float64 {
 func (ix *Index) parse(ws []string) parsed {
 	var p parsed
 	p.bare = true
+	p.identity = isIdentity(ws)
 	var kept []string
 	var isWeak, fixed []bool
 	for i, w := range ws {

@@ -26,6 +26,16 @@ type hit struct {
 	found    []float64 // per concept: how well it matched, in any field
 	denied   float64   // share of the question a denial of the role's page answers
 	exact    bool      // some concept matched as written or by a synonym, not only by typo
+	// weighted holds, per concept, its best match weighted by the field
+	// it matched in (fieldWeight): what the scorer counts as evidence.
+	weighted []float64
+	// own holds, per concept, its best match in the label's own fields:
+	// for a task, its title, details and notes, not the role pages'
+	// sentences about it.
+	own []float64
+	// against holds, per concept, how well the role page's denials match
+	// it: evidence against the role (scorer).
+	against []float64
 }
 
 // search runs one bleve query over every concept and field, then reranks the
@@ -94,14 +104,20 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 	for _, c := range p.concepts {
 		total += c.weight
 	}
-	var hits []hit
+	hits := make([]hit, 0, len(ids))
+	// One backing array for every candidate's per-concept figures.
+	nc := len(p.concepts)
+	figures := make([]float64, 3*nc*len(ids))
+	var scratch againstScratch
 	for _, key := range ids {
 		kind, id, _ := strings.Cut(key, ":")
 		h := hit{kind: kind, id: id}
+		h.found, h.weighted, h.own = figures[:0:nc], figures[nc:nc:2*nc], figures[2*nc:2*nc:3*nc]
+		figures = figures[3*nc:]
 		fw := fieldWeight[kind]
 		held := lk.held(ix.fields[key])
 		for ci, c := range p.concepts {
-			best, bestAny := 0.0, 0.0
+			best, bestAny, own := 0.0, 0.0, 0.0
 			for fi, w := range fw {
 				if w == 0 {
 					continue
@@ -109,6 +125,9 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 				q := lk.quality(ci, held[fi])
 				best = max(best, w*q)
 				bestAny = max(bestAny, q)
+				if fi != contextAt {
+					own = max(own, q)
+				}
 				if q > 0 && (fi == nameAt || fi == summaryAt || fi == detailsAt) && c.weight > 0 {
 					if !c.weak {
 						h.strong = true
@@ -121,6 +140,8 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 			h.score += c.weight * best
 			h.coverage += c.weight * bestAny
 			h.found = append(h.found, bestAny)
+			h.weighted = append(h.weighted, best)
+			h.own = append(h.own, own)
 			if bestAny > 0 {
 				h.matched++
 			}
@@ -133,6 +154,7 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 		}
 		if kind == "role" {
 			h.name, h.consumed = ix.nameMatch(id, p)
+			h.against = ix.against(p, lk, key, &scratch)
 			if h.denied = ix.denied(p, lk, key, total); h.denied > 0 {
 				h.score *= 1 - h.denied
 				h.coverage *= 1 - h.denied

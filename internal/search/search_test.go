@@ -126,15 +126,7 @@ Autres tâches liées à la réussite du produit :
 		"juriste.md":          {Data: []byte("# Juriste\n")},
 	}
 	ctx := context.Background()
-	tm, rep, err := gitbook.Load(ctx, fsys)
-	if err != nil {
-		t.Fatalf("load: %v\n%v", err, rep.Diagnostics)
-	}
-	ix, err := search.Build(ctx, tm, search.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := indexFS(t, fsys)
 	tests := []struct {
 		q, task string
 		owners  map[string]string

@@ -87,16 +87,19 @@ func (t *Team) Reindex() {
 
 // Role is one role of the team, from its page and the team page's cards.
 type Role struct {
-	ID       string   // the page's slug: "responsable-produit"
-	Title    string   // the page title without any leading emoji
-	Summary  string   // front matter description, or the first paragraph
-	Intro    string   // the page's first paragraph, under its title
-	Aliases  []string // other names: front matter "aliases"
-	Sections []Section
-	Source   string // file relative to the content folder
-	Line     int    // line of the title in Source
-	Core     bool   // listed among the team page's core role cards
-	Expert   bool   // listed among the team page's expert supports
+	ID      string   // the page's slug: "responsable-produit"
+	Title   string   // the page title without any leading emoji
+	Summary string   // front matter description, or the first paragraph
+	Intro   string   // the page's first paragraph, under its title
+	Aliases []string // other names: front matter "aliases"
+	// Questions are example questions the role answers: front matter
+	// "questions", written to teach the words people use.
+	Questions []string
+	Sections  []Section
+	Source    string // file relative to the content folder
+	Line      int    // line of the title in Source
+	Core      bool   // listed among the team page's core role cards
+	Expert    bool   // listed among the team page's expert supports
 }
 
 // Section is a "## Heading" of a role page with its prose and list items.
@@ -160,6 +163,9 @@ func (t *Team) eachString(visit func(*string)) {
 		}
 		for j := range r.Aliases {
 			visit(&r.Aliases[j])
+		}
+		for j := range r.Questions {
+			visit(&r.Questions[j])
 		}
 		for j := range r.Sections {
 			sec := &r.Sections[j]

@@ -1,0 +1,290 @@
+package search
+
+import (
+	"slices"
+
+	"github.com/rolebot/rolebot/internal/answer"
+)
+
+// The scorer reads every candidate label (a role or a task) the same way:
+// how much of the question's content its own text explains, learnt from the
+// content at index time (a task's title, details, notes and the role pages'
+// sentences about it; a role's names, summary, example questions and page),
+// less what its page denies. Its confidence is the share of the question
+// the best label explains (net, and exact: as written), and its lead over
+// the next other reading (margin): a second view of the question,
+// independent of the rules of decide, which reconsider weighs against them.
+
+// Weights and thresholds of the scorer. They were fitted on
+// testdata/tune-a.jsonl, tune-b.jsonl, tune-e.jsonl and altteam.jsonl (on
+// testdata/altteam), then checked on the other sets.
+const (
+	// denialWeight is how much a concept a role's page denies ("pas
+	// l'animateur attitré des rituels") counts against that role, as a
+	// share of what it would count for it.
+	denialWeight = 1.0
+	// askTaskBoost raises tasks for a question asking who does something:
+	// the matrix says who owns what; a role's page only describes it.
+	askTaskBoost = 0.25
+	// askTaskField is what a match in any of a task's own fields (its
+	// notes too) counts for a question asking who.
+	askTaskField = 0.8
+)
+
+// scored is one label as the scorer reads it.
+type scored struct {
+	h *hit
+	// net is the share of the question's content weight the label
+	// explains, field-weighted, less its denials, with the kind prior.
+	net float64
+	// exact is the share of that weight it matches as written or through
+	// a synonym: not through a typo, a corrected word or a longer form.
+	exact float64
+}
+
+// verdict is the scorer's reading of a question.
+type verdict struct {
+	ranked []scored // best first
+}
+
+// top returns the best label, or a zero scored when there is none.
+func (v verdict) top() scored {
+	if len(v.ranked) == 0 {
+		return scored{}
+	}
+	return v.ranked[0]
+}
+
+// margin is how far the best label's net score leads the next one's that
+// is not the same answer (a role owning the best task agrees with it).
+func (v verdict) margin(ix *Index) float64 {
+	if len(v.ranked) == 0 {
+		return 0
+	}
+	best := v.ranked[0]
+	for _, s := range v.ranked[1:] {
+		if ix.owns(best.h, s.h) {
+			continue
+		}
+		return best.net - s.net
+	}
+	return best.net
+}
+
+// classify scores every candidate label of a question.
+func (ix *Index) classify(p parsed, hits []hit) verdict {
+	var total float64
+	for _, c := range p.concepts {
+		if !c.weak {
+			total += c.weight
+		}
+	}
+	if total == 0 || len(hits) == 0 {
+		return verdict{}
+	}
+	asksOwner := p.who || p.weak
+	v := verdict{ranked: make([]scored, 0, len(hits))}
+	for i := range hits {
+		h := &hits[i]
+		s := scored{h: h}
+		for ci, c := range p.concepts {
+			if c.weak || ci >= len(h.weighted) {
+				continue
+			}
+			ev := h.weighted[ci]
+			if h.kind == "task" && asksOwner {
+				// Who owns what is the matrix's to say: any of a task's
+				// own fields (its notes too) counts nearly as much as its
+				// title for a question asking who.
+				ev = max(ev, askTaskField*h.own[ci])
+			}
+			// A denied concept counts against the role, unless it is the
+			// role's own name ("pas seulement un scrum master").
+			if ci < len(h.against) && h.against[ci] > 0 && !(ci < len(h.consumed) && h.consumed[ci]) {
+				ev -= denialWeight * h.against[ci]
+			}
+			s.net += c.weight * ev
+			if h.found[ci] == 1 && !c.corrected {
+				s.exact += c.weight
+			}
+		}
+		s.net /= total
+		s.exact /= total
+		if h.kind == "task" && asksOwner && s.net > 0 {
+			s.net *= 1 + askTaskBoost
+		}
+		v.ranked = append(v.ranked, s)
+	}
+	slices.SortStableFunc(v.ranked, func(a, b scored) int {
+		switch {
+		case a.net > b.net:
+			return -1
+		case a.net < b.net:
+			return 1
+		}
+		return 0
+	})
+	return v
+}
+
+// asksOwner says whether a question asks who does something.
+func asksOwner(p parsed) bool { return p.who || p.weak }
+
+// headConcept is the index of a question's first concept that is no
+// ownership word: in French, the noun a question is about comes first
+// ("rituels agiles : qui est responsable ?").
+func headConcept(p parsed) int {
+	for ci, c := range p.concepts {
+		if !c.weak {
+			return ci
+		}
+	}
+	return 0
+}
+
+// againstScratch is memory against reuses from one role to the next.
+type againstScratch struct {
+	m mask
+	q []float64
+}
+
+// against gives, per concept of p, how well the role document key's
+// denials match it: those of its denial sentences that hold at least
+// minDenied of the question's concepts ("pas l'animateur attitré des
+// rituels" against "qui anime les rituels ?"). One shared word is not
+// enough: "Pas l'AMDAC, l'administrateur ministériel des données" does not
+// deny that the role is about data.
+func (ix *Index) against(p parsed, lk lookedUp, key string, sc *againstScratch) []float64 {
+	var out []float64
+	if len(ix.denials[key]) == 0 {
+		return nil
+	}
+	if cap(sc.q) < len(p.concepts) {
+		sc.q = make([]float64, len(p.concepts))
+	}
+	q := sc.q[:len(p.concepts)]
+	for _, sen := range ix.denials[key] {
+		sc.m = lk.heldIn(sen, sc.m)
+		m := sc.m
+		n := 0
+		for ci := range p.concepts {
+			if q[ci] = lk.quality(ci, m); q[ci] > 0 {
+				n++
+			}
+		}
+		if n < minDenied && !(asksOwner(p) && q[headConcept(p)] > 0) {
+			continue
+		}
+		if out == nil {
+			out = make([]float64, len(p.concepts))
+		}
+		for ci := range q {
+			out[ci] = max(out[ci], q[ci])
+		}
+	}
+	return out
+}
+
+// Thresholds of reconsider, as shares of the question's content weight.
+const (
+	// rescueNet: a label the decision left aside is offered when it
+	// explains at least this much of the question, field-weighted,
+	rescueNet = 0.3
+	// rescueExact: at least this much as written (not through typos),
+	rescueExact = 0.25
+	// rescueMargin: and leads the next label by at least this much.
+	rescueMargin = 0.2
+	// switchMargin: the scorer's label replaces the decision's, as a
+	// guess, when no role is named and it leads by this much.
+	switchMargin = 0.15
+	// sureMargin: a sure answer, when no role is named, stays sure only
+	// when the scorer's best label is that answer and leads the next other
+	// reading by this much.
+	sureMargin = 0.15
+)
+
+// reconsider weighs the decision (chosen, nil for none; named, the role
+// the question names) against the scorer's verdict v. The scorer never
+// makes an answer sure: it offers a reading the rules missed, as a guess
+// with alternatives, replaces a reading it clearly disagrees with, when no
+// role is named (named roles are the rules' strength), and turns a sure
+// answer into a guess when it reads the question otherwise or another
+// reading comes close.
+func (ix *Index) reconsider(p parsed, v verdict, chosen, named *hit, a *answer.Answer) {
+	if chosen == nil && named != nil && onlyUnknownBesides(p, named) {
+		// "explain the coach produit role please": the role's name and
+		// words no page uses; the card is the likeliest reading.
+		ix.fill(named, a)
+		a.Confidence = answer.Guess
+		return
+	}
+	top := v.top()
+	if top.h == nil {
+		return
+	}
+	margin := v.margin(ix)
+	// A task's answer shows its owners: a role owning the chosen task
+	// agrees with it. A role's card does not show the task, though.
+	agrees := chosen != nil && (sameHit(chosen, top.h) || ix.owns(chosen, top.h))
+	switch {
+	case chosen == nil:
+		if top.h.strong && top.net >= rescueNet && top.exact >= rescueExact && margin >= rescueMargin {
+			ix.guess(v, top, nil, a)
+		}
+	case agrees:
+	case named == nil && margin >= switchMargin && top.net >= rescueNet && !(chosen.head && top.h.kind == "role"):
+		// A task whose title holds the question's subject is not traded
+		// for a role the question does not name: who does what is first
+		// a task's question.
+		ix.guess(v, top, chosen, a)
+	case a.Confidence == answer.Sure && named == nil:
+		// The rules were sure of a reading the scorer does not rank first.
+		a.Confidence = answer.Guess
+		a.Alternatives = append([]answer.Ref{ix.ref(top.h)}, a.Alternatives...)
+		if len(a.Alternatives) > maxAlternatives {
+			a.Alternatives = a.Alternatives[:maxAlternatives]
+		}
+	}
+	if agrees && named == nil && a.Confidence == answer.Sure && margin < sureMargin {
+		a.Confidence = answer.Guess // another reading is as likely
+	}
+}
+
+// onlyUnknownBesides says whether every concept of p that is neither an
+// ownership word nor the named role's name is a word no page uses.
+func onlyUnknownBesides(p parsed, named *hit) bool {
+	for ci, c := range p.concepts {
+		if c.weak || (ci < len(named.consumed) && named.consumed[ci]) {
+			continue
+		}
+		if c.known {
+			return false
+		}
+	}
+	return true
+}
+
+// maxAlternatives is how many other readings a guess offers.
+const maxAlternatives = 3
+
+// guess answers with the scorer's best label as a guess, offering first
+// the decision's own reading (prev, if any), then the next labels.
+func (ix *Index) guess(v verdict, top scored, prev *hit, a *answer.Answer) {
+	ix.fill(top.h, a)
+	a.Confidence = answer.Guess
+	a.Alternatives = nil
+	if prev != nil {
+		a.Alternatives = append(a.Alternatives, ix.ref(prev))
+	}
+	for _, s := range v.ranked[1:] {
+		if len(a.Alternatives) >= maxAlternatives || s.net < alternativeMin*top.net {
+			break
+		}
+		if (prev != nil && sameHit(s.h, prev)) || ix.owns(top.h, s.h) {
+			continue
+		}
+		a.Alternatives = append(a.Alternatives, ix.ref(s.h))
+	}
+}
+
+func sameHit(a, b *hit) bool { return a.kind == b.kind && a.id == b.id }
