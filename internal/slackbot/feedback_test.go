@@ -339,7 +339,8 @@ func TestFeedbackQueuePath(t *testing.T) {
 			t.Fatal(err)
 		}
 		mentionKey, _ := feedbackKeyOf(t, mention)
-		none := ask(ctx, t, h, paul, prod, "desgner produit zzz")
+		// An off-topic question gets none with suggestions (a misspelt role is now a guess card).
+		none := ask(ctx, t, h, paul, prod, "quelle est la météo demain ?")
 		noneKey, _ := feedbackKeyOf(t, none)
 		shown := waitShown(ctx, t, st, 2)
 		byKey := map[string]dbstore.Shown{}
@@ -350,7 +351,7 @@ func TestFeedbackQueuePath(t *testing.T) {
 			t.Errorf("mention recorded as %+v", sh)
 		}
 		sh, ok := byKey[noneKey]
-		if !ok || sh.Question != "desgner produit zzz" || sh.User != paul {
+		if !ok || sh.Question != "quelle est la météo demain ?" || sh.User != paul {
 			t.Fatalf("second answer recorded as %+v", sh)
 		}
 		// Click the first alternative or suggestion the answer offered.
