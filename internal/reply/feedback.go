@@ -41,6 +41,9 @@ const (
 	// FeedbackUnknown answers a click on an answer rolebot no longer knows (purged after
 	// FEEDBACK_RETENTION) or a forged value.
 	FeedbackUnknown = "Cette réponse est trop ancienne pour recevoir un avis ; posez la question à nouveau."
+	// FeedbackCommentAgain answers a second "pas utile" of someone who has not commented yet:
+	// the comment modal opens again.
+	FeedbackCommentAgain = "Votre avis « pas utile » est déjà enregistré : vous pouvez encore y ajouter un commentaire."
 	// FeedbackCommentThanks closes the modal once a comment is kept.
 	FeedbackCommentThanks = "Merci, votre commentaire aidera à compléter les pages."
 )

@@ -283,6 +283,22 @@ func (s *Store) AddComment(ctx context.Context, key, user, comment string) (bool
 	return false, s.wrap("commentaire", s.answerExists(ctx, key))
 }
 
+// AwaitsComment reports whether user's opinion of the answer key is a "pas utile" without a
+// comment yet: one that AddComment would complete, for the comment modal to open again on a
+// second "pas utile" click.
+func (s *Store) AwaitsComment(ctx context.Context, key, user string) (bool, error) {
+	if _, err := checkFeedback(key, user, ""); err != nil {
+		return false, s.wrap("avis", err)
+	}
+	var one int
+	err := s.db.QueryRowContext(ctx, `SELECT 1 FROM answer_feedback
+		WHERE answer_key = $1 AND user_id = $2 AND useful = $3 AND comment = ''`, key, user, false).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, s.wrap("avis", err)
+}
+
 // answerExists returns ErrUnknownAnswer (wrapped) when key names no recorded answer.
 func (s *Store) answerExists(ctx context.Context, key string) error {
 	var one int

@@ -367,3 +367,39 @@ func TestRecordAnswerFollows(t *testing.T) {
 		}
 	})
 }
+
+// TestAwaitsComment: only a "pas utile" without a comment awaits one.
+func TestAwaitsComment(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		s := open(t, url)
+		if _, _, err := s.RecordAnswer(ctx, shown("k1", "q", "role:designer")); err != nil {
+			t.Fatal(err)
+		}
+		for _, fb := range []Feedback{{Key: "k1", User: "UNOT"}, {Key: "k1", User: "UUSE", Useful: true}, {Key: "k1", User: "UDONE"}} {
+			if _, err := s.RecordFeedback(ctx, fb); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.AddComment(ctx, "k1", "UDONE", "il manque la suite"); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			key, user string
+			want      bool
+		}{
+			{"k1", "UNOT", true},
+			{"k1", "UUSE", false},
+			{"k1", "UDONE", false},
+			{"k1", "UNONE", false},
+			{"k-unknown", "UNOT", false},
+		} {
+			if got, err := s.AwaitsComment(ctx, tc.key, tc.user); err != nil || got != tc.want {
+				t.Errorf("AwaitsComment(%s, %s) = %v, %v; want %v", tc.key, tc.user, got, err, tc.want)
+			}
+		}
+		if _, err := s.AwaitsComment(ctx, "a b", "UNOT"); !errors.Is(err, ErrInvalid) {
+			t.Errorf("bad key: err = %v, want ErrInvalid", err)
+		}
+	})
+}
