@@ -20,7 +20,9 @@ func TestNotUsefulAgainReopensModal(t *testing.T) {
 	h := start(t, feedbackSetup(st, ""))
 	key, _ := feedbackKeyOf(t, ask(ctx, t, h, marc, prod, "recette du gâteau"))
 	waitShown(ctx, t, st, 1)
-	modals := func() []slacktest.Message { return h.srv.Messages(slacktest.Method("views.open"), slacktest.Succeeded()) }
+	modals := func() []slacktest.Message {
+		return h.srv.Messages(slacktest.Method("views.open"), slacktest.Succeeded())
+	}
 
 	// Each click is answered after its modal is opened: the count is settled once it returns.
 	for i, tc := range []struct {
