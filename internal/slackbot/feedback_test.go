@@ -368,19 +368,7 @@ func TestFeedbackQueuePath(t *testing.T) {
 			t.Fatalf("second answer recorded as %+v", sh)
 		}
 		// Click the first alternative or suggestion the answer offered.
-		var follow *slack.ButtonBlockElement
-		var block string
-		for _, b := range none.Blocks.BlockSet {
-			if ab, ok := b.(*slack.ActionBlock); ok {
-				if _, ok := reply.FollowedKey(ab.BlockID); ok {
-					follow, block = ab.Elements.ElementSet[0].(*slack.ButtonBlockElement), ab.BlockID
-					break
-				}
-			}
-		}
-		if follow == nil {
-			t.Fatalf("no alternatives in %s", none.BlocksJSON)
-		}
+		follow, block := followButton(t, none)
 		if len(sh.Candidates) == 0 {
 			t.Errorf("answer with alternatives recorded without candidates: %+v", sh)
 		}

@@ -65,7 +65,7 @@ func TestFollowedCardsAreNoQuestions(t *testing.T) {
 		ctx := ctxFor(t, 60*time.Second)
 		st := openStore(t, url)
 		h := start(t, feedbackSetup(st, ""))
-		none := ask(ctx, t, h, paul, prod, "desgner produit zzz")
+		none := ask(ctx, t, h, paul, prod, "quelle est la météo demain ?")
 		noneKey, _ := feedbackKeyOf(t, none)
 		list := ask(ctx, t, h, marc, prod, "quels sont les rôles ?")
 		listKey, _ := feedbackKeyOf(t, list)
@@ -91,9 +91,9 @@ func TestFollowedCardsAreNoQuestions(t *testing.T) {
 			t.Errorf("click on the opened card's feedback answered %q", got.Text)
 		}
 		for key, want := range map[string][2]string{ // question, follows
-			noneKey:     {"desgner produit zzz", ""},
+			noneKey:     {"quelle est la météo demain ?", ""},
 			listKey:     {"quels sont les rôles ?", ""},
-			fromNoneKey: {"desgner produit zzz", noneKey},
+			fromNoneKey: {"quelle est la météo demain ?", noneKey},
 			fromListKey: {"quels sont les rôles ?", listKey},
 		} {
 			if sh := byKey[key]; sh.Question != want[0] || sh.Follows != want[1] {
@@ -104,7 +104,7 @@ func TestFollowedCardsAreNoQuestions(t *testing.T) {
 		if r.Questions != 2 || r.Opened != 2 || r.Askers != 2 || r.NotUseful != 1 {
 			t.Errorf("report totals = %+v, want 2 questions, 2 cards opened, 2 askers, 1 \"pas utile\"", r.Totals)
 		}
-		if len(r.Disliked) != 1 || len(r.Disliked[0].Opinions) != 1 || r.Disliked[0].Opinions[0].Question != "desgner produit zzz" {
+		if len(r.Disliked) != 1 || len(r.Disliked[0].Opinions) != 1 || r.Disliked[0].Opinions[0].Question != "quelle est la météo demain ?" {
 			t.Errorf("disliked = %+v, want the opened card with the question it followed", r.Disliked)
 		}
 	})
