@@ -53,6 +53,10 @@ type AnswerArgs struct {
 	Action    string `json:"action,omitempty"`
 	Ephemeral bool   `json:"ephemeral,omitempty"`
 	MessageTS string `json:"message_ts,omitempty"`
+	// Follows is the key of the answer whose card held the button clicked (its alternatives,
+	// suggestions, roles or share button), when that card carried feedback buttons: the card
+	// opened is recorded as following it, the card shared carries its feedback buttons.
+	Follows string `json:"follows,omitempty"`
 	// ReceivedAt is when the request was read, for the answer's end-to-end latency.
 	ReceivedAt time.Time `json:"received_at,omitzero"`
 }

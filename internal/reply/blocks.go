@@ -48,9 +48,9 @@ type CardOptions struct {
 	People *People
 	// FeedbackKey, if set, is the answer's key (store.Shown.Key): the card
 	// ends with the feedback buttons (FeedbackBlock), room for them kept
-	// whatever the page's length, and its alternatives and suggestions carry
-	// the key in their block id, so that a click on one tells which answer
-	// it followed (FollowedKey).
+	// whatever the page's length, and its alternatives, suggestions, roles
+	// and share button carry the key in their block id, so that a click on
+	// one tells which answer it followed (FollowedKey) or shared (SharedKey).
 	FeedbackKey string
 }
 
@@ -295,7 +295,7 @@ func listRolesCard(c *composer, a answer.Answer, o CardOptions) {
 			break
 		}
 	}
-	c.buttons(slotBody3, blockRoleLabel, "Ouvrir la fiche d'un rôle :", blockRoleButtons, buttons)
+	c.buttons(slotBody3, blockRoleLabel, "Ouvrir la fiche d'un rôle :", c.followBlockID(blockRoleButtons), buttons)
 }
 
 func listTasksCard(c *composer, a answer.Answer, o CardOptions) {
@@ -1042,6 +1042,6 @@ func (c *composer) actions(a answer.Answer, o CardOptions, source string) {
 		els = append(els, slack.NewButtonBlockElement(c.actionID(ActionShare), EncodeRef(ref), plainObject("Partager dans le canal")).WithStyle(slack.StylePrimary))
 	}
 	if len(els) > 0 {
-		c.put(slotActions, slack.NewActionBlock(blockActions, els...))
+		c.put(slotActions, slack.NewActionBlock(c.followBlockID(blockActions), els...))
 	}
 }

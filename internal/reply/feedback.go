@@ -41,6 +41,9 @@ const (
 	// FeedbackUnknown answers a click on an answer rolebot no longer knows (purged after
 	// FEEDBACK_RETENTION) or a forged value.
 	FeedbackUnknown = "Cette réponse est trop ancienne pour recevoir un avis ; posez la question à nouveau."
+	// FeedbackCommentAgain answers a second "pas utile" of someone who has not commented yet:
+	// the comment modal opens again.
+	FeedbackCommentAgain = "Votre avis « pas utile » est déjà enregistré : vous pouvez encore y ajouter un commentaire."
 	// FeedbackCommentThanks closes the modal once a comment is kept.
 	FeedbackCommentThanks = "Merci, votre commentaire aidera à compléter les pages."
 )
@@ -136,8 +139,9 @@ func ValidFeedbackKey(key string) bool { return store.ValidAnswerKey(key) }
 // (store.ValidAnswerKey), so the key is what follows the first one.
 const followSep = "/"
 
-// followBlockID is the block id of the alternatives or suggestions of a card: id alone, or id
-// with the answer's key when the card carries feedback.
+// followBlockID is the block id of a card's block whose buttons open or share it (its
+// alternatives, suggestions, roles of a list, its actions): id alone, or id with the answer's
+// key when the card carries feedback.
 func (c *composer) followBlockID(id string) string {
 	if c.followKey == "" {
 		return id
@@ -145,12 +149,24 @@ func (c *composer) followBlockID(id string) string {
 	return id + followSep + c.followKey
 }
 
-// FollowedKey reads the key of the answer whose alternative or suggestion was clicked from the
-// block id the click came from; false for another block or a block id that carries no valid key
-// (it comes from the outside world).
+// FollowedKey reads the key of the answer whose alternative, suggestion or role of a list was
+// clicked from the block id the click came from; false for another block or a block id that
+// carries no valid key (it comes from the outside world).
 func FollowedKey(blockID string) (string, bool) {
+	return keyIn(blockID, blockAlternatives, blockSuggestions, blockRoleButtons)
+}
+
+// SharedKey reads the key of the answer whose share button was clicked from the block id the
+// click came from, for the card shared to carry the same answer's feedback buttons; false as
+// for FollowedKey.
+func SharedKey(blockID string) (string, bool) {
+	return keyIn(blockID, blockActions)
+}
+
+// keyIn reads the answer's key from a block id that followBlockID made of one of ids.
+func keyIn(blockID string, ids ...string) (string, bool) {
 	id, key, found := strings.Cut(blockID, followSep)
-	if !found || (id != blockAlternatives && id != blockSuggestions) || !store.ValidAnswerKey(key) {
+	if !found || !slices.Contains(ids, id) || !store.ValidAnswerKey(key) {
 		return "", false
 	}
 	return key, true

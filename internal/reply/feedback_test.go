@@ -98,7 +98,7 @@ func TestCardFeedback(t *testing.T) {
 				t.Fatalf("fallback = %v, last %s (the original must stay as it was)", ok, plain[len(plain)-1].BlockType())
 			}
 			checkMessage(t, Message{Text: m.Text, Blocks: plain})
-			follows := 0
+			follows, shares := 0, 0
 			for _, b := range m.Blocks {
 				if ab, ok := b.(*slack.ActionBlock); ok {
 					if k, ok := FollowedKey(ab.BlockID); ok {
@@ -107,7 +107,17 @@ func TestCardFeedback(t *testing.T) {
 							t.Errorf("block %s follows %q, want %q", ab.BlockID, k, key)
 						}
 					}
+					if k, ok := SharedKey(ab.BlockID); ok {
+						shares++
+						if k != key {
+							t.Errorf("block %s shares %q, want %q", ab.BlockID, k, key)
+						}
+					}
 				}
+			}
+			// Every card that can be shared carries its key with its share button.
+			if _, ok := RefOf(a); ok && shares != 1 {
+				t.Errorf("%d share blocks carry the answer's key, want 1", shares)
 			}
 			// Huge lists crowd out their alternatives (TestCardHugeAnswerStaysWithinLimits).
 			list := a.Intent == answer.IntentListRoles || a.Intent == answer.IntentListTasks
@@ -130,7 +140,17 @@ func TestCardFeedback(t *testing.T) {
 			t.Errorf("FollowedKey(%q) = %q, want none", id, k)
 		}
 	}
-	if k, ok := FollowedKey(blockSuggestions + "/k1"); !ok || k != "k1" {
-		t.Errorf("FollowedKey = %q, %v", k, ok)
+	for _, id := range []string{blockSuggestions + "/k1", blockAlternatives + "/k1", blockRoleButtons + "/k1"} {
+		if k, ok := FollowedKey(id); !ok || k != "k1" {
+			t.Errorf("FollowedKey(%q) = %q, %v", id, k, ok)
+		}
+	}
+	for _, id := range []string{"", blockActions, blockActions + "/a b", blockSuggestions + "/k1", "rolebot_actions/k1/x"} {
+		if k, ok := SharedKey(id); ok {
+			t.Errorf("SharedKey(%q) = %q, want none", id, k)
+		}
+	}
+	if k, ok := SharedKey(blockActions + "/k1"); !ok || k != "k1" {
+		t.Errorf("SharedKey = %q, %v", k, ok)
 	}
 }

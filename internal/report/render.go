@@ -27,6 +27,9 @@ func Text(w io.Writer, r Report) error {
 	fmt.Fprintf(b, "%s de %s, %d sans réponse (%s), %d retrouvées par une suggestion.\n", plural(r.Questions, "question", "questions"),
 		plural(r.Askers, "personne", "personnes"), r.Missed, plural(r.GroupCount, "sujet", "sujets"), r.Rescued)
 	fmt.Fprintf(b, "Avis : %d utile, %d pas utile, %s.\n", r.Useful, r.NotUseful, plural(r.Comments, "commentaire", "commentaires"))
+	if r.Opened > 0 {
+		fmt.Fprintf(b, "Et %s depuis les boutons d'une réponse (comptées avec leur question).\n", plural(r.Opened, "fiche ouverte", "fiches ouvertes"))
+	}
 
 	section(b, "Questions sans réponse", len(r.Unanswered), func(i int) {
 		g := r.Unanswered[i]

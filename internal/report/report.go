@@ -71,9 +71,12 @@ type Report struct {
 
 // Totals are the report's headline figures.
 type Totals struct {
+	// Questions are the questions asked; the cards opened from an answer's buttons are not.
 	Questions int `json:"questions"`
-	Answered  int `json:"answered"`
-	Missed    int `json:"missed"`
+	// Opened are the cards opened by a click on an answer's alternatives, suggestions or roles.
+	Opened   int `json:"opened"`
+	Answered int `json:"answered"`
+	Missed   int `json:"missed"`
 	// Rescued are the "pas trouvé" whose asker then followed a suggestion; counted in Answered.
 	Rescued    int `json:"rescued"`
 	Askers     int `json:"askers"`
@@ -155,6 +158,11 @@ func Build(in Input, analyze Analyzer) Report {
 	askers := map[string]bool{}
 	var missed []store.Shown
 	for _, a := range in.Answers {
+		if a.Follows != "" {
+			// A card opened by a click on another answer: the question was counted there.
+			r.Opened++
+			continue
+		}
 		r.Questions++
 		askers[a.User] = true
 		switch {

@@ -241,6 +241,43 @@ func TestReportSections(t *testing.T) {
 	}
 }
 
+// TestReportFollowsAreNoQuestions: the cards opened from an answer's buttons are counted
+// apart, not as questions nor askers, whoever clicked; they still cite their page, and a
+// "pas utile" on one shows the question it followed.
+func TestReportFollowsAreNoQuestions(t *testing.T) {
+	tm, ix := shipped(t)
+	at := day0
+	answers := []store.Shown{
+		{Key: "k1", Question: "qui fait les maquettes ?", Ref: "none", Intent: "none", Candidates: []string{"role:designer"}, Followed: "role:designer", Channel: "C1", User: "UANN", At: at},
+		{Key: "k2", Question: "qui fait les maquettes ?", Ref: "role:designer", Intent: "role", Follows: "k1", Channel: "C1", User: "UANN", At: at},
+		// Another person clicking the list's roles: no question of theirs.
+		{Key: "k3", Question: "les rôles", Ref: "list_roles", Intent: "list_roles", Channel: "C1", User: "UBOB", At: at},
+		{Key: "k4", Question: "les rôles", Ref: "role:designer", Intent: "role", Follows: "k3", Channel: "C1", User: "UCAT", At: at},
+		{Key: "k5", Question: "", Ref: "role:designer", Intent: "role", Follows: "k-purged", Channel: "C1", User: "UCAT", At: at},
+	}
+	fb := []store.Feedback{{Key: "k2", User: "UANN", At: at, Question: "qui fait les maquettes ?", Ref: "role:designer"}}
+	r := report.Build(report.Input{Since: at, Until: at.Add(time.Hour), Answers: answers, Feedback: fb, Team: tm}, ix.Normalize)
+	if want := (report.Totals{Questions: 2, Opened: 3, Answered: 2, Rescued: 1, Askers: 2, NotUseful: 1}); r.Totals != want {
+		t.Errorf("totals = %+v\nwant %+v", r.Totals, want)
+	}
+	if len(r.Unanswered) != 0 {
+		t.Errorf("unanswered = %+v, want none", r.Unanswered)
+	}
+	if len(r.TopPages) != 1 || r.TopPages[0].Page != "designer.md" || r.TopPages[0].Count != 3 {
+		t.Errorf("top pages = %+v, want designer.md cited by the 3 cards opened", r.TopPages)
+	}
+	if len(r.Disliked) != 1 || r.Disliked[0].Opinions[0].Question != "qui fait les maquettes ?" {
+		t.Errorf("disliked = %+v", r.Disliked)
+	}
+	var text bytes.Buffer
+	if err := report.Text(&text, r); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text.String(), "2 questions de 2 personnes") || !strings.Contains(text.String(), "3 fiches ouvertes") {
+		t.Errorf("text:\n%s", text.String())
+	}
+}
+
 // TestCSVDefusesFormulas: a question starting with "=" cannot run as a spreadsheet formula.
 func TestCSVDefusesFormulas(t *testing.T) {
 	r := report.Build(report.Input{Answers: []store.Shown{{Question: "=HYPERLINK(\"http://x\")", Ref: "none", User: "U1", Channel: "C1"}}}, nil)

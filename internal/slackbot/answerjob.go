@@ -56,6 +56,11 @@ func (b *Bot) argsOf(j job) (jobs.AnswerArgs, bool) {
 		}
 		a.User, a.Text, a.Action = cb.User.ID, act.Value, act.ActionID
 		a.ThreadTS, a.MessageTS, a.Ephemeral = cb.Container.ThreadTs, cb.Container.MessageTs, cb.Container.IsEphemeral
+		if key, ok := reply.FollowedKey(act.BlockID); ok && reply.ActionName(act.ActionID) == reply.ActionOpen {
+			a.Follows = key
+		} else if key, ok := reply.SharedKey(act.BlockID); ok && reply.ActionName(act.ActionID) == reply.ActionShare {
+			a.Follows = key
+		}
 		if cb.ResponseURL != "" {
 			a.ResponseURL, a.ResponseURLExpiresAt = cb.ResponseURL, j.received.Add(jobs.ResponseURLLifetime)
 		}
@@ -136,7 +141,8 @@ func rateLimited(err error) bool {
 }
 
 // answerClick handles the share and open buttons of a card; a card opened carries the feedback
-// buttons of key, and is returned as the answer shown.
+// buttons of key, and is returned as the answer shown; a card shared carries those of the
+// answer shared, and is not an answer of its own.
 func (b *Bot) answerClick(ctx context.Context, a jobs.AnswerArgs, key string) (answer.Intent, *answer.Answer, error) {
 	cb := &slack.InteractionCallback{
 		ResponseURL: a.ResponseURL,
@@ -148,7 +154,8 @@ func (b *Bot) answerClick(ctx context.Context, a jobs.AnswerArgs, key string) (a
 		return answer.IntentNone, nil, b.privately(ctx, cb, reply.Message{Text: goneText}, false)
 	}
 	if reply.ActionName(a.Action) == reply.ActionShare {
-		err := b.share(ctx, cb, a.Channel, found)
+		// The card shared is the preview's answer: its feedback buttons are that answer's.
+		err := b.share(ctx, cb, a.Channel, found, b.sharedKey(a))
 		if err != nil && !rateLimited(err) {
 			b.seen.forget(shareKey(a.Channel, a.MessageTS, a.User, a.Text))
 		}

@@ -26,6 +26,7 @@ type Feedback interface {
 	RecordFollow(ctx context.Context, key, ref string) (bool, error)
 	RecordFeedback(ctx context.Context, fb store.Feedback) (bool, error)
 	AddComment(ctx context.Context, key, user, comment string) (bool, error)
+	AwaitsComment(ctx context.Context, key, user string) (bool, error)
 	report.Source
 }
 
@@ -65,9 +66,10 @@ func isFeedbackAction(a *slack.BlockAction) bool {
 
 // giveFeedback records a click on a feedback button and thanks its author privately. A "pas
 // utile" first opens the comment modal, before its trigger_id expires (3 s after the click; the
-// store's write before it is bounded by storeTimeout). A second click, here or on another
-// replica, records nothing and says so politely; a forged value or an unknown answer is
-// refused, nothing recorded.
+// store's writes before it are bounded by storeTimeout). A second click, here or on another
+// replica, records nothing and says so politely; a second "pas utile" of someone whose
+// "pas utile" has no comment yet (the modal closed) opens the modal again. A forged value or
+// an unknown answer is refused, nothing recorded.
 func (b *Bot) giveFeedback(ctx context.Context, j job) {
 	cb, act := j.interaction, j.action
 	channel := cb.Container.ChannelID
@@ -76,19 +78,43 @@ func (b *Bot) giveFeedback(ctx context.Context, j job) {
 	}
 	r := result{intent: intentFeedback, user: cb.User.ID, channel: channel}
 	text, outcome := b.recordOpinion(ctx, cb.User.ID, act.Value, j.received)
-	if outcome == feedbackNotUseful {
-		key, _, _ := reply.DecodeFeedback(act.Value)
-		err := b.call(ctx, "views.open", func(ctx context.Context) error {
-			_, err := b.api.OpenViewContext(ctx, cb.TriggerID, reply.FeedbackModal(key))
-			return err
-		})
-		if err != nil {
-			b.log.Warn("fenêtre de commentaire non ouverte", "user", cb.User.ID, "error", err.Error())
+	key, useful, _ := reply.DecodeFeedback(act.Value)
+	if outcome == feedbackAgain && !useful && b.awaitsComment(ctx, key, cb.User.ID) {
+		if b.openCommentModal(ctx, cb, key) {
+			text = reply.FeedbackCommentAgain
 		}
+	} else if outcome == feedbackNotUseful {
+		b.openCommentModal(ctx, cb, key)
 	}
 	b.metrics.Feedback.WithLabelValues(outcome).Inc()
 	r.err = b.privately(ctx, cb, reply.Message{Text: text}, false)
 	b.done(ctx, j.surface, j.received, r)
+}
+
+// awaitsComment tells whether user's opinion of the answer key is a "pas utile" still without
+// a comment; false when the store cannot tell in time.
+func (b *Bot) awaitsComment(ctx context.Context, key, user string) bool {
+	sctx, cancel := context.WithTimeout(ctx, storeTimeout)
+	defer cancel()
+	awaits, err := b.feedback.AwaitsComment(sctx, key, user)
+	if err != nil {
+		b.storeFailed("awaits_comment", err)
+	}
+	return awaits
+}
+
+// openCommentModal opens the comment modal of the answer key with the click's trigger_id, and
+// reports whether Slack opened it.
+func (b *Bot) openCommentModal(ctx context.Context, cb *slack.InteractionCallback, key string) bool {
+	err := b.call(ctx, "views.open", func(ctx context.Context) error {
+		_, err := b.api.OpenViewContext(ctx, cb.TriggerID, reply.FeedbackModal(key))
+		return err
+	})
+	if err != nil {
+		b.log.Warn("fenêtre de commentaire non ouverte", "user", cb.User.ID, "error", err.Error())
+		return false
+	}
+	return true
 }
 
 // recordOpinion records user's opinion from a feedback button's value and returns what to

@@ -196,45 +196,10 @@ func TestFeedbackCommentModal(t *testing.T) {
 	if open.View == nil || open.View.CallbackID != reply.FeedbackCallbackID || open.View.PrivateMetadata != key {
 		t.Fatalf("views.open %s, want the comment modal of %s", open.ViewJSON, key)
 	}
-	input := ""
-	for _, b := range open.View.Blocks.BlockSet {
-		if in, ok := b.(*slack.InputBlock); ok {
-			input = in.BlockID
-		}
-	}
-	actionID := ""
-	var view struct {
-		Blocks []struct {
-			BlockID string `json:"block_id"`
-			Element struct {
-				ActionID string `json:"action_id"`
-			} `json:"element"`
-		} `json:"blocks"`
-	}
-	if err := json.Unmarshal(open.ViewJSON, &view); err != nil {
-		t.Fatal(err)
-	}
-	for _, b := range view.Blocks {
-		if b.BlockID == input {
-			actionID = b.Element.ActionID
-		}
-	}
+	input, actionID := commentInput(t, open)
 	submit := func(comment string) map[string]any {
 		t.Helper()
-		env, err := h.srv.SendViewSubmission(ctx, slacktest.ViewSubmission{UserID: marc, ViewID: open.ViewID,
-			Values: map[string]map[string]slacktest.ViewValue{input: {actionID: {Type: "plain_text_input", Value: comment}}}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ack, err := h.srv.WaitAck(ctx, env)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var payload map[string]any
-		if err := json.Unmarshal(ack.Payload, &payload); err != nil {
-			t.Fatalf("ack payload %s: %v", ack.Payload, err)
-		}
-		return payload
+		return submitComment(ctx, t, h.srv, marc, open, comment)
 	}
 	comment := func() string {
 		fbs := opinions(ctx, t, st)
@@ -279,6 +244,54 @@ func TestFeedbackCommentModal(t *testing.T) {
 	if n := len(opinions(ctx, t, st)); n != 1 {
 		t.Errorf("%d opinions after a forged submission, want 1", n)
 	}
+}
+
+// commentInput returns the block and action ids of the comment modal's input, opened as open.
+func commentInput(t *testing.T, open slacktest.Message) (block, action string) {
+	t.Helper()
+	for _, b := range open.View.Blocks.BlockSet {
+		if in, ok := b.(*slack.InputBlock); ok {
+			block = in.BlockID
+		}
+	}
+	var view struct {
+		Blocks []struct {
+			BlockID string `json:"block_id"`
+			Element struct {
+				ActionID string `json:"action_id"`
+			} `json:"element"`
+		} `json:"blocks"`
+	}
+	if err := json.Unmarshal(open.ViewJSON, &view); err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range view.Blocks {
+		if b.BlockID == block {
+			action = b.Element.ActionID
+		}
+	}
+	return block, action
+}
+
+// submitComment submits comment in the comment modal opened as open, as user, and returns
+// the ack's payload.
+func submitComment(ctx context.Context, t *testing.T, srv *slacktest.Server, user string, open slacktest.Message, comment string) map[string]any {
+	t.Helper()
+	block, action := commentInput(t, open)
+	env, err := srv.SendViewSubmission(ctx, slacktest.ViewSubmission{UserID: user, ViewID: open.ViewID,
+		Values: map[string]map[string]slacktest.ViewValue{block: {action: {Type: "plain_text_input", Value: comment}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ack, err := srv.WaitAck(ctx, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var payload map[string]any
+	if err := json.Unmarshal(ack.Payload, &payload); err != nil {
+		t.Fatalf("ack payload %s: %v", ack.Payload, err)
+	}
+	return payload
 }
 
 func jsonString(t *testing.T, v any) string {
@@ -355,19 +368,7 @@ func TestFeedbackQueuePath(t *testing.T) {
 			t.Fatalf("second answer recorded as %+v", sh)
 		}
 		// Click the first alternative or suggestion the answer offered.
-		var follow *slack.ButtonBlockElement
-		var block string
-		for _, b := range none.Blocks.BlockSet {
-			if ab, ok := b.(*slack.ActionBlock); ok {
-				if _, ok := reply.FollowedKey(ab.BlockID); ok {
-					follow, block = ab.Elements.ElementSet[0].(*slack.ButtonBlockElement), ab.BlockID
-					break
-				}
-			}
-		}
-		if follow == nil {
-			t.Fatalf("no alternatives in %s", none.BlocksJSON)
-		}
+		follow, block := followButton(t, none)
 		if len(sh.Candidates) == 0 {
 			t.Errorf("answer with alternatives recorded without candidates: %+v", sh)
 		}

@@ -140,8 +140,8 @@ func (b *Bot) publishHome(ctx context.Context, j job) {
 
 // share posts a card for everyone in the conversation of the preview (in its
 // thread), saying who shared it, then deletes the private preview.
-func (b *Bot) share(ctx context.Context, cb *slack.InteractionCallback, channel string, a answer.Answer) error {
-	msg := b.card(a, false, cb.User.ID, b.people(ctx, channel, cb.User.ID, a), "")
+func (b *Bot) share(ctx context.Context, cb *slack.InteractionCallback, channel string, a answer.Answer, feedbackKey string) error {
+	msg := b.card(a, false, cb.User.ID, b.people(ctx, channel, cb.User.ID, a), feedbackKey)
 	err := b.post(ctx, channel, cb.Container.ThreadTs, msg)
 	if rateLimited(err) {
 		return err // shared later, when the channel's limit ends: nothing to tell yet

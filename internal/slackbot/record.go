@@ -258,24 +258,41 @@ func (r *recorder) drop(reason string, n int, err error) {
 // answerKey is the key of the answer to a delivery, which its feedback buttons carry: derived
 // from the delivery, so that a delivery answered twice (Slack's retry, another replica) is one
 // answer. Empty when the bot records nothing, or the answer could not be recorded (no
-// channel, as for a card opened from the App Home): such an answer has no buttons.
+// channel, as for a card opened from the App Home; a click on a card that named no answer,
+// which would count as a question of its own): such an answer has no buttons.
 func (b *Bot) answerKey(a jobs.AnswerArgs) string {
 	if b.feedback == nil || a.DeliveryKey == "" || !store.ValidChannelID(a.Channel) || !store.ValidUserID(a.User) {
+		return ""
+	}
+	if a.Surface == SurfaceButton && a.Follows == "" {
 		return ""
 	}
 	sum := sha256.Sum256([]byte(a.DeliveryKey))
 	return "r" + hex.EncodeToString(sum[:12])
 }
 
+// sharedKey is the key of the answer a share click shares, for the card shared to carry its
+// feedback buttons: an opinion there is one on that answer, once per person, and the report
+// counts its question once. Empty when the bot records nothing or the preview had no key.
+func (b *Bot) sharedKey(a jobs.AnswerArgs) string {
+	if b.feedback == nil || !store.ValidChannelID(a.Channel) {
+		return ""
+	}
+	return a.Follows
+}
+
 // recordShown hands the answer an, posted with key for the request a, to the recorder. A card
-// opened by a click has no question of its own: its question is left empty.
+// opened by a click has no question of its own: it is recorded as following the answer
+// clicked, whose question the store gives it.
 func (b *Bot) recordShown(a jobs.AnswerArgs, key string, an answer.Answer) {
 	if key == "" {
 		return
 	}
 	sh := store.Shown{Key: key, Ref: answerRef(an), Intent: string(an.Intent), Candidates: candidates(an),
 		Channel: a.Channel, User: a.User, At: a.ReceivedAt}
-	if a.Surface != SurfaceButton {
+	if a.Surface == SurfaceButton {
+		sh.Follows = a.Follows
+	} else {
 		sh.Question = a.Text
 	}
 	if sh.At.IsZero() {

@@ -73,6 +73,10 @@ type Shown struct {
 	// Followed is the candidate the asker then clicked ("" : none), set by RecordFollow: a
 	// "pas trouvé" whose suggestion was followed was found after all.
 	Followed string
+	// Follows, when set, is the key of the answer whose card was clicked to open this one (an
+	// alternative, a suggestion, a role of a list): no question of its own. It is recorded
+	// with that answer's question (Question is ignored), when the store has it.
+	Follows string
 }
 
 // Feedback is one person's opinion of one answer.
@@ -102,9 +106,7 @@ func (s *Store) RecordAnswer(ctx context.Context, sh Shown) (key string, recorde
 	if at.IsZero() {
 		at = s.now()
 	}
-	res, err := s.db.ExecContext(ctx, insertAnswer,
-		sh.Key, cleanText(sh.Question, MaxQuestionRunes), sh.Ref, sh.Intent,
-		strings.Join(sh.Candidates, ","), sh.Channel, sh.User, micros(at))
+	res, err := s.db.ExecContext(ctx, insertAnswer, answerArgs(sh, at)...)
 	if err != nil {
 		return "", false, s.wrap("réponse", err)
 	}
@@ -145,8 +147,7 @@ func (s *Store) RecordAnswers(ctx context.Context, batch []Shown) (int, error) {
 		if at.IsZero() {
 			at = now
 		}
-		res, err := stmt.ExecContext(ctx, sh.Key, cleanText(sh.Question, MaxQuestionRunes), sh.Ref, sh.Intent,
-			strings.Join(sh.Candidates, ","), sh.Channel, sh.User, micros(at))
+		res, err := stmt.ExecContext(ctx, answerArgs(sh, at)...)
 		if err != nil {
 			return 0, s.wrap("réponses", err)
 		}
@@ -159,10 +160,22 @@ func (s *Store) RecordAnswers(ctx context.Context, batch []Shown) (int, error) {
 	return added, s.wrap("réponses", tx.Commit())
 }
 
-// insertAnswer keeps one answer shown, unless its key is already there.
+// insertAnswer keeps one answer shown, unless its key is already there. An answer that follows
+// another ($9) takes that one's question; a key is never empty, so for the others the
+// sub-select finds nothing and the question is $2.
 const insertAnswer = `INSERT INTO answers_shown
-	(answer_key, question, answer_ref, intent, candidates, channel, user_id, at_us)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (answer_key) DO NOTHING`
+	(answer_key, question, answer_ref, intent, candidates, channel, user_id, at_us, follows)
+	VALUES ($1, COALESCE((SELECT f.question FROM answers_shown f WHERE f.answer_key = $9), $2),
+	$3, $4, $5, $6, $7, $8, $9) ON CONFLICT (answer_key) DO NOTHING`
+
+// answerArgs are insertAnswer's arguments for sh shown at at.
+func answerArgs(sh Shown, at time.Time) []any {
+	question := cleanText(sh.Question, MaxQuestionRunes)
+	if sh.Follows != "" {
+		question = "" // the followed answer's, or none
+	}
+	return []any{sh.Key, question, sh.Ref, sh.Intent, strings.Join(sh.Candidates, ","), sh.Channel, sh.User, micros(at), sh.Follows}
+}
 
 // checkShown returns an ErrInvalid error for an answer the store must not keep.
 func checkShown(sh Shown) error {
@@ -179,6 +192,8 @@ func checkShown(sh Shown) error {
 		return fmt.Errorf("canal %q : %w", shorten(sh.Channel), ErrInvalid)
 	case !ValidUserID(sh.User):
 		return fmt.Errorf("personne %q : %w", shorten(sh.User), ErrInvalid)
+	case sh.Follows != "" && (!ValidAnswerKey(sh.Follows) || sh.Follows == sh.Key):
+		return fmt.Errorf("réponse suivie %q : %w", shorten(sh.Follows), ErrInvalid)
 	}
 	for _, c := range sh.Candidates {
 		if c == "none" || !ValidAnswerRef(c) {
@@ -268,6 +283,22 @@ func (s *Store) AddComment(ctx context.Context, key, user, comment string) (bool
 	return false, s.wrap("commentaire", s.answerExists(ctx, key))
 }
 
+// AwaitsComment reports whether user's opinion of the answer key is a "pas utile" without a
+// comment yet: one that AddComment would complete, for the comment modal to open again on a
+// second "pas utile" click.
+func (s *Store) AwaitsComment(ctx context.Context, key, user string) (bool, error) {
+	if _, err := checkFeedback(key, user, ""); err != nil {
+		return false, s.wrap("avis", err)
+	}
+	var one int
+	err := s.db.QueryRowContext(ctx, `SELECT 1 FROM answer_feedback
+		WHERE answer_key = $1 AND user_id = $2 AND useful = $3 AND comment = ''`, key, user, false).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, s.wrap("avis", err)
+}
+
 // answerExists returns ErrUnknownAnswer (wrapped) when key names no recorded answer.
 func (s *Store) answerExists(ctx context.Context, key string) error {
 	var one int
@@ -334,7 +365,7 @@ func (s *Store) PurgeFeedback(ctx context.Context, retention time.Duration) (ans
 // AnswersSince returns the answers recorded at or after since, oldest first.
 func (s *Store) AnswersSince(ctx context.Context, since time.Time) ([]Shown, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT answer_key, question, answer_ref, intent, candidates,
-		channel, user_id, at_us, followed FROM answers_shown WHERE at_us >= $1 ORDER BY at_us, id`, micros(since))
+		channel, user_id, at_us, followed, follows FROM answers_shown WHERE at_us >= $1 ORDER BY at_us, id`, micros(since))
 	if err != nil {
 		return nil, s.wrap("lecture des réponses", err)
 	}
@@ -344,7 +375,7 @@ func (s *Store) AnswersSince(ctx context.Context, since time.Time) ([]Shown, err
 		var sh Shown
 		var cands string
 		var at int64
-		if err := rows.Scan(&sh.Key, &sh.Question, &sh.Ref, &sh.Intent, &cands, &sh.Channel, &sh.User, &at, &sh.Followed); err != nil {
+		if err := rows.Scan(&sh.Key, &sh.Question, &sh.Ref, &sh.Intent, &cands, &sh.Channel, &sh.User, &at, &sh.Followed, &sh.Follows); err != nil {
 			return nil, s.wrap("lecture des réponses", err)
 		}
 		if cands != "" {

@@ -82,6 +82,8 @@ func TestRecordAnswerRefusesBadInput(t *testing.T) {
 		{"no intent", func(sh *Shown) { sh.Intent = "" }},
 		{"bad candidate", func(sh *Shown) { sh.Candidates = []string{"none"} }},
 		{"too many candidates", func(sh *Shown) { sh.Candidates = make([]string, maxCandidates+1) }},
+		{"follows a bad key", func(sh *Shown) { sh.Follows = "a b" }},
+		{"follows itself", func(sh *Shown) { sh.Follows = sh.Key }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			sh := good
@@ -311,6 +313,93 @@ func TestRecordFollow(t *testing.T) {
 		got, err := s.AnswersSince(ctx, time.Time{})
 		if err != nil || len(got) != 1 || got[0].Followed != "task:recette" {
 			t.Fatalf("AnswersSince = %+v, %v", got, err)
+		}
+	})
+}
+
+// TestRecordAnswerFollows: a card opened from another answer is recorded with that answer's
+// question, whatever question it brings, in one batch with it or later; following an answer
+// the store lacks leaves its question empty. Its opinions read back with the question.
+func TestRecordAnswerFollows(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		s := open(t, url)
+		follow := func(key, follows, ref string) Shown {
+			sh := shown(key, "role:designer", ref)
+			sh.Follows = follows
+			return sh
+		}
+		// The question and a card opened from it in one batch, in order.
+		batch := []Shown{shown("q1", "qui fait la cantine ?", "none"), follow("f1", "q1", "task:recette")}
+		if n, err := s.RecordAnswers(ctx, batch); err != nil || n != 2 {
+			t.Fatalf("RecordAnswers = %d, %v", n, err)
+		}
+		// Later, one by one: a card opened from the card opened, and one from an unknown answer.
+		for _, sh := range []Shown{follow("f2", "f1", "role:designer"), follow("f3", "k-gone", "role:designer")} {
+			if _, ok, err := s.RecordAnswer(ctx, sh); err != nil || !ok {
+				t.Fatalf("RecordAnswer(%s) = %v, %v", sh.Key, ok, err)
+			}
+		}
+		got, err := s.AnswersSince(ctx, time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string][2]string{ // key: question, follows
+			"q1": {"qui fait la cantine ?", ""},
+			"f1": {"qui fait la cantine ?", "q1"},
+			"f2": {"qui fait la cantine ?", "f1"},
+			"f3": {"", "k-gone"},
+		}
+		if len(got) != len(want) {
+			t.Fatalf("AnswersSince = %+v, want %d answers", got, len(want))
+		}
+		for _, sh := range got {
+			if w := want[sh.Key]; sh.Question != w[0] || sh.Follows != w[1] {
+				t.Errorf("%s recorded with question %q following %q, want %q following %q", sh.Key, sh.Question, sh.Follows, w[0], w[1])
+			}
+		}
+		if _, err := s.RecordFeedback(ctx, Feedback{Key: "f2", User: "UOTHER"}); err != nil {
+			t.Fatal(err)
+		}
+		fbs, err := s.FeedbackSince(ctx, time.Time{})
+		if err != nil || len(fbs) != 1 || fbs[0].Question != "qui fait la cantine ?" || fbs[0].Ref != "role:designer" {
+			t.Fatalf("FeedbackSince = %+v, %v", fbs, err)
+		}
+	})
+}
+
+// TestAwaitsComment: only a "pas utile" without a comment awaits one.
+func TestAwaitsComment(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		s := open(t, url)
+		if _, _, err := s.RecordAnswer(ctx, shown("k1", "q", "role:designer")); err != nil {
+			t.Fatal(err)
+		}
+		for _, fb := range []Feedback{{Key: "k1", User: "UNOT"}, {Key: "k1", User: "UUSE", Useful: true}, {Key: "k1", User: "UDONE"}} {
+			if _, err := s.RecordFeedback(ctx, fb); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.AddComment(ctx, "k1", "UDONE", "il manque la suite"); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			key, user string
+			want      bool
+		}{
+			{"k1", "UNOT", true},
+			{"k1", "UUSE", false},
+			{"k1", "UDONE", false},
+			{"k1", "UNONE", false},
+			{"k-unknown", "UNOT", false},
+		} {
+			if got, err := s.AwaitsComment(ctx, tc.key, tc.user); err != nil || got != tc.want {
+				t.Errorf("AwaitsComment(%s, %s) = %v, %v; want %v", tc.key, tc.user, got, err, tc.want)
+			}
+		}
+		if _, err := s.AwaitsComment(ctx, "a b", "UNOT"); !errors.Is(err, ErrInvalid) {
+			t.Errorf("bad key: err = %v, want ErrInvalid", err)
 		}
 	})
 }
