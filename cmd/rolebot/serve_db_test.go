@@ -71,7 +71,7 @@ func TestServeWaitsForTheDatabase(t *testing.T) {
 	if _, err := srv.SendSlashCommand(wait, slacktest.SlashCommand{Command: "/role", Text: "designer", UserID: "U1", ChannelID: "C1"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := srv.WaitMessage(wait, slacktest.Method(slacktest.MethodResponseURL)); err != nil {
+	if _, err := srv.WaitMessage(wait, slacktest.Method(slacktest.MethodResponseURL, slacktest.MethodAck)); err != nil {
 		t.Fatalf("%v\nlogs:\n%s", err, stderr.String())
 	}
 	waitReadyz := func(want int) {

@@ -98,7 +98,7 @@ func TestServeAnswersThenStops(t *testing.T) {
 	if _, err := srv.SendSlashCommand(wait, slacktest.SlashCommand{Command: "/role", Text: "designer", UserID: "U1", ChannelID: "C1"}); err != nil {
 		t.Fatal(err)
 	}
-	m, err := srv.WaitMessage(wait, slacktest.Method(slacktest.MethodResponseURL))
+	m, err := srv.WaitMessage(wait, slacktest.Method(slacktest.MethodResponseURL, slacktest.MethodAck))
 	if err != nil {
 		t.Fatalf("%v\nlogs:\n%s", err, stderr.String())
 	}

@@ -67,7 +67,7 @@ func (g *gitServe) ask(t testing.TB, q string) string {
 		t.Fatal(err)
 	}
 	g.asked++
-	msgs, err := g.srv.WaitMessages(ctx, g.asked, slacktest.Method(slacktest.MethodResponseURL))
+	msgs, err := g.srv.WaitMessages(ctx, g.asked, slacktest.Method(slacktest.MethodResponseURL, slacktest.MethodAck))
 	if err != nil {
 		t.Fatalf("%v\nlogs:\n%s", err, g.logs)
 	}

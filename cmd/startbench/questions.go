@@ -77,7 +77,7 @@ func askOne(ctx context.Context, srv *slacktest.Server, i, u int) error {
 	if i%2 == 0 {
 		url := srv.ResponseURL()
 		answer = func(m slacktest.Message) bool {
-			return m.Method == slacktest.MethodResponseURL && m.ResponseURL == url
+			return (m.Method == slacktest.MethodResponseURL || m.Method == slacktest.MethodAck) && m.ResponseURL == url
 		}
 		_, err = srv.SendSlashCommand(ctx, slacktest.SlashCommand{Command: "/role", Text: q, UserID: user, ChannelID: channel, ResponseURL: url})
 	} else {

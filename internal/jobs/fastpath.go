@@ -75,6 +75,10 @@ type rowSQL struct {
 	// complete records a running job as answered (as River's JobSetStateCompleted does);
 	// false: not running.
 	complete func(ctx context.Context, id int64) (bool, error)
+	// settle records a leased job as answered, as one attempt, in one statement: for an
+	// answer that went out with the request's acknowledgement (CompleteLeased); false: its
+	// lease has ended.
+	settle func(ctx context.Context, id int64) (bool, error)
 }
 
 // Claim, release and complete statements, per driver (placeholders and clocks differ; the
@@ -93,9 +97,11 @@ const (
 	claimPostgres    = `UPDATE river_job SET state = 'running', attempt = attempt + 1, attempted_at = now() WHERE id = $1 AND ` + leasedPostgres
 	releasePostgres  = `UPDATE river_job SET state = 'available', scheduled_at = now() WHERE id = $1 AND ` + leasedPostgres
 	completePostgres = `UPDATE river_job SET state = 'completed', finalized_at = now() WHERE id = $1 AND state = 'running'`
+	settlePostgres   = `UPDATE river_job SET state = 'completed', attempt = attempt + 1, attempted_at = now(), finalized_at = now() WHERE id = $1 AND ` + leasedPostgres
 	claimSQLite      = `UPDATE river_job SET state = 'running', attempt = attempt + 1, attempted_at = datetime('now', 'subsec') WHERE id = ?1 AND ` + leasedSQLite
 	releaseSQLite    = `UPDATE river_job SET state = 'available', scheduled_at = datetime('now', 'subsec') WHERE id = ?1 AND ` + leasedSQLite
 	completeSQLite   = `UPDATE river_job SET state = 'completed', finalized_at = datetime('now', 'subsec') WHERE id = ?1 AND state = 'running'`
+	settleSQLite     = `UPDATE river_job SET state = 'completed', attempt = attempt + 1, attempted_at = datetime('now', 'subsec'), finalized_at = datetime('now', 'subsec') WHERE id = ?1 AND ` + leasedSQLite
 )
 
 // sqliteRows prepares the statements of the hand-over on db.
@@ -104,7 +110,7 @@ func sqliteRows(ctx context.Context, db *sql.DB) (rowSQL, error) {
 	for _, s := range []struct {
 		f    *func(ctx context.Context, id int64) (bool, error)
 		stmt string
-	}{{&rows.claim, claimSQLite}, {&rows.release, releaseSQLite}, {&rows.complete, completeSQLite}} {
+	}{{&rows.claim, claimSQLite}, {&rows.release, releaseSQLite}, {&rows.complete, completeSQLite}, {&rows.settle, settleSQLite}} {
 		st, err := db.PrepareContext(ctx, s.stmt)
 		if err != nil {
 			return rows, fmt.Errorf("préparation de « %s » : %w", s.stmt, err)
@@ -132,7 +138,8 @@ func postgresRows(pool *pgxpool.Pool) rowSQL {
 			return tag.RowsAffected() == 1, nil
 		}
 	}
-	return rowSQL{claim: update(claimPostgres), release: update(releasePostgres), complete: update(completePostgres)}
+	return rowSQL{claim: update(claimPostgres), release: update(releasePostgres), complete: update(completePostgres),
+		settle: update(settlePostgres)}
 }
 
 // EnqueueLeased inserts the answer jobs of a batch of requests in one transaction, each
@@ -207,6 +214,27 @@ func (q *Queue) AnswerNow(ctx context.Context, t *Ticket) (bool, error) {
 		return true, fmt.Errorf("file des réponses : enregistrement de la tâche %d (%s) : %w", row.ID, p.State, err)
 	}
 	return true, nil
+}
+
+// CompleteLeased records a leased job as answered without working it: its answer was
+// computed by the caller and goes out with the request's acknowledgement (a slash command
+// answered in its socket-mode ack), which the caller sends only once this returns true. The
+// job moves from leased to completed in one conditional update, so it is either answered
+// there or left to the workers, never both: false (the lease had ended, River's workers have
+// the job) means the caller must not send the answer. An error leaves the outcome unknown
+// (the update may or may not have been committed): the caller must then send neither the
+// answer nor an empty acknowledgement, so that whatever the database holds stays true — a
+// completed job owes nothing to a request Slack saw fail, a leased one is answered by River's
+// workers once its lease ends.
+func (q *Queue) CompleteLeased(ctx context.Context, t *Ticket) (bool, error) {
+	ok, err := q.rows.settle(ctx, t.row.ID)
+	if err != nil {
+		return false, fmt.Errorf("file des réponses : tâche %d répondue dans l'accusé de réception : %w", t.row.ID, err)
+	}
+	if ok && q.worker != nil {
+		q.worker.count(t.Args.Queue(), OutcomeAcked)
+	}
+	return ok, nil
 }
 
 // Release makes the leased jobs not claimed yet available at once to every worker, this

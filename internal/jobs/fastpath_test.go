@@ -155,3 +155,60 @@ func TestLeaseEndsWithoutFastPath(t *testing.T) {
 		}
 	})
 }
+
+// TestCompleteLeasedOnce completes leased jobs whose answers went out in the requests' acks:
+// the job is completed as one attempt, never worked by the fast path nor by River's workers;
+// a job whose lease was given up (released, as at a stop) is not completed, and River's
+// workers answer it once.
+func TestCompleteLeasedOnce(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		f := &answerer{}
+		m, _ := NewMetrics(nil)
+		q := testQueue(t, url, f, m, nil)
+		acked := mention("ACKED", "C1")
+		acked.ResponseURL, acked.ResponseURLExpiresAt = "https://hooks.example/1", time.Now().Add(ResponseURLLifetime)
+		left := acked
+		left.DeliveryKey, left.ResponseURL = "LEFT", "https://hooks.example/2"
+		tickets, err := q.EnqueueLeased(ctx, []AnswerArgs{acked, left})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := q.CompleteLeased(ctx, tickets[0]); !ok || err != nil {
+			t.Fatalf("CompleteLeased(ACKED) = %v, %v", ok, err)
+		}
+		j, err := q.Job(ctx, tickets[0].ID())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if j.State != rivertype.JobStateCompleted || j.Attempt != 1 || j.FinalizedAt == nil {
+			t.Errorf("ACKED: state %s attempt %d finalized %v, want completed once", j.State, j.Attempt, j.FinalizedAt)
+		}
+		// Completed: neither a second completion nor the fast path takes it again.
+		if ok, err := q.CompleteLeased(ctx, tickets[0]); ok || err != nil {
+			t.Errorf("CompleteLeased(ACKED) again = %v, %v, want false", ok, err)
+		}
+		if ok, err := q.AnswerNow(ctx, tickets[0]); ok || err != nil {
+			t.Errorf("AnswerNow(ACKED) = %v, %v, want false", ok, err)
+		}
+		// Released (the lease given up): not completed, River's workers answer it.
+		if n, err := q.Release(ctx, tickets[1:]); n != 1 || err != nil {
+			t.Fatalf("Release(LEFT) = %d, %v", n, err)
+		}
+		if ok, err := q.CompleteLeased(ctx, tickets[1]); ok || err != nil {
+			t.Errorf("CompleteLeased of a released job = %v, %v, want false", ok, err)
+		}
+		startQueue(t, q)
+		waitState(t, q, tickets[1].ID(), rivertype.JobStateCompleted)
+		if n := len(f.callsOf("LEFT")); n != 1 {
+			t.Errorf("LEFT answered %d times, want 1", n)
+		}
+		if n := len(f.callsOf("ACKED")); n != 0 {
+			t.Errorf("ACKED worked %d times, want 0 (answered in its ack)", n)
+		}
+		if got := metric(m, QueueResponse, OutcomeAcked); got != 1 {
+			t.Errorf("acked = %v, want 1", got)
+		}
+	})
+}

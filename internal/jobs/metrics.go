@@ -23,6 +23,9 @@ const (
 	// OutcomeAlreadyPosted: an attempt after a crash found the answer already in Slack
 	// (once.go) and completed the job without posting it again.
 	OutcomeAlreadyPosted = "already_posted"
+	// OutcomeAcked: answered in the request's acknowledgement (a slash command's socket-mode
+	// ack), the job completed before the ack went out (CompleteLeased).
+	OutcomeAcked = "acked"
 )
 
 // Metrics are the queue's Prometheus metrics. Create them with NewMetrics.
@@ -36,7 +39,7 @@ type Metrics struct {
 func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 	m := &Metrics{
 		Jobs: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: MetricJobs, Help: "Answer job attempts, by queue and outcome (done, retried, snoozed, expired, failed, left, already_posted).",
+			Name: MetricJobs, Help: "Answer job attempts, by queue and outcome (done, retried, snoozed, expired, failed, left, already_posted, acked).",
 		}, []string{"queue", "outcome"}),
 	}
 	if reg == nil {

@@ -93,6 +93,11 @@ type Options struct {
 	// is full, records are dropped, never the answers. Default:
 	// DefaultRecordBuffer.
 	RecordBuffer int
+	// AckAnswerBudget is how long after a slash command is read its answer may take to go in
+	// the command's socket-mode ack, on the durable queue's path (ackanswer.go); past it, the
+	// command is acknowledged empty and answered through its response_url. Default:
+	// DefaultAckAnswerBudget.
+	AckAnswerBudget time.Duration
 	// StartRetryBase is the first delay between two auth.test attempts at
 	// start while Slack fails (5xx, 429, unreachable). Default:
 	// DefaultStartRetryBase.
@@ -113,6 +118,7 @@ type Bot struct {
 	maxRetryWait    time.Duration
 	socketOpts      []socketmode.Option
 	startRetryBase  time.Duration
+	ackBudget       time.Duration
 	seen            *dedup
 	teams           Teams
 	queue           AnswerQueue
@@ -151,6 +157,7 @@ func New(o Options) *Bot {
 		maxRetryWait:    o.MaxRetryWait,
 		socketOpts:      o.SocketOptions,
 		startRetryBase:  o.StartRetryBase,
+		ackBudget:       o.AckAnswerBudget,
 		seen:            newDedup(o.DedupTTL, o.DedupSize, nil),
 		teams:           o.Teams,
 		queue:           o.Queue,
@@ -182,6 +189,9 @@ func New(o Options) *Bot {
 	}
 	if b.startRetryBase <= 0 {
 		b.startRetryBase = DefaultStartRetryBase
+	}
+	if b.ackBudget <= 0 {
+		b.ackBudget = DefaultAckAnswerBudget
 	}
 	if b.maxRetryWait <= 0 {
 		b.maxRetryWait = DefaultMaxRetryWait

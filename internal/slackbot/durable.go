@@ -3,7 +3,8 @@ package slackbot
 // The durable path: with Options.Queue, the read loop hands each question or click to the
 // intake, which inserts their jobs in the database in batches, each leased to this process,
 // then acknowledges them: a request is acknowledged once its job is stored, so nothing
-// acknowledged is lost, even to kill -9. The lanes' workers then answer them at once (AnswerQueue.AnswerNow) and the
+// acknowledged is lost, even to kill -9. A slash command is acknowledged with its answer when
+// it is ready in time, its job completed first (ackanswer.go). The lanes' workers then answer them at once (AnswerQueue.AnswerNow) and the
 // job records the outcome. What this process cannot finish (a 429, a Slack error, a stop, a
 // crash) is answered by River's workers, here or in another replica. Answers through a
 // response_url have a lane of their own, so they never wait behind chat.postMessage.
@@ -28,6 +29,9 @@ type AnswerQueue interface {
 	AnswerNow(ctx context.Context, t *jobs.Ticket) (bool, error)
 	// Release makes leased jobs available at once to every worker.
 	Release(ctx context.Context, tickets []*jobs.Ticket) (int, error)
+	// CompleteLeased records a leased job as answered by the request's ack (ackanswer.go);
+	// false when the lease had ended, an error when the outcome is unknown.
+	CompleteLeased(ctx context.Context, t *jobs.Ticket) (bool, error)
 }
 
 // Tuning of the durable path.
@@ -52,6 +56,8 @@ type durablePath struct {
 	lanes      map[string]chan lease
 	intakeDone sync.WaitGroup
 	lanesDone  sync.WaitGroup
+	// slots counts the slash commands' acks not sent yet (ackanswer.go).
+	slots sync.WaitGroup
 
 	mu sync.Mutex
 	// left are the leased jobs not claimed when the workers stopped; lost the requests
@@ -74,6 +80,8 @@ type intakeItem struct {
 type lease struct {
 	ticket *jobs.Ticket
 	args   jobs.AnswerArgs
+	// slot, for a slash command, is its ack, not sent yet: the answer may go in it.
+	slot *ackSlot
 }
 
 // startDurable starts the intake and the lanes' workers; work is the workers' context, acks
@@ -125,8 +133,17 @@ func (d *durablePath) runIntake(ctx context.Context) {
 		ictx, cancel := context.WithTimeout(ctx, insertTimeout)
 		tickets, err := d.b.queue.EnqueueLeased(ictx, batch)
 		cancel()
-		// Stored (or the database failed): acknowledge, so that Slack does not send again.
-		for _, it := range items {
+		// Stored (or the database failed): acknowledge, so that Slack does not send again;
+		// a new slash command's ack waits for its answer, within its budget (ackanswer.go).
+		var slots []*ackSlot
+		if err == nil {
+			slots = make([]*ackSlot, len(items))
+		}
+		for i, it := range items {
+			if err == nil && tickets[i] != nil && inAck(it.args) {
+				slots[i] = d.newSlot(it)
+				continue
+			}
 			d.b.ack(d.acks, it.sm, it.req, it.read, nil)
 		}
 		if err != nil {
@@ -146,7 +163,7 @@ func (d *durablePath) runIntake(ctx context.Context) {
 				d.b.log.Debug("requête déjà prise (tâche existante), ignorée", "delivery", batch[i].DeliveryKey)
 				continue
 			}
-			d.lanes[t.Args.Queue()] <- lease{ticket: t, args: t.Args}
+			d.lanes[t.Args.Queue()] <- lease{ticket: t, args: t.Args, slot: slots[i]}
 		}
 	}
 }
@@ -169,6 +186,9 @@ func (d *durablePath) runLane(work context.Context, lane <-chan lease) {
 			_ = d.b.Answer(work, l.args)
 			continue
 		}
+		if l.slot != nil && d.answerInAck(work, l) {
+			continue
+		}
 		if _, err := d.b.queue.AnswerNow(work, l.ticket); err != nil {
 			d.b.log.Warn("réponse rapide non enregistrée : la file la reprendra", "delivery", l.args.DeliveryKey, "error", err.Error())
 		}
@@ -180,11 +200,13 @@ func (d *durablePath) runLane(work context.Context, lane <-chan lease) {
 	}
 }
 
-// closeIntake stops the intake and waits until what it held is stored and acknowledged; the
-// lanes end once they have answered it.
+// closeIntake stops the intake and waits until what it held is stored and acknowledged, the
+// slash commands' acks included (each within its budget); the lanes end once they have
+// answered it.
 func (d *durablePath) closeIntake() {
 	close(d.intake)
 	d.intakeDone.Wait()
+	d.slots.Wait()
 }
 
 // wait waits for the lanes to end.

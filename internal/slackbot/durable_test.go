@@ -13,7 +13,7 @@ import (
 
 // TestRateLimitedChannelDoesNotHoldSlashCommands rate-limits chat.postMessage while a
 // channel's mentions come in, then sends slash commands from another channel: every command
-// is answered through its response_url while no mention can be, the mentions' jobs snoozed
+// is answered (in its ack, or through its response_url) while no mention can be, the mentions' jobs snoozed
 // rather than slept in a worker; once Slack lets them through, each mention is answered once.
 func TestRateLimitedChannelDoesNotHoldSlashCommands(t *testing.T) {
 	t.Parallel()
@@ -44,7 +44,7 @@ func TestRateLimitedChannelDoesNotHoldSlashCommands(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		if _, err := h.srv.WaitMessages(ctx, commands, slacktest.Method(slacktest.MethodResponseURL), slacktest.Succeeded()); err != nil {
+		if _, err := h.srv.WaitMessages(ctx, commands, slacktest.Method(slacktest.MethodResponseURL, slacktest.MethodAck), slacktest.Succeeded()); err != nil {
 			t.Fatal(err)
 		}
 		if n := len(h.srv.Messages(slacktest.Method("chat.postMessage"), slacktest.Succeeded())); n != 0 {
@@ -65,7 +65,7 @@ func TestRateLimitedChannelDoesNotHoldSlashCommands(t *testing.T) {
 				t.Errorf("mention %s answered %d times, want 1", ts, per[ts])
 			}
 		}
-		if n := len(h.srv.Messages(slacktest.Method(slacktest.MethodResponseURL), slacktest.Succeeded())); n != commands {
+		if n := len(h.srv.Messages(slacktest.Method(slacktest.MethodResponseURL, slacktest.MethodAck), slacktest.Succeeded())); n != commands {
 			t.Errorf("%d commands answered, want %d", n, commands)
 		}
 		if got := h.metric(slackbot.MetricQuestions, map[string]string{"surface": slackbot.SurfaceMention}); got != mentions {

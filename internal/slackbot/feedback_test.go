@@ -84,7 +84,8 @@ func waitShown(ctx context.Context, t *testing.T, st *dbstore.Store, n int) []db
 	}
 }
 
-// ask sends `/role text` from user in channel and returns the answer posted.
+// ask sends `/role text` from user in channel and returns the answer shown: posted to its
+// response_url, or, on the durable queue's path, in its ack.
 func ask(ctx context.Context, t *testing.T, h *harness, user, channel, text string) slacktest.Message {
 	t.Helper()
 	from := len(h.srv.Messages())
@@ -92,7 +93,7 @@ func ask(ctx context.Context, t *testing.T, h *harness, user, channel, text stri
 		t.Fatal(err)
 	}
 	for {
-		msgs, _ := h.srv.MessagesSince(from, slacktest.Method(slacktest.MethodResponseURL), slacktest.Succeeded())
+		msgs, _ := h.srv.MessagesSince(from, slacktest.Method(slacktest.MethodResponseURL, slacktest.MethodAck), slacktest.Succeeded())
 		if len(msgs) > 0 {
 			return msgs[0]
 		}

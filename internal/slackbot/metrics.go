@@ -68,6 +68,11 @@ type Metrics struct {
 	// the report, by reason: buffer_full (the recorder fell behind; the
 	// answer went out all the same) or store_error.
 	RecordsDropped *prometheus.CounterVec
+	// AckAnswers counts the slash commands answered as jobs by how their ack went
+	// (ackanswer.go): answered (the answer in the ack), fallback (acked empty at the budget,
+	// answered through the response_url), too_large, lease_ended, unknown (no ack: the
+	// completion's outcome unknown).
+	AckAnswers *prometheus.CounterVec
 }
 
 // Metric names, for dashboards and tests.
@@ -87,6 +92,7 @@ const (
 	MetricStoreErrors   = "rolebot_store_errors_total"
 	MetricFeedback      = "rolebot_feedback_total"
 	MetricRecordsDrop   = "rolebot_answer_records_dropped_total"
+	MetricAckAnswers    = "rolebot_slash_ack_answers_total"
 )
 
 // NewMetrics creates the bot's metrics and registers them on reg; a nil reg
@@ -142,12 +148,16 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 		RecordsDropped: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: MetricRecordsDrop, Help: "Answers shown not recorded for the report, by reason (buffer_full, store_error).",
 		}, []string{"reason"}),
+		AckAnswers: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: MetricAckAnswers, Help: "Slash commands answered as jobs, by how their ack went (answered, fallback, too_large, lease_ended, unknown).",
+		}, []string{"outcome"}),
 	}
 	if reg == nil {
 		return m, nil
 	}
 	for _, c := range []prometheus.Collector{m.Questions, m.Unanswered, m.AckLatency, m.AnswerLatency,
-		m.Reconnections, m.Connected, m.SlackErrors, m.SlackRetries, m.Duplicates, m.Overloaded, m.Deferred, m.Failures, m.StoreErrors, m.Feedback, m.RecordsDropped} {
+		m.Reconnections, m.Connected, m.SlackErrors, m.SlackRetries, m.Duplicates, m.Overloaded, m.Deferred, m.Failures, m.StoreErrors, m.Feedback, m.RecordsDropped,
+		m.AckAnswers} {
 		if err := reg.Register(c); err != nil {
 			var are prometheus.AlreadyRegisteredError
 			if errors.As(err, &are) {

@@ -22,9 +22,11 @@ const MethodResponseURL = "response_url"
 type Message struct {
 	// Seq orders messages by arrival, starting at 1.
 	Seq int
-	// Method is the Web API method ("chat.postMessage") or MethodResponseURL.
+	// Method is the Web API method ("chat.postMessage"), MethodResponseURL, or MethodAck for
+	// a slash command's answer carried by its socket-mode ack.
 	Method string
-	// ResponseURL is the URL posted to, for MethodResponseURL.
+	// ResponseURL is the URL posted to, for MethodResponseURL; for MethodAck, the
+	// response_url of the command answered.
 	ResponseURL string
 	// Channel is the channel argument, or for a response_url the channel of
 	// the command or interaction that minted it.
@@ -99,10 +101,10 @@ func Succeeded() Filter {
 
 // Posted matches the calls that change what users see (chat.postMessage,
 // chat.postEphemeral, chat.update, chat.delete, views.publish and response_url
-// posts), leaving out plumbing such as apps.connections.open and auth.test.
+// posts, slash commands' answers in their acks), leaving out plumbing such as apps.connections.open and auth.test.
 func Posted() Filter {
 	return Method("chat.postMessage", "chat.postEphemeral", "chat.update", "chat.delete",
-		"views.publish", MethodResponseURL)
+		"views.publish", MethodResponseURL, MethodAck)
 }
 
 func matchAll(m Message, filters []Filter) bool {

@@ -213,9 +213,9 @@ func (s *Server) recordAck(c *wsConn, id string, payload json.RawMessage) {
 		payload = nil
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	ack := Ack{EnvelopeID: id, Payload: payload, Received: now, Conn: c.id}
-	if d := s.byEnvelope[id]; d != nil {
+	d := s.byEnvelope[id]
+	if d != nil {
 		ack.Latency = now.Sub(d.Sent)
 		ack.Late = ack.Latency > s.cfg.AckTimeout
 		ack.Duplicate = d.Acked
@@ -228,13 +228,22 @@ func (s *Server) recordAck(c *wsConn, id string, payload json.RawMessage) {
 	if _, ok := s.firstAck[id]; !ok {
 		s.firstAck[id] = len(s.acks)
 	}
-	if d := s.byEnvelope[id]; d != nil && d.EventID != "" {
+	if d != nil && d.EventID != "" {
 		if _, ok := s.eventAck[d.EventID]; !ok {
 			s.eventAck[d.EventID] = len(s.acks)
 		}
 	}
 	s.acks = append(s.acks, ack)
 	s.notifyLocked()
+	s.mu.Unlock()
+	// A slash command's answer in its ack is what the user sees (ackanswer.go): decoded
+	// outside the lock, which a load run contends for. A delivery's type and payload never
+	// change once recorded.
+	if msg, ok := ackMessage(d, ack); ok {
+		s.mu.Lock()
+		s.recordLocked(&msg, ackResponse(ack))
+		s.mu.Unlock()
+	}
 }
 
 // Connections returns how many socket-mode connections were ever opened; a
