@@ -140,6 +140,12 @@ func (d *durablePath) answerInAck(ctx context.Context, l lease) bool {
 	an := b.ask(ctx, a.Text)
 	key := b.answerKey(a)
 	msg := b.card(an, true, "", b.people(ctx, a.Channel, a.User, an), key)
+	// Blocks Slack refuses in an ack are dropped silently, with no invalid_blocks to fall
+	// back on, and the job is completed by then: the ack carries the plain feedback buttons,
+	// which every surface takes, not Slack's feedback_buttons element.
+	if blocks, ok := reply.WithFallbackFeedback(msg.Blocks); ok {
+		msg.Blocks = blocks
+	}
 	payload, fits := ackPayload(s.req.EnvelopeID, msg)
 	if !fits {
 		b.metrics.AckAnswers.WithLabelValues(ackTooLarge).Inc()

@@ -1,6 +1,7 @@
 package slackbot_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -61,6 +62,9 @@ func TestSlashAnsweredInAck(t *testing.T) {
 		}
 		if !contains(m, "Designer") || !contains(m, "<@"+claire+">") {
 			t.Errorf("the answer does not show the designer and Claire: %v", allText(m))
+		}
+		if strings.Contains(string(m.BlocksJSON), `"feedback_buttons"`) {
+			t.Errorf("the ack carries Slack's feedback_buttons, which an ack cannot fall back from: %s", m.BlocksJSON)
 		}
 		key, _ := feedbackKeyOf(t, m)
 		shown := waitShown(ctx, t, st, 1)
