@@ -133,6 +133,13 @@ func TestEvaluation(t *testing.T) {
 		// tune-e.jsonl: 220 questions by a writer who never saw the code, handed over during
 		// the scorer's work and tuned on (before it: 78.2 % right, 0.9 % confidently wrong).
 		{"testdata/tune-e.jsonl", "", 0.845, 0},
+		// fresh-e.jsonl (260, our pages) and alt3.jsonl (200, asked of alt3/, an 8-role
+		// folder another writer made from the brief alone): by writers who saw neither the
+		// code nor the other sets, kept away from the scorer's tuning and measured once, at
+		// the end of its session (before the scorer: 72.7 % / 6.9 % and 68.5 % / 1.5 %). Far
+		// below issue 12's goals; floors at what was measured. Seen from now on.
+		{"testdata/fresh-e.jsonl", "", 0.775, 0.058},
+		{"testdata/alt3.jsonl", "testdata/alt3", 0.78, 0.01},
 	} {
 		t.Run(set.file, func(t *testing.T) {
 			on := ix
