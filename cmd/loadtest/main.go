@@ -260,10 +260,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		pathRuns = append(pathRuns, recRuns[0])
 	}
-	if len(pathRuns) == 2 && pathRuns[0].answer.p99 > 0 && pathRuns[0].ack.p99 > 0 {
-		fmt.Fprintf(stdout, "\nfile durable / mémoire : réponse p99 %.2f × (%s contre %s), ack p99 %.2f × (%s contre %s)\n",
-			float64(pathRuns[1].answer.p99)/float64(pathRuns[0].answer.p99), ms(pathRuns[1].answer.p99), ms(pathRuns[0].answer.p99),
-			float64(pathRuns[1].ack.p99)/float64(pathRuns[0].ack.p99), ms(pathRuns[1].ack.p99), ms(pathRuns[0].ack.p99))
+	if len(pathRuns) == 2 {
+		printPathRatios(stdout, pathRuns[0], pathRuns[1])
 	}
 	bot := runs[len(runs)-1]
 

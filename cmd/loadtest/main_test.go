@@ -99,6 +99,18 @@ func TestBurstThroughQueue(t *testing.T) {
 	if !r.ok() || r.answered != 100 {
 		t.Errorf("answered %d of 100 (lost %d, duplicated %d, late acks %d)", r.answered, r.lost, r.duplicated, r.ackedLate)
 	}
+	// Half /role, half mentions, each with its own figures, which make up the whole.
+	slash, mention := r.bySurface[surfaceSlash], r.bySurface[surfaceMention]
+	if slash.answer.n != 50 || mention.answer.n != 50 || slash.ack.n != 50 || mention.ack.n != 50 {
+		t.Errorf("split by surface: /role %d answers %d acks, mentions %d answers %d acks; want 50 each",
+			slash.answer.n, slash.ack.n, mention.answer.n, mention.ack.n)
+	}
+	if p := max(slash.answer.max, mention.answer.max); p != r.answer.max {
+		t.Errorf("answer max %s, surfaces' %s", r.answer.max, p)
+	}
+	if !strings.Contains(out.String(), "mentions") || !strings.Contains(out.String(), "/role") {
+		t.Errorf("report without its split by surface:\n%s", out.String())
+	}
 }
 
 // TestBurstRecorded sends a burst to a bot that records the answers shown: every question

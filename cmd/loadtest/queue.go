@@ -6,9 +6,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -188,5 +190,29 @@ func waitQueueDrained(ctx context.Context, url string) error {
 			return fmt.Errorf("%v encore en attente : %w", waiting, ctx.Err())
 		case <-time.After(queueDrainPoll):
 		}
+	}
+}
+
+// printPathRatios prints the queue path's answer and ack p99 as multiples of the in-memory
+// path's, in all and for each surface: for /role, whose ack carries its answer on the queue
+// path, the answer is what counts; for mentions, whose ack waits for the job's insert, both.
+func printPathRatios(w io.Writer, memory, queue report) {
+	ratio := func(what string, m, q stats) string {
+		if m.p99 <= 0 || q.n == 0 {
+			return ""
+		}
+		return fmt.Sprintf("%s p99 %.2f × (%s contre %s)", what, float64(q.p99)/float64(m.p99), ms(q.p99), ms(m.p99))
+	}
+	line := func(label string, m, q surfaceStats) {
+		parts := []string{ratio("réponse", m.answer, q.answer), ratio("ack", m.ack, q.ack)}
+		parts = slices.DeleteFunc(parts, func(s string) bool { return s == "" })
+		if len(parts) > 0 {
+			fmt.Fprintf(w, "%s%s\n", label, strings.Join(parts, ", "))
+		}
+	}
+	fmt.Fprintln(w)
+	line("file durable / mémoire : ", surfaceStats{ack: memory.ack, answer: memory.answer}, surfaceStats{ack: queue.ack, answer: queue.answer})
+	for i := range memory.bySurface {
+		line(fmt.Sprintf("  %-8s : ", surfaceNames[i]), memory.bySurface[i], queue.bySurface[i])
 	}
 }

@@ -28,6 +28,26 @@ type stats struct {
 	p50, p99, max time.Duration
 }
 
+// Surfaces of the split figures, in the report's order.
+const (
+	surfaceSlash = iota
+	surfaceMention
+	surfaces
+)
+
+// surfaceNames are the surfaces as the report names them.
+var surfaceNames = [surfaces]string{"/role", "mentions"}
+
+// surfaceStats are the ack and answer latencies of one surface.
+type surfaceStats struct{ ack, answer stats }
+
+func surfaceOf(q request) int {
+	if q.slash {
+		return surfaceSlash
+	}
+	return surfaceMention
+}
+
 func summarize(ds []time.Duration) stats {
 	if len(ds) == 0 {
 		return stats{}
@@ -49,10 +69,13 @@ type report struct {
 	named                      int // answers that mention someone: a channel's team at work
 	redelivered                int // events the bot left for Slack to send again, then acked
 	ack, answer                stats
-	expectAnswers              bool
-	elapsed                    time.Duration
-	slackErrors                int
-	timedOut                   time.Duration // -timeout, when the run did not finish within it
+	// bySurface splits ack and answer by the way the question came: a mention's ack waits
+	// for its job's insert only, a /role's ack carries its answer on the durable path.
+	bySurface     [surfaces]surfaceStats
+	expectAnswers bool
+	elapsed       time.Duration
+	slackErrors   int
+	timedOut      time.Duration // -timeout, when the run did not finish within it
 }
 
 func (r report) ok() bool {
@@ -68,6 +91,7 @@ func (r report) print(w io.Writer) {
 	}
 	fmt.Fprintf(w, "  accusées en ≤ 3 s   %d/%d (en retard : %d)\n", r.acked-r.ackedLate, r.sent, r.ackedLate)
 	fmt.Fprintf(w, "  ack                 p50 %s   p99 %s   max %s\n", ms(r.ack.p50), ms(r.ack.p99), ms(r.ack.max))
+	r.printSplit(w, func(s surfaceStats) stats { return s.ack })
 	if !r.expectAnswers {
 		return
 	}
@@ -83,11 +107,21 @@ func (r report) print(w io.Writer) {
 		fmt.Fprintf(w, "  renvoyées à plus tard (file pleine, « %s ») : %d\n", slackbot.BusyText, r.busy)
 	}
 	fmt.Fprintf(w, "  réponse             p50 %s   p99 %s   max %s\n", ms(r.answer.p50), ms(r.answer.p99), ms(r.answer.max))
+	r.printSplit(w, func(s surfaceStats) stats { return s.answer })
 	if r.elapsed > 0 {
 		fmt.Fprintf(w, "  débit               %.0f questions/s (répondues ÷ durée de la mesure)\n", float64(r.answered)/r.elapsed.Seconds())
 	}
 	if r.slackErrors > 0 {
 		fmt.Fprintf(w, "  appels Slack en erreur : %d\n", r.slackErrors)
+	}
+}
+
+// printSplit prints the figures of of for each surface that has some.
+func (r report) printSplit(w io.Writer, of func(surfaceStats) stats) {
+	for i, s := range r.bySurface {
+		if st := of(s); st.n > 0 {
+			fmt.Fprintf(w, "    %-17s p50 %s   p99 %s   max %s\n", surfaceNames[i], ms(st.p50), ms(st.p99), ms(st.max))
+		}
 	}
 }
 
@@ -125,6 +159,7 @@ func tally(srv *slacktest.Server, reqs []request, expectAnswers bool, elapsed ti
 		}
 	}
 	var ackLat, ansLat []time.Duration
+	var ackBy, ansBy [surfaces][]time.Duration
 	for _, q := range reqs {
 		if a, ok := acks[q.envelope]; ok {
 			r.acked++
@@ -132,6 +167,7 @@ func tally(srv *slacktest.Server, reqs []request, expectAnswers bool, elapsed ti
 				r.ackedLate++
 			}
 			ackLat = append(ackLat, a.Latency)
+			ackBy[surfaceOf(q)] = append(ackBy[surfaceOf(q)], a.Latency)
 		} else if retried[q.event] {
 			r.acked++
 			r.redelivered++
@@ -161,8 +197,12 @@ func tally(srv *slacktest.Server, reqs []request, expectAnswers bool, elapsed ti
 		}
 		if t, ok := sent[q.envelope]; ok {
 			ansLat = append(ansLat, got[0].Received.Sub(t))
+			ansBy[surfaceOf(q)] = append(ansBy[surfaceOf(q)], got[0].Received.Sub(t))
 		}
 	}
 	r.ack, r.answer = summarize(ackLat), summarize(ansLat)
+	for i := range r.bySurface {
+		r.bySurface[i] = surfaceStats{ack: summarize(ackBy[i]), answer: summarize(ansBy[i])}
+	}
 	return r
 }
