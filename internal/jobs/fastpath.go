@@ -23,19 +23,23 @@ package jobs
 //     to available at once, again conditionally), and the answers it interrupts are recorded
 //     as an attempt retried within a second (snoozed for 0 when nothing was sent yet), for
 //     the next process, which then asks whether the interrupted post went through (once.go).
+//
+// Every one of these writes but the rare outcomes (a snooze, a retry, a cancel) goes through the
+// committer (commit.go), which writes whatever waits in one transaction: the inserts of a
+// burst, its claims and its completions share their rounds.
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/rivertype"
+
+	"github.com/rolebot/rolebot/internal/store"
 )
 
 // leaseAhead is how long a job inserted by EnqueueLeased belongs to the fast path of its
@@ -63,26 +67,15 @@ type Ticket struct {
 // ID is the job's id.
 func (t *Ticket) ID() int64 { return t.row.ID }
 
-// rowSQL moves one job from one state to another, if it is still where it was: the
-// driver-specific statements of the hand-over, on the queue's own connections. They are
-// prepared once: River's SQLite driver parses each of its statements again at every call,
-// which is most of an answer's cost in the database.
-type rowSQL struct {
-	// claim moves a leased job to running, as one attempt; false: its lease has ended.
-	claim func(ctx context.Context, id int64) (bool, error)
-	// release makes a leased job available at once; false: its lease had ended.
-	release func(ctx context.Context, id int64) (bool, error)
-	// complete records a running job as answered (as River's JobSetStateCompleted does);
-	// false: not running.
-	complete func(ctx context.Context, id int64) (bool, error)
-	// settle records a leased job as answered, as one attempt, in one statement: for an
-	// answer that went out with the request's acknowledgement (CompleteLeased); false: its
-	// lease has ended.
-	settle func(ctx context.Context, id int64) (bool, error)
-}
-
-// Claim, release and complete statements, per driver (placeholders and clocks differ; the
-// SQLite clock's format is River's).
+// The hand-over's updates, per driver (placeholders and clocks differ; the SQLite clock's
+// format is River's): what each kind of write (commit.go) sets, on the jobs still where it
+// expects them. Each runs on a set of jobs at once (by id) and returns the ids it changed:
+//   - writeClaim moves leased jobs to running, as one attempt; a job not changed had its
+//     lease ended;
+//   - writeComplete records running jobs as answered (as River's JobSetStateCompleted does);
+//   - writeSettle records leased jobs as answered, as one attempt, in one statement: for
+//     answers that went out with the requests' acknowledgements (CompleteLeased);
+//   - writeRelease makes leased jobs available at once.
 //
 // A job is leased while it waits, scheduled or available, for a time still to come. River's
 // scheduler looks ahead by its interval: it makes a job due within the next 5 s available
@@ -93,53 +86,30 @@ type rowSQL struct {
 const (
 	leasedPostgres = `state IN ('scheduled', 'available') AND attempted_at IS NULL AND scheduled_at > now()`
 	leasedSQLite   = `state IN ('scheduled', 'available') AND attempted_at IS NULL AND scheduled_at > datetime('now', 'subsec')`
-
-	claimPostgres    = `UPDATE river_job SET state = 'running', attempt = attempt + 1, attempted_at = now() WHERE id = $1 AND ` + leasedPostgres
-	releasePostgres  = `UPDATE river_job SET state = 'available', scheduled_at = now() WHERE id = $1 AND ` + leasedPostgres
-	completePostgres = `UPDATE river_job SET state = 'completed', finalized_at = now() WHERE id = $1 AND state = 'running'`
-	settlePostgres   = `UPDATE river_job SET state = 'completed', attempt = attempt + 1, attempted_at = now(), finalized_at = now() WHERE id = $1 AND ` + leasedPostgres
-	claimSQLite      = `UPDATE river_job SET state = 'running', attempt = attempt + 1, attempted_at = datetime('now', 'subsec') WHERE id = ?1 AND ` + leasedSQLite
-	releaseSQLite    = `UPDATE river_job SET state = 'available', scheduled_at = datetime('now', 'subsec') WHERE id = ?1 AND ` + leasedSQLite
-	completeSQLite   = `UPDATE river_job SET state = 'completed', finalized_at = datetime('now', 'subsec') WHERE id = ?1 AND state = 'running'`
-	settleSQLite     = `UPDATE river_job SET state = 'completed', attempt = attempt + 1, attempted_at = datetime('now', 'subsec'), finalized_at = datetime('now', 'subsec') WHERE id = ?1 AND ` + leasedSQLite
 )
 
-// sqliteRows prepares the statements of the hand-over on db.
-func sqliteRows(ctx context.Context, db *sql.DB) (rowSQL, error) {
-	var rows rowSQL
-	for _, s := range []struct {
-		f    *func(ctx context.Context, id int64) (bool, error)
-		stmt string
-	}{{&rows.claim, claimSQLite}, {&rows.release, releaseSQLite}, {&rows.complete, completeSQLite}, {&rows.settle, settleSQLite}} {
-		st, err := db.PrepareContext(ctx, s.stmt)
-		if err != nil {
-			return rows, fmt.Errorf("préparation de « %s » : %w", s.stmt, err)
-		}
-		*s.f = func(ctx context.Context, id int64) (bool, error) {
-			res, err := st.ExecContext(ctx, id)
-			if err != nil {
-				return false, err
-			}
-			n, err := res.RowsAffected()
-			return n == 1, err
-		}
+var (
+	updatesPostgres = [writeKinds]string{
+		writeClaim:    `SET state = 'running', attempt = attempt + 1, attempted_at = now() WHERE ` + leasedPostgres,
+		writeComplete: `SET state = 'completed', finalized_at = now() WHERE state = 'running'`,
+		writeSettle:   `SET state = 'completed', attempt = attempt + 1, attempted_at = now(), finalized_at = now() WHERE ` + leasedPostgres,
+		writeRelease:  `SET state = 'available', scheduled_at = now() WHERE ` + leasedPostgres,
 	}
-	return rows, nil
-}
+	updatesSQLite = [writeKinds]string{
+		writeClaim:    `SET state = 'running', attempt = attempt + 1, attempted_at = datetime('now', 'subsec') WHERE ` + leasedSQLite,
+		writeComplete: `SET state = 'completed', finalized_at = datetime('now', 'subsec') WHERE state = 'running'`,
+		writeSettle:   `SET state = 'completed', attempt = attempt + 1, attempted_at = datetime('now', 'subsec'), finalized_at = datetime('now', 'subsec') WHERE ` + leasedSQLite,
+		writeRelease:  `SET state = 'available', scheduled_at = datetime('now', 'subsec') WHERE ` + leasedSQLite,
+	}
+)
 
-// postgresRows runs the statements of the hand-over on pool (pgx caches their preparation).
-func postgresRows(pool *pgxpool.Pool) rowSQL {
-	update := func(stmt string) func(ctx context.Context, id int64) (bool, error) {
-		return func(ctx context.Context, id int64) (bool, error) {
-			tag, err := pool.Exec(ctx, stmt, id)
-			if err != nil {
-				return false, err
-			}
-			return tag.RowsAffected() == 1, nil
-		}
+// updateSQL is the statement of one kind of update, on a set of ids: a JSON array on SQLite,
+// an array on PostgreSQL.
+func updateSQL(driver string, kind writeKind) string {
+	if driver == store.DriverSQLite {
+		return `UPDATE river_job ` + updatesSQLite[kind] + ` AND id IN (SELECT value FROM json_each(?1)) RETURNING id`
 	}
-	return rowSQL{claim: update(claimPostgres), release: update(releasePostgres), complete: update(completePostgres),
-		settle: update(settlePostgres)}
+	return `UPDATE river_job ` + updatesPostgres[kind] + ` AND id = ANY($1::bigint[]) RETURNING id`
 }
 
 // EnqueueLeased inserts the answer jobs of a batch of requests in one transaction, each
@@ -147,33 +117,26 @@ func postgresRows(pool *pgxpool.Pool) rowSQL {
 // ticket of each new job and nil for a delivery that already has one (a retry, or another
 // replica took it: the job is the claim).
 func (q *Queue) EnqueueLeased(ctx context.Context, batch []AnswerArgs) ([]*Ticket, error) {
-	// River refuses a batch holding one unique key twice: a delivery seen twice within a
-	// batch is inserted once, and its second sight is a duplicate.
-	first := make(map[string]int, len(batch))
-	var params []river.InsertManyParams
-	var from []int // index in batch of each of params
+	params := make([]river.InsertManyParams, 0, len(batch))
 	at := time.Now().Add(leaseAhead)
-	for i, a := range batch {
+	for _, a := range batch {
 		if a.DeliveryKey == "" {
 			return nil, errors.New("file des réponses : clé de livraison vide")
 		}
-		if _, seen := first[a.DeliveryKey]; seen {
-			continue
-		}
-		first[a.DeliveryKey] = i
 		opts := a.InsertOpts()
 		opts.ScheduledAt = at
 		params = append(params, river.InsertManyParams{Args: a, InsertOpts: &opts})
-		from = append(from, i)
 	}
-	res, err := q.insertMany(ctx, params)
+	// A delivery seen twice within the batch (or the round) is inserted once, and its second
+	// sight is a duplicate (commit.go).
+	res, err := q.commits.insert(ctx, params)
 	if err != nil {
 		return nil, fmt.Errorf("file des réponses : insertion de %d tâches : %w", len(params), err)
 	}
 	out := make([]*Ticket, len(batch))
 	for k, r := range res {
 		if !r.UniqueSkippedAsDuplicate {
-			out[from[k]] = &Ticket{Args: batch[from[k]], row: r.Job}
+			out[k] = &Ticket{Args: batch[k], row: r.Job}
 		}
 	}
 	return out, nil
@@ -183,27 +146,42 @@ func (q *Queue) EnqueueLeased(ctx context.Context, batch []AnswerArgs) ([]*Ticke
 // Answerer, rate-limit gate and metrics), and records the outcome on the job. It reports
 // false, doing nothing, when the job was no longer leased (River's workers have it).
 func (q *Queue) AnswerNow(ctx context.Context, t *Ticket) (bool, error) {
+	return q.AnswerWith(ctx, t, nil)
+}
+
+// Send posts an answer computed beforehand (see AnswerWith) and returns Slack's error, as
+// Answerer.Answer does.
+type Send func(ctx context.Context) error
+
+// AnswerWith is AnswerNow with an answer the caller computed before the job was claimed
+// (while it was being inserted): send posts it, after the claim, instead of the Answerer's
+// Answer (nil: the Answerer's). Nothing is posted for a job not claimed, so never for a job
+// not stored.
+func (q *Queue) AnswerWith(ctx context.Context, t *Ticket, send Send) (bool, error) {
 	if q.worker == nil {
 		return false, errors.New("file des réponses : aucun Answerer")
 	}
-	ok, err := q.rows.claim(ctx, t.row.ID)
+	claimed, err := q.commits.update(ctx, writeClaim, t.row.ID)
 	if err != nil {
 		return false, fmt.Errorf("file des réponses : prise de la tâche %d : %w", t.row.ID, err)
 	}
-	if !ok {
+	if !claimed[t.row.ID] {
 		return false, nil
 	}
 	row := *t.row
 	start := time.Now()
 	row.State, row.Attempt, row.AttemptedAt = rivertype.JobStateRunning, row.Attempt+1, &start
+	if send == nil {
+		send = func(ctx context.Context) error { return q.worker.answerer.Answer(ctx, t.Args) }
+	}
 	jctx, cancel := context.WithTimeout(ctx, jobTimeout)
-	werr := q.worker.attempt(jctx, &row, t.Args)
+	werr := q.worker.attempt(jctx, &row, t.Args, send)
 	cancel()
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
 	if werr == nil {
-		// The common case, by a prepared statement rather than River's driver.
-		if ok, err := q.rows.complete(rctx, row.ID); err != nil || !ok {
+		// The common case, in the committer's next round rather than by River's driver.
+		if done, err := q.commits.update(rctx, writeComplete, row.ID); err != nil || !done[row.ID] {
 			return true, fmt.Errorf("file des réponses : tâche %d répondue mais non enregistrée (%v) : River la reprendra", row.ID, err)
 		}
 		return true, nil
@@ -227,10 +205,11 @@ func (q *Queue) AnswerNow(ctx context.Context, t *Ticket) (bool, error) {
 // completed job owes nothing to a request Slack saw fail, a leased one is answered by River's
 // workers once its lease ends.
 func (q *Queue) CompleteLeased(ctx context.Context, t *Ticket) (bool, error) {
-	ok, err := q.rows.settle(ctx, t.row.ID)
+	settled, err := q.commits.update(ctx, writeSettle, t.row.ID)
 	if err != nil {
 		return false, fmt.Errorf("file des réponses : tâche %d répondue dans l'accusé de réception : %w", t.row.ID, err)
 	}
+	ok := settled[t.row.ID]
 	if ok && q.worker != nil {
 		q.worker.count(t.Args.Queue(), OutcomeAcked)
 	}
@@ -241,22 +220,18 @@ func (q *Queue) CompleteLeased(ctx context.Context, t *Ticket) (bool, error) {
 // process's or another's, and returns how many it released: a stopping process leaves them
 // to the next one without waiting for their lease to end.
 func (q *Queue) Release(ctx context.Context, tickets []*Ticket) (int, error) {
-	n := 0
-	var errs []error
-	for _, t := range tickets {
-		ok, err := q.rows.release(ctx, t.row.ID)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("tâche %d : %w", t.row.ID, err))
-			continue
-		}
-		if ok {
-			n++
-		}
+	if len(tickets) == 0 {
+		return 0, nil
 	}
-	if err := errors.Join(errs...); err != nil {
-		return n, fmt.Errorf("file des réponses : libération : %w", err)
+	ids := make([]int64, len(tickets))
+	for i, t := range tickets {
+		ids[i] = t.row.ID
 	}
-	return n, nil
+	released, err := q.commits.update(ctx, writeRelease, ids...)
+	if err != nil {
+		return 0, fmt.Errorf("file des réponses : libération de %d tâches : %w", len(ids), err)
+	}
+	return len(released), nil
 }
 
 // outcomeParams is how a fast-path attempt's error (as answerWorker.attempt returns it) is

@@ -101,11 +101,10 @@ type Queue struct {
 	state    stateReader
 	log      *slog.Logger
 
-	// The fast path (fastpath.go).
-	insertMany func(ctx context.Context, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
-	setState   func(ctx context.Context, p *riverdriver.JobSetStateIfRunningParams) error
-	rows       rowSQL
-	worker     *answerWorker
+	// The fast path (fastpath.go), its writes grouped in rounds (commit.go).
+	setState func(ctx context.Context, p *riverdriver.JobSetStateIfRunningParams) error
+	commits  *committer
+	worker   *answerWorker
 }
 
 // Open connects to the database named by rawURL and dataDir (as store.Open reads them: the
@@ -152,14 +151,16 @@ func openSQLite(ctx context.Context, dsn string, cfg Config) (*Queue, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("connexion : %w", err)
 	}
-	q, err := newQueue(ctx, riversqlite.New(db), cfg, retryMigration)
+	q, client, err := newQueue(ctx, riversqlite.New(db), cfg, retryMigration)
+	var begin func(ctx context.Context) (roundTx, error)
 	if err == nil {
-		q.rows, err = sqliteRows(ctx, db) // after the migrations: the statements name River's table
+		begin, err = sqliteRounds(ctx, db, client) // after the migrations: the statements name River's table
 	}
 	if err != nil {
 		_ = db.Close()
 		return nil, err
 	}
+	q.commits = newCommitter(begin)
 	q.closeDB = func() { _ = db.Close() }
 	return q, nil
 }
@@ -178,14 +179,14 @@ func openPostgres(ctx context.Context, dsn string, cfg Config) (*Queue, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connexion : %w", err)
 	}
-	q, err := newQueue(ctx, riverpgxv5.New(pool), cfg, func(ctx context.Context, migrate func() error) error {
+	q, client, err := newQueue(ctx, riverpgxv5.New(pool), cfg, func(ctx context.Context, migrate func() error) error {
 		return withMigrationLock(ctx, pool, migrate)
 	})
 	if err != nil {
 		pool.Close()
 		return nil, err
 	}
-	q.rows = postgresRows(pool)
+	q.commits = newCommitter(postgresRounds(pool, client))
 	q.closeDB = pool.Close
 	return q, nil
 }
@@ -242,10 +243,10 @@ func withMigrationLock(ctx context.Context, pool *pgxpool.Pool, migrate func() e
 
 // newQueue applies River's migrations through drv (under lock, if given) and builds the
 // client.
-func newQueue[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], cfg Config, lock func(context.Context, func() error) error) (*Queue, error) {
+func newQueue[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], cfg Config, lock func(context.Context, func() error) error) (*Queue, *river.Client[TTx], error) {
 	migrator, err := rivermigrate.New(drv, &rivermigrate.Config{Logger: cfg.Log})
 	if err != nil {
-		return nil, fmt.Errorf("migrations de River : %w", err)
+		return nil, nil, fmt.Errorf("migrations de River : %w", err)
 	}
 	migrate := func() error {
 		res, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil)
@@ -263,7 +264,7 @@ func newQueue[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], cfg Con
 		err = migrate()
 	}
 	if err != nil {
-		return nil, fmt.Errorf("migrations de River : %w", err)
+		return nil, nil, fmt.Errorf("migrations de River : %w", err)
 	}
 
 	workers := cmp.Or(cfg.Workers, DefaultWorkers)
@@ -284,14 +285,14 @@ func newQueue[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], cfg Con
 		// Slack's rate limits.
 		worker = &answerWorker{answerer: cfg.Answerer, gate: newGate(), metrics: cfg.Metrics, log: cfg.Log, now: time.Now}
 		if err := river.AddWorkerSafely(ws, worker); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		rc.Queues[QueueResponse] = river.QueueConfig{MaxWorkers: workers}
 		rc.Queues[QueuePost] = river.QueueConfig{MaxWorkers: workers}
 	}
 	if cfg.Periodic != nil {
 		if err := addPeriodic(ws, rc, cfg.Periodic, cfg.Log); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	canStart := len(rc.Queues) > 0
@@ -302,7 +303,7 @@ func newQueue[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], cfg Con
 	}
 	client, err := river.NewClient(drv, rc)
 	if err != nil {
-		return nil, fmt.Errorf("client River : %w", err)
+		return nil, nil, fmt.Errorf("client River : %w", err)
 	}
 	return &Queue{
 		insert: func(ctx context.Context, args river.JobArgs) (*rivertype.JobInsertResult, error) {
@@ -317,12 +318,11 @@ func newQueue[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], cfg Con
 		state:    newStateReader(client),
 		log:      cfg.Log,
 
-		insertMany: client.InsertMany,
 		setState: func(ctx context.Context, p *riverdriver.JobSetStateIfRunningParams) error {
 			return setStateIfRunning(ctx, client.Driver().GetExecutor(), p)
 		},
 		worker: worker,
-	}, nil
+	}, client, nil
 }
 
 // Driver returns store.DriverSQLite or store.DriverPostgres.
@@ -380,6 +380,9 @@ func (q *Queue) Stop(ctx context.Context) error {
 
 // Close closes the database connections. Stop first if the queue was started.
 func (q *Queue) Close() {
+	if q.commits != nil {
+		q.commits.close()
+	}
 	if q.closeDB != nil {
 		q.closeDB()
 	}

@@ -36,12 +36,12 @@ type answerWorker struct {
 // channel is rate limited. A definite failure cancels the job with Slack's error, which River
 // records on it; a failure that may pass returns the error, for River to retry it.
 func (w *answerWorker) Work(ctx context.Context, job *river.Job[AnswerArgs]) error {
-	return w.attempt(ctx, job.JobRow, job.Args)
+	return w.attempt(ctx, job.JobRow, job.Args, func(ctx context.Context) error { return w.answerer.Answer(ctx, job.Args) })
 }
 
 // attempt is one attempt at the answer of job, by River's workers or by the fast path (see
-// fastpath.go): its error tells River, or the fast path, what to record.
-func (w *answerWorker) attempt(ctx context.Context, job *rivertype.JobRow, a AnswerArgs) error {
+// fastpath.go), posted by send: its error tells River, or the fast path, what to record.
+func (w *answerWorker) attempt(ctx context.Context, job *rivertype.JobRow, a AnswerArgs, send Send) error {
 	queue := a.Queue()
 	log := w.log.With("job", job.ID, "delivery", a.DeliveryKey, "surface", a.Surface, "channel", a.Channel, "attempt", job.Attempt)
 	now := w.now()
@@ -61,7 +61,7 @@ func (w *answerWorker) attempt(ctx context.Context, job *rivertype.JobRow, a Ans
 	// Whether the answer may reach Slack: a stop that cuts it short after this may leave it
 	// posted, and the next attempt must then ask (once.go).
 	sending := ctx.Err() == nil
-	err := w.answerer.Answer(ctx, a)
+	err := send(ctx)
 	outcome, retryAfter := classify(ctx, err)
 	switch outcome {
 	case outcomeDone:

@@ -1,0 +1,278 @@
+package jobs
+
+// Group commit of the fast path's writes. Every fast-path write (a batch of inserts, a claim,
+// a completion, a settlement, a release) goes to one goroutine, the committer, which takes
+// whatever is waiting when it is free and writes it all in one transaction: a River insert
+// of every new job, then one conditional update per kind of change, for all the jobs of that
+// kind. Measured on SQLite (BenchmarkFastPathRound), one job alone costs ~0.6 ms to insert
+// and ~0.1 ms per update; 64 together cost ~55 µs and ~10–15 µs a job: most of a
+// statement's cost is the transaction, the statement's parse and the pages written, shared by
+// every row. Nothing waits to fill a round: a round starts as soon as the previous one ends,
+// so a request alone is written at once, and a burst's requests, arriving while a round runs,
+// share the next one.
+//
+// A round's outcome is the same for all its writes: committed, or rolled back (an error for
+// each). Its context is its own (roundTimeout), not the callers': a caller waits for the
+// outcome, whatever its context, so that a write it thinks undone never commits later. A
+// write whose caller's context is done before its round begins is not written at all, and
+// gets that context's error.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+)
+
+// roundTimeout bounds one round's transaction.
+const roundTimeout = 5 * time.Second
+
+// maxRoundWrites bounds the writes taken in one round, so that a round stays short even when
+// a backlog waits (each insert write holds up to a batch of the intake's requests).
+const maxRoundWrites = 256
+
+// errClosed is the error of a write submitted to a closed queue.
+var errClosed = errors.New("file des réponses fermée")
+
+// writeKind is what a write does to its jobs.
+type writeKind int
+
+const (
+	writeInsert   writeKind = iota // insert leased jobs (EnqueueLeased)
+	writeClaim                     // leased → running (AnswerNow)
+	writeComplete                  // running → completed (AnswerNow)
+	writeSettle                    // leased → completed (CompleteLeased)
+	writeRelease                   // leased → available now (Release)
+	writeKinds
+)
+
+// write is one caller's request to the committer.
+type write struct {
+	ctx  context.Context
+	kind writeKind
+	// params are the jobs to insert (writeInsert); ids the jobs to update (the others).
+	params []river.InsertManyParams
+	ids    []int64
+	done   chan writeResult // buffered: the committer never waits for the caller
+}
+
+// writeResult is a write's outcome: the insert's results, in params' order, or the ids the
+// update changed (its condition held).
+type writeResult struct {
+	inserted []*rivertype.JobInsertResult
+	changed  map[int64]bool
+	err      error
+}
+
+// roundTx is one round's transaction, as each driver runs it.
+type roundTx interface {
+	// insert inserts params through River, as InsertMany does.
+	insert(ctx context.Context, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
+	// update runs the conditional update of kind on ids and returns those it changed.
+	update(ctx context.Context, kind writeKind, ids []int64) ([]int64, error)
+	commit(ctx context.Context) error
+	rollback(ctx context.Context)
+}
+
+// committer writes the fast path's writes in rounds, one transaction each.
+type committer struct {
+	begin    func(ctx context.Context) (roundTx, error)
+	writes   chan *write
+	stop     chan struct{}
+	stopped  chan struct{}
+	stopOnce sync.Once
+}
+
+// newCommitter starts the committer of transactions opened by begin.
+func newCommitter(begin func(ctx context.Context) (roundTx, error)) *committer {
+	c := &committer{begin: begin, writes: make(chan *write, maxRoundWrites), stop: make(chan struct{}), stopped: make(chan struct{})}
+	go c.run()
+	return c
+}
+
+// close stops the committer once the round in progress is written; writes submitted later
+// fail with errClosed. It may be called more than once.
+func (c *committer) close() {
+	c.stopOnce.Do(func() { close(c.stop) })
+	<-c.stopped
+}
+
+// submit hands w to the committer and waits for its outcome.
+func (c *committer) submit(w *write) writeResult {
+	w.done = make(chan writeResult, 1)
+	select {
+	case c.writes <- w:
+	case <-c.stop:
+		return writeResult{err: errClosed}
+	}
+	select {
+	case r := <-w.done:
+		return r
+	case <-c.stopped:
+		// The committer stopped without taking it (it had gone on to stop), or after
+		// answering it: a result already sent is still there.
+		select {
+		case r := <-w.done:
+			return r
+		default:
+			return writeResult{err: errClosed}
+		}
+	}
+}
+
+// insert inserts params in a round.
+func (c *committer) insert(ctx context.Context, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error) {
+	r := c.submit(&write{ctx: ctx, kind: writeInsert, params: params})
+	return r.inserted, r.err
+}
+
+// update runs kind on ids in a round and returns those it changed.
+func (c *committer) update(ctx context.Context, kind writeKind, ids ...int64) (map[int64]bool, error) {
+	r := c.submit(&write{ctx: ctx, kind: kind, ids: ids})
+	return r.changed, r.err
+}
+
+func (c *committer) run() {
+	defer close(c.stopped)
+	round := make([]*write, 0, maxRoundWrites)
+	for {
+		select {
+		case <-c.stop:
+			return
+		case w := <-c.writes:
+			round = append(round[:0], w)
+		}
+		// Let the goroutines that can run first: on one CPU, the committer woken by a write
+		// would otherwise run at once, before the other writers submit theirs, and every
+		// round would hold one write.
+		runtime.Gosched()
+	fill:
+		for len(round) < maxRoundWrites {
+			select {
+			case w := <-c.writes:
+				round = append(round, w)
+			default:
+				break fill
+			}
+		}
+		c.write(round)
+	}
+}
+
+// write runs one round and answers each of its writes.
+func (c *committer) write(round []*write) {
+	live := round[:0:0]
+	for _, w := range round {
+		if err := w.ctx.Err(); err != nil {
+			w.done <- writeResult{err: err} // not begun: definitely not written
+			continue
+		}
+		live = append(live, w)
+	}
+	if len(live) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), roundTimeout)
+	defer cancel()
+	results, err := c.transact(ctx, live)
+	for i, w := range live {
+		if err != nil {
+			w.done <- writeResult{err: err}
+			continue
+		}
+		w.done <- results[i]
+	}
+}
+
+// transact writes live in one transaction and returns each write's result.
+func (c *committer) transact(ctx context.Context, live []*write) ([]writeResult, error) {
+	tx, err := c.begin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("début de transaction : %w", err)
+	}
+	results := make([]writeResult, len(live))
+	if err := c.insertAll(ctx, tx, live, results); err != nil {
+		tx.rollback(ctx)
+		return nil, err
+	}
+	for kind := writeClaim; kind < writeKinds; kind++ {
+		var ids []int64
+		for _, w := range live {
+			if w.kind == kind {
+				ids = append(ids, w.ids...)
+			}
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		changed, err := tx.update(ctx, kind, ids)
+		if err != nil {
+			tx.rollback(ctx)
+			return nil, err
+		}
+		set := make(map[int64]bool, len(changed))
+		for _, id := range changed {
+			set[id] = true
+		}
+		for i, w := range live {
+			if w.kind == kind {
+				results[i].changed = set
+			}
+		}
+	}
+	if err := tx.commit(ctx); err != nil {
+		return nil, fmt.Errorf("validation : %w", err)
+	}
+	return results, nil
+}
+
+// insertAll inserts the jobs of every insert write of the round through one River insert. A
+// delivery key in two writes of the round (River refuses a batch holding one unique key
+// twice) is inserted by the first, and the second gets the first's row as a duplicate, as a
+// second insert would have.
+func (c *committer) insertAll(ctx context.Context, tx roundTx, live []*write, results []writeResult) error {
+	type at struct{ write, param int }
+	var params []river.InsertManyParams
+	var from []at
+	first := map[string]int{} // delivery key → index in params
+	var dups []at
+	var dupOf []int
+	for i, w := range live {
+		if w.kind != writeInsert {
+			continue
+		}
+		results[i].inserted = make([]*rivertype.JobInsertResult, len(w.params))
+		for k, p := range w.params {
+			key := p.Args.(AnswerArgs).DeliveryKey
+			if j, seen := first[key]; seen {
+				dups, dupOf = append(dups, at{i, k}), append(dupOf, j)
+				continue
+			}
+			first[key] = len(params)
+			params = append(params, p)
+			from = append(from, at{i, k})
+		}
+	}
+	if len(params) == 0 {
+		return nil
+	}
+	res, err := tx.insert(ctx, params)
+	if err != nil {
+		return fmt.Errorf("insertion de %d tâches : %w", len(params), err)
+	}
+	if len(res) != len(params) {
+		return fmt.Errorf("insertion de %d tâches : %d résultats", len(params), len(res))
+	}
+	for j, r := range res {
+		results[from[j].write].inserted[from[j].param] = r
+	}
+	for d, a := range dups {
+		results[a.write].inserted[a.param] = &rivertype.JobInsertResult{Job: res[dupOf[d]].Job, UniqueSkippedAsDuplicate: true}
+	}
+	return nil
+}
