@@ -10,8 +10,9 @@ package slackbot
 //
 // The order, for a command whose answer is computed within ackAnswerBudget:
 //
-//  1. the job is inserted, leased to this process (the intake, as for every request);
-//  2. the answer is computed (the content, the team's people, the feedback buttons);
+//  1. the job is inserted, leased to this process (the intake, as for every request), and
+//  2. the answer is computed (the content, the team's people, the feedback buttons), by a
+//     lane's worker, at the same time when the lane has room;
 //  3. the job is completed, leased to completed in one conditional update (CompleteLeased);
 //  4. the ack goes out with the answer.
 //
@@ -129,17 +130,16 @@ const (
 	ackUnknown  = "unknown"     // the completion's outcome unknown: no ack at all
 )
 
-// answerInAck tries to answer the command of l in its ack (see the top of this file), and
-// reports whether it is settled: false leaves it to the response_url path (AnswerNow).
-func (d *durablePath) answerInAck(ctx context.Context, l lease) bool {
-	s, a := l.slot, l.args
-	if s.state.Load() != slotPending {
+// answerInAck tries to answer the command of l in its ack with p, its answer computed (see
+// the top of this file), and reports whether it is settled: false leaves it to the
+// response_url path (AnswerWith).
+func (d *durablePath) answerInAck(ctx context.Context, l lease, p prepared) bool {
+	s, a, t := l.st.slot, l.args, l.st.ticket
+	if s.state.Load() != slotPending || p.an == nil {
 		return false
 	}
 	b := d.b
-	an := b.ask(ctx, a.Text)
-	key := b.answerKey(a)
-	msg := b.card(an, true, "", b.people(ctx, a.Channel, a.User, an), key)
+	msg := p.msg
 	// Blocks Slack refuses in an ack are dropped silently, with no invalid_blocks to fall
 	// back on, and the job is completed by then: the ack carries the plain feedback buttons,
 	// which every surface takes, not Slack's feedback_buttons element.
@@ -155,7 +155,7 @@ func (d *durablePath) answerInAck(ctx context.Context, l lease) bool {
 		return false
 	}
 	sctx, cancel := context.WithDeadline(context.WithoutCancel(ctx), s.read.Add(ackSettleDeadline))
-	ok, err := b.queue.CompleteLeased(sctx, l.ticket)
+	ok, err := b.queue.CompleteLeased(sctx, t)
 	cancel()
 	switch {
 	case err != nil:
@@ -171,8 +171,8 @@ func (d *durablePath) answerInAck(ctx context.Context, l lease) bool {
 	}
 	s.finish(payload, false)
 	b.metrics.AckAnswers.WithLabelValues(ackAnswered).Inc()
-	b.recordShown(a, key, an)
-	b.done(ctx, a.Surface, a.ReceivedAt, result{intent: an.Intent, user: a.User, channel: a.Channel, question: a.Text})
+	b.recordShown(a, p.key, *p.an)
+	b.done(ctx, a.Surface, a.ReceivedAt, result{intent: p.an.Intent, user: a.User, channel: a.Channel, question: a.Text})
 	return true
 }
 

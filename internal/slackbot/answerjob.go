@@ -89,40 +89,83 @@ func shareKey(channel, messageTS, user, value string) string {
 // It returns Slack's error as slack-go gave it (inside an *APIError), for the queue to snooze
 // on a 429, retry or record the job as failed; a request it cannot answer at all is a
 // *jobs.PermanentError.
-func (b *Bot) Answer(ctx context.Context, a jobs.AnswerArgs) (err error) {
+func (b *Bot) Answer(ctx context.Context, a jobs.AnswerArgs) error {
+	return b.prepare(ctx, a).send(ctx)
+}
+
+// prepared is an answer computed, not sent yet.
+type prepared struct {
+	// send posts it, as Answer does.
+	send jobs.Send
+	// an and msg are the answer and its card, key its feedback buttons' key; an is nil for
+	// a click (answered whole by send) and a request that cannot be answered.
+	an  *answer.Answer
+	msg reply.Message
+	key string
+}
+
+// prepare computes the answer of a (the content's, the people's, the card) and returns what
+// posts it, as Answer does: the durable path computes it while the request's job is being
+// stored, and posts it once the job is claimed. A click is answered whole when sent.
+func (b *Bot) prepare(ctx context.Context, a jobs.AnswerArgs) (p prepared) {
 	defer func() {
 		if r := recover(); r != nil {
-			b.metrics.Failures.WithLabelValues(a.Surface).Inc()
-			b.log.Error("panique en répondant", "surface", a.Surface, "panic", fmt.Sprint(r))
-			err = &jobs.PermanentError{Err: fmt.Errorf("panique en répondant : %v", r)}
+			p = prepared{send: b.panicked(a, r)}
 		}
 	}()
-	ctx = withAnswerKey(ctx, a.DeliveryKey) // its posts say which job they answer (once.go)
-	r := result{user: a.User, channel: a.Channel, question: a.Text}
 	key := b.answerKey(a) // of the answer's feedback buttons (record.go)
-	var shown *answer.Answer
+	var an answer.Answer
+	var msg reply.Message
 	switch a.Surface {
 	case SurfaceSlash:
 		if a.ResponseURL == "" {
-			return &jobs.PermanentError{Err: errors.New("commande sans response_url")}
+			return prepared{send: fail(&jobs.PermanentError{Err: errors.New("commande sans response_url")})}
 		}
-		an := b.ask(ctx, a.Text)
-		r.intent, shown = an.Intent, &an
-		r.err = b.respond(ctx, a.ResponseURL, b.card(an, true, "", b.people(ctx, a.Channel, a.User, an), key), false)
+		an = b.ask(ctx, a.Text)
+		msg = b.card(an, true, "", b.people(ctx, a.Channel, a.User, an), key)
 	case SurfaceMention:
-		an := b.ask(ctx, a.Text)
-		r.intent, shown = an.Intent, &an
-		r.err = b.post(ctx, a.Channel, a.ThreadTS, b.card(an, false, "", b.people(ctx, a.Channel, a.User, an), key))
+		an = b.ask(ctx, a.Text)
+		msg = b.card(an, false, "", b.people(ctx, a.Channel, a.User, an), key)
 	case SurfaceDM:
-		an := b.ask(ctx, a.Text)
-		r.intent, shown = an.Intent, &an
+		an = b.ask(ctx, a.Text)
 		// A DM's channel is no team's: the asker's channels' teams apply.
-		r.err = b.post(ctx, a.Channel, a.ThreadTS, b.card(an, false, "", b.people(ctx, "", a.User, an), key))
+		msg = b.card(an, false, "", b.people(ctx, "", a.User, an), key)
 	case SurfaceButton:
-		r.intent, shown, r.err = b.answerClick(ctx, a, key)
+		return prepared{key: key, send: func(ctx context.Context) (err error) {
+			defer func() {
+				if r := recover(); r != nil {
+					err = b.panicked(a, r)(ctx)
+				}
+			}()
+			ctx = withAnswerKey(ctx, a.DeliveryKey)
+			r := result{user: a.User, channel: a.Channel, question: a.Text}
+			var shown *answer.Answer
+			r.intent, shown, r.err = b.answerClick(ctx, a, key)
+			return b.answered(ctx, a, key, shown, r)
+		}}
 	default:
-		return &jobs.PermanentError{Err: fmt.Errorf("surface %q inconnue", a.Surface)}
+		return prepared{send: fail(&jobs.PermanentError{Err: fmt.Errorf("surface %q inconnue", a.Surface)})}
 	}
+	return prepared{an: &an, msg: msg, key: key, send: func(ctx context.Context) (err error) {
+		defer func() {
+			if r := recover(); r != nil {
+				err = b.panicked(a, r)(ctx)
+			}
+		}()
+		ctx = withAnswerKey(ctx, a.DeliveryKey) // its posts say which job they answer (once.go)
+		r := result{user: a.User, channel: a.Channel, question: a.Text, intent: an.Intent}
+		if a.Surface == SurfaceSlash {
+			r.err = b.respond(ctx, a.ResponseURL, msg, false)
+		} else {
+			r.err = b.post(ctx, a.Channel, a.ThreadTS, msg)
+		}
+		return b.answered(ctx, a, key, &an, r)
+	}}
+}
+
+// answered logs and counts the outcome of an answer's post and records the answer shown;
+// it returns the post's error.
+func (b *Bot) answered(ctx context.Context, a jobs.AnswerArgs, key string, shown *answer.Answer, r result) error {
 	if rateLimited(r.err) {
 		// Not an outcome yet: the answer is posted later, and logged then.
 		return r.err
@@ -133,6 +176,17 @@ func (b *Bot) Answer(ctx context.Context, a jobs.AnswerArgs) (err error) {
 	b.done(ctx, a.Surface, a.ReceivedAt, r)
 	return r.err
 }
+
+// panicked logs and counts a panic while answering a, and returns the Send that reports it
+// as a permanent failure.
+func (b *Bot) panicked(a jobs.AnswerArgs, r any) jobs.Send {
+	b.metrics.Failures.WithLabelValues(a.Surface).Inc()
+	b.log.Error("panique en répondant", "surface", a.Surface, "panic", fmt.Sprint(r))
+	return fail(&jobs.PermanentError{Err: fmt.Errorf("panique en répondant : %v", r)})
+}
+
+// fail is a Send that posts nothing and returns err.
+func fail(err error) jobs.Send { return func(context.Context) error { return err } }
 
 // rateLimited tells a 429 from Slack.
 func rateLimited(err error) bool {

@@ -3,11 +3,13 @@ package slackbot
 // The durable path: with Options.Queue, the read loop hands each question or click to the
 // intake, which inserts their jobs in the database in batches, each leased to this process,
 // then acknowledges them: a request is acknowledged once its job is stored, so nothing
-// acknowledged is lost, even to kill -9. A slash command is acknowledged with its answer when
-// it is ready in time, its job completed first (ackanswer.go). The lanes' workers then answer them at once (AnswerQueue.AnswerNow) and the
-// job records the outcome. What this process cannot finish (a 429, a Slack error, a stop, a
-// crash) is answered by River's workers, here or in another replica. Answers through a
-// response_url have a lane of their own, so they never wait behind chat.postMessage.
+// acknowledged is lost, even to kill -9. Meanwhile the lanes' workers compute the answers
+// (when the lanes have room), and post each once its job is stored and claimed
+// (AnswerQueue.AnswerWith): never an answer for a job not stored. A slash command is
+// acknowledged with its answer when it is ready in time, its job completed first
+// (ackanswer.go). What this process cannot finish (a 429, a Slack error, a stop, a crash) is
+// answered by River's workers, here or in another replica. Answers through a response_url have
+// a lane of their own, so they never wait behind chat.postMessage.
 
 import (
 	"context"
@@ -24,9 +26,10 @@ type AnswerQueue interface {
 	// EnqueueLeased inserts a batch of jobs, leased to this process, and returns the ticket
 	// of each new one (nil for a delivery that already has a job: a duplicate).
 	EnqueueLeased(ctx context.Context, batch []jobs.AnswerArgs) ([]*jobs.Ticket, error)
-	// AnswerNow answers a leased job in this process, through the bot's Answer; false when
-	// the lease had ended and River's workers have the job.
-	AnswerNow(ctx context.Context, t *jobs.Ticket) (bool, error)
+	// AnswerWith answers a leased job in this process, its answer posted by send (computed
+	// while the job was inserted); false when the lease had ended and River's workers have
+	// the job.
+	AnswerWith(ctx context.Context, t *jobs.Ticket, send jobs.Send) (bool, error)
 	// Release makes leased jobs available at once to every worker.
 	Release(ctx context.Context, tickets []*jobs.Ticket) (int, error)
 	// CompleteLeased records a leased job as answered by the request's ack (ackanswer.go);
@@ -75,13 +78,25 @@ type intakeItem struct {
 	read time.Time
 }
 
-// lease is one job for a lane: a ticket, or, when the database refused the insert, the
-// request alone, answered in memory rather than not at all.
+// lease is one request for a lane, with the outcome of its job's insert, known once st.done
+// is closed: a lane may take it before (and compute its answer meanwhile), never post it
+// before.
 type lease struct {
+	args jobs.AnswerArgs
+	st   *stored
+}
+
+// stored is the outcome of a request's insert.
+type stored struct {
+	done chan struct{}
+	// ticket is the job leased to this process; nil with err nil: the delivery already had
+	// one (a duplicate).
 	ticket *jobs.Ticket
-	args   jobs.AnswerArgs
-	// slot, for a slash command, is its ack, not sent yet: the answer may go in it.
+	// slot, for a new slash command, is its ack, not sent yet: the answer may go in it.
 	slot *ackSlot
+	// err, when the database refused the insert: the request is answered in memory rather
+	// than not at all.
+	err error
 }
 
 // startDurable starts the intake and the lanes' workers; work is the workers' context, acks
@@ -130,66 +145,81 @@ func (d *durablePath) runIntake(ctx context.Context) {
 		for _, it := range items {
 			batch = append(batch, it.args)
 		}
+		// The lanes with room take their requests now, and compute the answers while the
+		// jobs are inserted: they post only once the insert is done. The others are handed
+		// over after it, so that a full lane never holds the insert and its acks.
+		sts := make([]*stored, len(items))
+		early := make([]bool, len(items))
+		for i, it := range items {
+			sts[i] = &stored{done: make(chan struct{})}
+			select {
+			case d.lanes[it.args.Queue()] <- lease{args: it.args, st: sts[i]}:
+				early[i] = true
+			default:
+			}
+		}
 		ictx, cancel := context.WithTimeout(ctx, insertTimeout)
 		tickets, err := d.b.queue.EnqueueLeased(ictx, batch)
 		cancel()
 		// Stored (or the database failed): acknowledge, so that Slack does not send again;
 		// a new slash command's ack waits for its answer, within its budget (ackanswer.go).
-		var slots []*ackSlot
-		if err == nil {
-			slots = make([]*ackSlot, len(items))
-		}
 		for i, it := range items {
-			if err == nil && tickets[i] != nil && inAck(it.args) {
-				slots[i] = d.newSlot(it)
-				continue
+			st := sts[i]
+			st.err = err
+			if err == nil {
+				st.ticket = tickets[i]
 			}
-			d.b.ack(d.acks, it.sm, it.req, it.read, nil)
+			if st.ticket != nil && inAck(it.args) {
+				st.slot = d.newSlot(it)
+			} else {
+				d.b.ack(d.acks, it.sm, it.req, it.read, nil)
+			}
+			if err == nil && st.ticket == nil {
+				// The delivery already has a job: Slack's retry, or another replica's.
+				d.b.metrics.Duplicates.WithLabelValues("claimed").Inc()
+				d.b.log.Debug("requête déjà prise (tâche existante), ignorée", "delivery", it.args.DeliveryKey)
+			}
+			close(st.done)
 		}
 		if err != nil {
 			// Answered in memory rather than not at all, or sent again by Slack.
 			d.b.metrics.StoreErrors.WithLabelValues("enqueue").Inc()
 			d.b.log.Error("file des réponses indisponible : réponses en mémoire seulement, perdues en cas d'arrêt",
 				"count", len(batch), "error", err.Error())
-			for _, a := range batch {
-				d.lanes[a.Queue()] <- lease{args: a}
-			}
-			continue
 		}
-		for i, t := range tickets {
-			if t == nil {
-				// The delivery already has a job: Slack's retry, or another replica's.
-				d.b.metrics.Duplicates.WithLabelValues("claimed").Inc()
-				d.b.log.Debug("requête déjà prise (tâche existante), ignorée", "delivery", batch[i].DeliveryKey)
-				continue
+		for i, it := range items {
+			if !early[i] && (err != nil || sts[i].ticket != nil) {
+				d.lanes[it.args.Queue()] <- lease{args: it.args, st: sts[i]}
 			}
-			d.lanes[t.Args.Queue()] <- lease{ticket: t, args: t.Args, slot: slots[i]}
 		}
 	}
 }
 
 // runLane answers the jobs of one lane until it is closed; once work is done (the grace
-// period is over), it only sets the jobs aside for Release.
+// period is over), it only sets the jobs aside for Release. It computes each answer first,
+// while its job may still be being inserted, and posts it once the job is claimed.
 func (d *durablePath) runLane(work context.Context, lane <-chan lease) {
 	for l := range lane {
 		if work.Err() != nil {
-			d.mu.Lock()
-			if l.ticket != nil {
-				d.left = append(d.left, l.ticket)
-			} else {
-				d.lost++
-			}
-			d.mu.Unlock()
+			d.setAside(l)
 			continue
 		}
-		if l.ticket == nil {
-			_ = d.b.Answer(work, l.args)
+		p := d.b.prepare(work, l.args)
+		<-l.st.done
+		switch {
+		case l.st.err != nil:
+			_ = p.send(work)
+			continue
+		case l.st.ticket == nil:
+			continue // a duplicate: its answer is another job's
+		case work.Err() != nil:
+			d.setAside(l)
 			continue
 		}
-		if l.slot != nil && d.answerInAck(work, l) {
+		if l.st.slot != nil && d.answerInAck(work, l, p) {
 			continue
 		}
-		if _, err := d.b.queue.AnswerNow(work, l.ticket); err != nil {
+		if _, err := d.b.queue.AnswerWith(work, l.st.ticket, p.send); err != nil {
 			d.b.log.Warn("réponse rapide non enregistrée : la file la reprendra", "delivery", l.args.DeliveryKey, "error", err.Error())
 		}
 		if work.Err() != nil {
@@ -197,6 +227,20 @@ func (d *durablePath) runLane(work context.Context, lane <-chan lease) {
 			d.interrupted++
 			d.mu.Unlock()
 		}
+	}
+}
+
+// setAside keeps the job of l for Release, once its insert is done; a request whose insert
+// failed is lost.
+func (d *durablePath) setAside(l lease) {
+	<-l.st.done
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	switch {
+	case l.st.ticket != nil:
+		d.left = append(d.left, l.st.ticket)
+	case l.st.err != nil:
+		d.lost++
 	}
 }
 
