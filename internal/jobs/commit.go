@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"time"
 
@@ -48,6 +49,7 @@ const (
 	writeComplete                  // running → completed (AnswerNow)
 	writeSettle                    // leased → completed (CompleteLeased)
 	writeRelease                   // leased → available now (Release)
+	writeFlush                     // nothing: done once the writes submitted before it are
 	writeKinds
 )
 
@@ -59,6 +61,9 @@ type write struct {
 	params []river.InsertManyParams
 	ids    []int64
 	done   chan writeResult // buffered: the committer never waits for the caller
+	// then, if set, receives the outcome instead of done, on the committer's goroutine: a
+	// write nobody waits for (it must return at once).
+	then func(writeResult)
 }
 
 // writeResult is a write's outcome: the insert's results, in params' order, or the ids the
@@ -95,8 +100,8 @@ func newCommitter(begin func(ctx context.Context) (roundTx, error)) *committer {
 	return c
 }
 
-// close stops the committer once the round in progress is written; writes submitted later
-// fail with errClosed. It may be called more than once.
+// close stops the committer once the writes already submitted are written; writes
+// submitted later fail with errClosed. It may be called more than once.
 func (c *committer) close() {
 	c.stopOnce.Do(func() { close(c.stop) })
 	<-c.stopped
@@ -125,6 +130,21 @@ func (c *committer) submit(w *write) writeResult {
 	}
 }
 
+// submitLater hands w to the committer without waiting: then receives its outcome.
+func (c *committer) submitLater(w *write, then func(writeResult)) {
+	w.done, w.then = make(chan writeResult, 1), then
+	select {
+	case c.writes <- w:
+	case <-c.stop:
+		then(writeResult{err: errClosed})
+	}
+}
+
+// flush waits until the writes submitted before it are written (or ctx is done).
+func (c *committer) flush(ctx context.Context) error {
+	return c.submit(&write{ctx: ctx, kind: writeFlush}).err
+}
+
 // insert inserts params in a round.
 func (c *committer) insert(ctx context.Context, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error) {
 	r := c.submit(&write{ctx: ctx, kind: writeInsert, params: params})
@@ -143,6 +163,7 @@ func (c *committer) run() {
 	for {
 		select {
 		case <-c.stop:
+			c.drain(round)
 			return
 		case w := <-c.writes:
 			round = append(round[:0], w)
@@ -164,17 +185,40 @@ func (c *committer) run() {
 	}
 }
 
+// drain writes what was submitted before the stop, in rounds.
+func (c *committer) drain(round []*write) {
+	for {
+		round = round[:0]
+	fill:
+		for len(round) < maxRoundWrites {
+			select {
+			case w := <-c.writes:
+				round = append(round, w)
+			default:
+				break fill
+			}
+		}
+		if len(round) == 0 {
+			return
+		}
+		c.write(round)
+	}
+}
+
 // write runs one round and answers each of its writes.
 func (c *committer) write(round []*write) {
 	live := round[:0:0]
 	for _, w := range round {
 		if err := w.ctx.Err(); err != nil {
-			w.done <- writeResult{err: err} // not begun: definitely not written
+			w.answer(writeResult{err: err}) // not begun: definitely not written
 			continue
 		}
 		live = append(live, w)
 	}
-	if len(live) == 0 {
+	if !slices.ContainsFunc(live, func(w *write) bool { return w.kind != writeFlush }) {
+		for _, w := range live {
+			w.answer(writeResult{})
+		}
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), roundTimeout)
@@ -182,11 +226,20 @@ func (c *committer) write(round []*write) {
 	results, err := c.transact(ctx, live)
 	for i, w := range live {
 		if err != nil {
-			w.done <- writeResult{err: err}
+			w.answer(writeResult{err: err})
 			continue
 		}
-		w.done <- results[i]
+		w.answer(results[i])
 	}
+}
+
+// answer gives w its outcome.
+func (w *write) answer(r writeResult) {
+	if w.then != nil {
+		w.then(r)
+		return
+	}
+	w.done <- r
 }
 
 // transact writes live in one transaction and returns each write's result.
@@ -200,7 +253,7 @@ func (c *committer) transact(ctx context.Context, live []*write) ([]writeResult,
 		tx.rollback(ctx)
 		return nil, err
 	}
-	for kind := writeClaim; kind < writeKinds; kind++ {
+	for kind := writeClaim; kind < writeFlush; kind++ {
 		var ids []int64
 		for _, w := range live {
 			if w.kind == kind {

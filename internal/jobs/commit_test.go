@@ -92,3 +92,46 @@ func TestRoundSkipsWritesAlreadyCancelled(t *testing.T) {
 		}
 	})
 }
+
+// TestAnswerWithPostsOnlyClaimed answers a job with an answer computed beforehand: it is sent
+// once, while the job is stored and running (claimed), and the job is completed once the
+// committer has written what was pending; a job no longer leased is not sent at all.
+func TestAnswerWithPostsOnlyClaimed(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, url string) {
+		ctx := context.Background()
+		q := testQueue(t, url, &answerer{}, nil, nil)
+		tickets, err := q.EnqueueLeased(ctx, []AnswerArgs{mention("W1", "C1"), mention("W2", "C1")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sent := 0
+		send := func(ctx context.Context) error {
+			sent++
+			j, err := q.Job(ctx, tickets[0].ID())
+			if err != nil || j.State != rivertype.JobStateRunning {
+				t.Errorf("sent while the job is %v (%v), want running", j, err)
+			}
+			return nil
+		}
+		if ok, err := q.AnswerWith(ctx, tickets[0], send); !ok || err != nil {
+			t.Fatalf("AnswerWith = %v, %v", ok, err)
+		}
+		if err := q.commits.flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		if j, _ := q.Job(ctx, tickets[0].ID()); j.State != rivertype.JobStateCompleted || sent != 1 {
+			t.Errorf("job %s after %d sends, want completed after 1", j.State, sent)
+		}
+		// Released to River's workers: the fast path sends nothing.
+		if n, err := q.Release(ctx, tickets[1:]); n != 1 || err != nil {
+			t.Fatalf("Release = %d, %v", n, err)
+		}
+		if ok, err := q.AnswerWith(ctx, tickets[1], func(context.Context) error {
+			t.Error("sent an answer for a job no longer leased")
+			return nil
+		}); ok || err != nil {
+			t.Errorf("AnswerWith of a released job = %v, %v; want false", ok, err)
+		}
+	})
+}

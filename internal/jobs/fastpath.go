@@ -146,7 +146,7 @@ func (q *Queue) EnqueueLeased(ctx context.Context, batch []AnswerArgs) ([]*Ticke
 // Answerer, rate-limit gate and metrics), and records the outcome on the job. It reports
 // false, doing nothing, when the job was no longer leased (River's workers have it).
 func (q *Queue) AnswerNow(ctx context.Context, t *Ticket) (bool, error) {
-	return q.AnswerWith(ctx, t, nil)
+	return q.answer(ctx, t, nil, true)
 }
 
 // Send posts an answer computed beforehand (see AnswerWith) and returns Slack's error, as
@@ -156,8 +156,16 @@ type Send func(ctx context.Context) error
 // AnswerWith is AnswerNow with an answer the caller computed before the job was claimed
 // (while it was being inserted): send posts it, after the claim, instead of the Answerer's
 // Answer (nil: the Answerer's). Nothing is posted for a job not claimed, so never for a job
-// not stored.
+// not stored. A job answered is recorded as completed in the committer's next round, as
+// AnswerNow does, but without waiting for it (the answer is out, and the caller's worker is
+// free for the next one): a failure to record it is logged, and River's rescuer then gives
+// the job to a worker, which finds the answer posted (once.go). Close writes what is pending.
 func (q *Queue) AnswerWith(ctx context.Context, t *Ticket, send Send) (bool, error) {
+	return q.answer(ctx, t, send, false)
+}
+
+// answer is AnswerNow (wait: the completion recorded before it returns) and AnswerWith.
+func (q *Queue) answer(ctx context.Context, t *Ticket, send Send, wait bool) (bool, error) {
 	if q.worker == nil {
 		return false, errors.New("file des réponses : aucun Answerer")
 	}
@@ -181,9 +189,21 @@ func (q *Queue) AnswerWith(ctx context.Context, t *Ticket, send Send) (bool, err
 	defer cancel()
 	if werr == nil {
 		// The common case, in the committer's next round rather than by River's driver.
-		if done, err := q.commits.update(rctx, writeComplete, row.ID); err != nil || !done[row.ID] {
-			return true, fmt.Errorf("file des réponses : tâche %d répondue mais non enregistrée (%v) : River la reprendra", row.ID, err)
+		unrecorded := func(err error) error {
+			return fmt.Errorf("file des réponses : tâche %d répondue mais non enregistrée (%v) : River la reprendra", row.ID, err)
 		}
+		w := &write{ctx: context.WithoutCancel(ctx), kind: writeComplete, ids: []int64{row.ID}}
+		if wait {
+			if r := q.commits.submit(w); r.err != nil || !r.changed[row.ID] {
+				return true, unrecorded(r.err)
+			}
+			return true, nil
+		}
+		q.commits.submitLater(w, func(r writeResult) {
+			if r.err != nil || !r.changed[row.ID] {
+				q.log.Warn(unrecorded(r.err).Error(), "delivery", t.Args.DeliveryKey)
+			}
+		})
 		return true, nil
 	}
 	p := outcomeParams(&row, werr, start, time.Now())

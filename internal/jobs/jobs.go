@@ -363,6 +363,13 @@ func (q *Queue) Start(ctx context.Context) error {
 // still running see their context cancelled and are left in the queue (retried within a
 // second, see answerWorker.attempt).
 func (q *Queue) Stop(ctx context.Context) error {
+	// The fast path's completions not written yet first (AnswerWith), so that what the
+	// queue holds once stopped is what is owed.
+	if q.commits != nil {
+		if err := q.commits.flush(ctx); err != nil {
+			q.log.Warn("arrêt : écritures du chemin rapide non confirmées", "err", err)
+		}
+	}
 	err := q.stop(ctx)
 	if ctx.Err() == nil {
 		return err

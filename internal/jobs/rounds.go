@@ -22,7 +22,7 @@ import (
 // every call, which is much of an update's cost.
 func sqliteRounds(ctx context.Context, db *sql.DB, client *river.Client[*sql.Tx]) (func(ctx context.Context) (roundTx, error), error) {
 	var stmts [writeKinds]*sql.Stmt
-	for kind := writeClaim; kind < writeKinds; kind++ {
+	for kind := writeClaim; kind < writeFlush; kind++ {
 		st, err := db.PrepareContext(ctx, updateSQL(store.DriverSQLite, kind))
 		if err != nil {
 			return nil, fmt.Errorf("préparation de « %s » : %w", updateSQL(store.DriverSQLite, kind), err)
