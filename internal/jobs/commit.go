@@ -33,6 +33,11 @@ import (
 // roundTimeout bounds one round's transaction.
 const roundTimeout = 5 * time.Second
 
+// maxYields bounds how many times the committer lets the other goroutines run before a round,
+// while each time brings more writes: the wait a write may have for others to join its
+// round, on a loaded CPU.
+const maxYields = 8
+
 // maxRoundWrites bounds the writes taken in one round, so that a round stays short even when
 // a backlog waits (each insert write holds up to a batch of the intake's requests).
 const maxRoundWrites = 256
@@ -168,37 +173,41 @@ func (c *committer) run() {
 		case w := <-c.writes:
 			round = append(round[:0], w)
 		}
-		// Let the goroutines that can run first: on one CPU, the committer woken by a write
-		// would otherwise run at once, before the other writers submit theirs, and every
-		// round would hold one write.
-		runtime.Gosched()
-	fill:
-		for len(round) < maxRoundWrites {
-			select {
-			case w := <-c.writes:
-				round = append(round, w)
-			default:
-				break fill
+		// Let the goroutines that can run go first, as long as they bring writes: on one
+		// CPU, the committer woken by a write would otherwise run at once, before the other
+		// writers submit theirs, and every round would hold one write. A pass that brings
+		// none (nothing else runs, or nothing else writes) ends the wait: a write alone is
+		// written at once.
+		for range maxYields {
+			runtime.Gosched()
+			if !c.take(&round) {
+				break
 			}
 		}
 		c.write(round)
 	}
 }
 
+// take moves the writes waiting into round, up to maxRoundWrites, and reports whether it
+// took any.
+func (c *committer) take(round *[]*write) bool {
+	n := len(*round)
+	for len(*round) < maxRoundWrites {
+		select {
+		case w := <-c.writes:
+			*round = append(*round, w)
+		default:
+			return len(*round) > n
+		}
+	}
+	return len(*round) > n
+}
+
 // drain writes what was submitted before the stop, in rounds.
 func (c *committer) drain(round []*write) {
 	for {
 		round = round[:0]
-	fill:
-		for len(round) < maxRoundWrites {
-			select {
-			case w := <-c.writes:
-				round = append(round, w)
-			default:
-				break fill
-			}
-		}
-		if len(round) == 0 {
+		if !c.take(&round) {
 			return
 		}
 		c.write(round)

@@ -105,6 +105,8 @@ type Queue struct {
 	setState func(ctx context.Context, p *riverdriver.JobSetStateIfRunningParams) error
 	commits  *committer
 	worker   *answerWorker
+	// sqliteDB is the queue's connection on SQLite (tests read its settings); nil on PostgreSQL.
+	sqliteDB *sql.DB
 }
 
 // Open connects to the database named by rawURL and dataDir (as store.Open reads them: the
@@ -142,7 +144,8 @@ func Open(ctx context.Context, rawURL, dataDir string, cfg Config) (*Queue, erro
 const sqliteMaxConns = 1
 
 func openSQLite(ctx context.Context, dsn string, cfg Config) (*Queue, error) {
-	db, err := sql.Open("sqlite", dsn)
+	// Checkpoints are the checkpointer's, not the commits' (checkpoint.go).
+	db, err := sql.Open("sqlite", dsn+noAutoCheckpoint)
 	if err != nil {
 		return nil, err
 	}
@@ -166,8 +169,16 @@ func openSQLite(ctx context.Context, dsn string, cfg Config) (*Queue, error) {
 		_ = db.Close()
 		return nil, err
 	}
-	q.commits = newCommitter(begin)
-	q.closeDB = func() { _ = db.Close() }
+	stopCheckpoints, err := startCheckpointer(dsn, cfg.Log)
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	q.commits, q.sqliteDB = newCommitter(begin), db
+	q.closeDB = func() {
+		stopCheckpoints()
+		_ = db.Close()
+	}
 	return q, nil
 }
 
