@@ -4,12 +4,12 @@ package jobs
 // a completion, a settlement, a release) goes to one goroutine, the committer, which takes
 // whatever is waiting when it is free and writes it all in one transaction: a River insert
 // of every new job, then one conditional update per kind of change, for all the jobs of that
-// kind. Measured on SQLite (BenchmarkFastPathRound), one job alone costs ~0.6 ms to insert
-// and ~0.1 ms per update; 64 together cost ~55 µs and ~10–15 µs a job: most of a
-// statement's cost is the transaction, the statement's parse and the pages written, shared by
-// every row. Nothing waits to fill a round: a round starts as soon as the previous one ends,
-// so a request alone is written at once, and a burst's requests, arriving while a round runs,
-// share the next one.
+// kind. Measured on SQLite (BenchmarkRound), one job alone costs ~0.5 ms to insert and ~0.13 ms
+// per update; 64 together ~56 µs and ~12 µs a job: most of a statement's cost is the
+// transaction, the statement and the pages written, shared by every row. Nothing waits on a
+// timer to fill a round: the committer lets the goroutines that can run go first while they
+// bring writes (on one CPU they would otherwise never get the chance), so a request alone is
+// written at once, and a burst's requests share rounds.
 //
 // A round's outcome is the same for all its writes: committed, or rolled back (an error for
 // each). Its context is its own (roundTimeout), not the callers': a caller waits for the
