@@ -89,18 +89,28 @@ type roundTx interface {
 	rollback(ctx context.Context)
 }
 
+// database is how the committer reaches a driver's database.
+type database interface {
+	// begin begins a round's transaction.
+	begin(ctx context.Context) (roundTx, error)
+	// update runs the conditional update of kind on ids on its own (its own transaction)
+	// and returns those it changed: a round of one statement needs no BEGIN and COMMIT
+	// (on PostgreSQL, two round trips of three).
+	update(ctx context.Context, kind writeKind, ids []int64) ([]int64, error)
+}
+
 // committer writes the fast path's writes in rounds, one transaction each.
 type committer struct {
-	begin    func(ctx context.Context) (roundTx, error)
+	db       database
 	writes   chan *write
 	stop     chan struct{}
 	stopped  chan struct{}
 	stopOnce sync.Once
 }
 
-// newCommitter starts the committer of transactions opened by begin.
-func newCommitter(begin func(ctx context.Context) (roundTx, error)) *committer {
-	c := &committer{begin: begin, writes: make(chan *write, maxRoundWrites), stop: make(chan struct{}), stopped: make(chan struct{})}
+// newCommitter starts the committer of db's rounds.
+func newCommitter(db database) *committer {
+	c := &committer{db: db, writes: make(chan *write, maxRoundWrites), stop: make(chan struct{}), stopped: make(chan struct{})}
 	go c.run()
 	return c
 }
@@ -253,7 +263,19 @@ func (w *write) answer(r writeResult) {
 
 // transact writes live in one transaction and returns each write's result.
 func (c *committer) transact(ctx context.Context, live []*write) ([]writeResult, error) {
-	tx, err := c.begin(ctx)
+	if kind, ids, ok := oneStatement(live); ok {
+		changed, err := c.db.update(ctx, kind, ids)
+		if err != nil {
+			return nil, err
+		}
+		results := make([]writeResult, len(live))
+		set := idSet(changed)
+		for i := range results {
+			results[i].changed = set
+		}
+		return results, nil
+	}
+	tx, err := c.db.begin(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("début de transaction : %w", err)
 	}
@@ -277,10 +299,7 @@ func (c *committer) transact(ctx context.Context, live []*write) ([]writeResult,
 			tx.rollback(ctx)
 			return nil, err
 		}
-		set := make(map[int64]bool, len(changed))
-		for _, id := range changed {
-			set[id] = true
-		}
+		set := idSet(changed)
 		for i, w := range live {
 			if w.kind == kind {
 				results[i].changed = set
@@ -291,6 +310,33 @@ func (c *committer) transact(ctx context.Context, live []*write) ([]writeResult,
 		return nil, fmt.Errorf("validation : %w", err)
 	}
 	return results, nil
+}
+
+// oneStatement tells a round that is one update (writes of one kind, no insert, flushes
+// aside), and returns its kind and ids.
+func oneStatement(live []*write) (writeKind, []int64, bool) {
+	kind := writeFlush
+	var ids []int64
+	for _, w := range live {
+		switch {
+		case w.kind == writeFlush:
+			continue
+		case w.kind == writeInsert, kind != writeFlush && w.kind != kind:
+			return 0, nil, false
+		}
+		kind = w.kind
+		ids = append(ids, w.ids...)
+	}
+	return kind, ids, kind != writeFlush
+}
+
+// idSet is the set of ids.
+func idSet(ids []int64) map[int64]bool {
+	set := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		set[id] = true
+	}
+	return set
 }
 
 // insertAll inserts the jobs of every insert write of the round through one River insert. A

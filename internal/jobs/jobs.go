@@ -161,9 +161,9 @@ func openSQLite(ctx context.Context, dsn string, cfg Config) (*Queue, error) {
 		return nil, fmt.Errorf("connexion : %w", err)
 	}
 	q, client, err := newQueue(ctx, riversqlite.New(db), cfg, retryMigration)
-	var begin func(ctx context.Context) (roundTx, error)
+	var rounds *sqliteDatabase
 	if err == nil {
-		begin, err = sqliteRounds(ctx, db, client) // after the migrations: the statements name River's table
+		rounds, err = sqliteRounds(ctx, db, client) // after the migrations: the statements name River's table
 	}
 	if err != nil {
 		_ = db.Close()
@@ -174,7 +174,7 @@ func openSQLite(ctx context.Context, dsn string, cfg Config) (*Queue, error) {
 		_ = db.Close()
 		return nil, err
 	}
-	q.commits, q.sqliteDB = newCommitter(begin), db
+	q.commits, q.sqliteDB = newCommitter(rounds), db
 	q.closeDB = func() {
 		stopCheckpoints()
 		_ = db.Close()
@@ -203,7 +203,7 @@ func openPostgres(ctx context.Context, dsn string, cfg Config) (*Queue, error) {
 		pool.Close()
 		return nil, err
 	}
-	q.commits = newCommitter(postgresRounds(pool, client))
+	q.commits = newCommitter(&postgresDatabase{pool: pool, client: client})
 	q.closeDB = pool.Close
 	return q, nil
 }
