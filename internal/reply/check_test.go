@@ -18,6 +18,21 @@ type limits struct {
 
 func messageLimits() limits { return limits{blocks: 50, json: 12000} }
 
+// elements returns the elements of block b (id), failing unless it has 1 to max of them.
+func elements(t *testing.T, b map[string]any, id string, max int) []map[string]any {
+	t.Helper()
+	els, _ := b["elements"].([]any)
+	if len(els) == 0 || len(els) > max {
+		t.Errorf("%s: %d %v elements, want 1 to %d", id, len(els), b["type"], max)
+	}
+	out := make([]map[string]any, 0, len(els))
+	for _, e := range els {
+		el, _ := e.(map[string]any)
+		out = append(out, el)
+	}
+	return out
+}
+
 // checkBlocks asserts Slack's limits on marshalled blocks, read back as
 // plain JSON so that nothing the Go types hide escapes the check.
 func checkBlocks(t *testing.T, blocks []slack.Block, lim limits) {
@@ -52,29 +67,15 @@ func checkBlocks(t *testing.T, blocks []slack.Block, lim limits) {
 				checkButton(t, acc, id, actionIDs)
 			}
 		case "context":
-			els, _ := b["elements"].([]any)
-			if len(els) == 0 || len(els) > 10 {
-				t.Errorf("%s: %d context elements", id, len(els))
-			}
-			for _, e := range els {
-				checkText(t, e, "mrkdwn", 3000, id)
+			for _, el := range elements(t, b, id, 10) {
+				checkText(t, el, "mrkdwn", 3000, id)
 			}
 		case "actions":
-			els, _ := b["elements"].([]any)
-			if len(els) == 0 || len(els) > 25 {
-				t.Errorf("%s: %d action elements", id, len(els))
-			}
-			for _, e := range els {
-				el, _ := e.(map[string]any)
+			for _, el := range elements(t, b, id, 25) {
 				checkButton(t, el, id, actionIDs)
 			}
 		case "context_actions":
-			els, _ := b["elements"].([]any)
-			if len(els) == 0 || len(els) > 5 {
-				t.Errorf("%s: %d context actions elements", id, len(els))
-			}
-			for _, e := range els {
-				el, _ := e.(map[string]any)
+			for _, el := range elements(t, b, id, 5) {
 				checkFeedbackButtons(t, el, id, actionIDs)
 			}
 		case "divider":
