@@ -33,38 +33,16 @@ func TestBeforeFirstContent(t *testing.T) {
 				}
 				h := start(t, s)
 				ctx := ctxFor(t, 30*time.Second)
-				slash := func(text string) slacktest.Message {
-					t.Helper()
-					url := h.srv.ResponseURL()
-					if _, err := h.srv.SendSlashCommand(ctx, slacktest.SlashCommand{Command: "/role", Text: text, UserID: marc, ChannelID: prod, ResponseURL: url}); err != nil {
-						t.Fatal(err)
-					}
-					// Through its response_url, or on the durable path in its ack, which
-					// records the command's response_url too.
-					m, err := h.srv.WaitMessage(ctx, func(m slacktest.Message) bool { return m.ResponseURL == url })
-					if err != nil {
-						t.Fatalf("/role %s: %v", text, err)
-					}
-					return m
-				}
 				for _, text := range []string{"designer", "équipe"} {
-					if m := slash(text); m.Text != slackbot.NotLoadedText || len(m.Blocks.BlockSet) != 0 {
+					if m := ask(ctx, t, h, marc, prod, text); m.Text != slackbot.NotLoadedText || len(m.Blocks.BlockSet) != 0 {
 						t.Errorf("/role %s before the content = %q with %d blocks, want %q", text, m.Text, len(m.Blocks.BlockSet), slackbot.NotLoadedText)
 					}
 				}
-				if m := slash(""); !contains(m, "/role designer") {
+				if m := ask(ctx, t, h, marc, prod, ""); !contains(m, "/role designer") {
 					t.Errorf("/role before the content = %q, want the help", m.Text)
 				}
-				ts := h.srv.NewTS()
-				if _, err := h.srv.SendEvent(ctx, slacktest.EventsAPI{Event: slacktest.AppMentionEvent{User: marc, Text: "<@" + slacktest.DefaultBotUserID + "> designer", Channel: prod, TS: ts}}); err != nil {
-					t.Fatal(err)
-				}
-				m, err := h.srv.WaitMessage(ctx, slacktest.Method("chat.postMessage"), slacktest.Channel(prod))
-				if err != nil {
-					t.Fatal(err)
-				}
-				if m.Text != slackbot.NotLoadedText || m.ThreadTS != ts {
-					t.Errorf("mention before the content = %q in thread %q, want %q in %q", m.Text, m.ThreadTS, slackbot.NotLoadedText, ts)
+				if m := h.ask(ctx, prod, "designer"); m.Text != slackbot.NotLoadedText {
+					t.Errorf("mention before the content = %q, want %q in its thread", m.Text, slackbot.NotLoadedText)
 				}
 				if _, err := h.srv.SendEvent(ctx, slacktest.EventsAPI{Event: slacktest.AppHomeOpenedEvent{User: marc, Channel: "D1"}}); err != nil {
 					t.Fatal(err)
@@ -77,7 +55,7 @@ func TestBeforeFirstContent(t *testing.T) {
 				}
 
 				empty.Swap(content(t).Current())
-				if m := slash("designer"); m.Text == slackbot.NotLoadedText || !contains(m, "Designer") {
+				if m := ask(ctx, t, h, marc, prod, "designer"); m.Text == slackbot.NotLoadedText || !contains(m, "Designer") {
 					t.Errorf("/role designer once the content is served = %q, want the card", m.Text)
 				}
 				if strings.Contains(h.logs.String(), "panique") {
