@@ -126,25 +126,32 @@ func TestHistoryPages(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	msgs, pages := readHistory(ctx, t, api, "C2", 3)
 	var texts string
+	for _, m := range msgs {
+		texts += m.Text
+	}
+	if texts != "gfedcba" || pages != 3 {
+		t.Errorf("read %q in %d pages, want gfedcba in 3", texts, pages)
+	}
+}
+
+// readHistory reads channel's whole history, limit messages a page, and returns it with the
+// number of pages read.
+func readHistory(ctx context.Context, t *testing.T, api *slack.Client, channel string, limit int) (msgs []slack.Message, pages int) {
+	t.Helper()
 	cursor := ""
-	pages := 0
 	for {
-		h, err := api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: "C2", Limit: 3, Cursor: cursor})
+		h, err := api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: channel, Limit: limit, Cursor: cursor})
 		if err != nil {
 			t.Fatal(err)
 		}
 		pages++
-		for _, m := range h.Messages {
-			texts += m.Text
-		}
+		msgs = append(msgs, h.Messages...)
 		if !h.HasMore {
-			break
+			return msgs, pages
 		}
 		cursor = h.ResponseMetaData.NextCursor
-	}
-	if texts != "gfedcba" || pages != 3 {
-		t.Errorf("read %q in %d pages, want gfedcba in 3", texts, pages)
 	}
 }
 
@@ -210,20 +217,10 @@ func TestHistoryKeepsTheNewest(t *testing.T) {
 	reply := post("C4", parent)
 	posted = append(posted, reply, post("C4", ""))
 
+	msgs, _ := readHistory(ctx, t, api, "C4", 999)
 	var got []string
-	cursor := ""
-	for {
-		h, err := api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: "C4", Limit: 999, Cursor: cursor})
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range h.Messages {
-			got = append(got, m.Timestamp)
-		}
-		if !h.HasMore {
-			break
-		}
-		cursor = h.ResponseMetaData.NextCursor
+	for _, m := range msgs {
+		got = append(got, m.Timestamp)
 	}
 	// The history leaves the reply out, as Slack's does.
 	var want []string
