@@ -21,6 +21,7 @@ import (
 
 	"github.com/rolebot/rolebot/internal/config"
 	"github.com/rolebot/rolebot/internal/knowledge"
+	"github.com/rolebot/rolebot/internal/logtail"
 	"github.com/rolebot/rolebot/internal/slacktest"
 )
 
@@ -278,7 +279,7 @@ func startChild(srv *slacktest.Server, kind string, o options) (stop stopFunc, e
 	}
 	stopWithParent(cmd)
 	var out bytes.Buffer
-	errs := &tail{max: 8 << 10}
+	errs := logtail.New(8 << 10)
 	cmd.Stdout, cmd.Stderr = &out, errs
 	if o.verbose {
 		cmd.Stderr = io.MultiWriter(errs, os.Stderr)
@@ -300,7 +301,7 @@ func startChild(srv *slacktest.Server, kind string, o options) (stop stopFunc, e
 }
 
 // stopChild signals a child, waits for it and reads its report.
-func stopChild(cmd *exec.Cmd, done <-chan error, out *bytes.Buffer, errs *tail, kind string, sig syscall.Signal) (childReport, error) {
+func stopChild(cmd *exec.Cmd, done <-chan error, out *bytes.Buffer, errs *logtail.Buffer, kind string, sig syscall.Signal) (childReport, error) {
 	var rep childReport
 	_ = cmd.Process.Signal(sig)
 	select {
@@ -320,30 +321,6 @@ func stopChild(cmd *exec.Cmd, done <-chan error, out *bytes.Buffer, errs *tail, 
 		return rep, fmt.Errorf("bot (%s) : rapport illisible %q : %w", kind, out.String(), err)
 	}
 	return rep, nil
-}
-
-// tail keeps the last max bytes written to it: a child's logs, to say why
-// it failed.
-type tail struct {
-	mu  sync.Mutex
-	max int
-	buf []byte
-}
-
-func (t *tail) Write(p []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.buf = append(t.buf, p...)
-	if over := len(t.buf) - t.max; over > 0 {
-		t.buf = bytes.Clone(t.buf[over:])
-	}
-	return len(p), nil
-}
-
-func (t *tail) String() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return string(t.buf)
 }
 
 // stopAll stops every child and merges their reports: the first child's ack

@@ -23,115 +23,121 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// TestBurstExactlyOnce sends a smaller burst to the real bot: every question
-// is acknowledged within Slack's 3 s and answered exactly once. It asserts no
-// latency beyond Slack's rule: figures come from the command on a quiet
-// machine, not from a test run under the race detector.
-func TestBurstExactlyOnce(t *testing.T) {
-	o := options{n: 100, users: 20, workers: 8, timeout: 30 * time.Second}
-	r, in, err := measure(context.Background(), o, "rolebot", true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out strings.Builder
-	r.print(&out)
-	t.Logf("rolebot:\n%s", out.String())
-	if r.sent != 100 || r.acked != 100 || r.ackedLate != 0 {
-		t.Errorf("acked %d of %d, %d late; want all within 3 s", r.acked, r.sent, r.ackedLate)
-	}
-	if r.answered != 100 || r.lost != 0 || r.duplicated != 0 {
-		t.Errorf("answered %d, lost %d, duplicated %d; want each exactly once", r.answered, r.lost, r.duplicated)
-	}
-	if !r.ok() {
-		t.Error("report not ok")
-	}
-	if !in.InBotOK || in.InBotP99.Max <= 0 {
-		t.Errorf("the bot's process reported no ack histogram: %+v", in)
-	}
-}
-
-// TestBurstWithTeamsOnTwoReplicas runs two bots on one SQLite file with a
-// team in every channel and the durable queue: every question is answered
-// exactly once, and the answers name people.
-func TestBurstWithTeamsOnTwoReplicas(t *testing.T) {
-	o := options{n: 60, users: 6, workers: 8, timeout: 30 * time.Second, database: "sqlite", channels: 30, replicas: 2, path: pathQueue, queued: true}
-	cleanup, err := prepareDatabase(context.Background(), &o)
-	defer cleanup()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cleanupQueue, err := prepareQueue(&o)
-	defer cleanupQueue()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, _, err := measure(context.Background(), o, "rolebot", true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out strings.Builder
-	r.print(&out)
-	t.Logf("rolebot with teams, 2 replicas:\n%s", out.String())
-	if !r.ok() || r.answered != 60 {
-		t.Errorf("answered %d of 60 (lost %d, duplicated %d, late acks %d)", r.answered, r.lost, r.duplicated, r.ackedLate)
-	}
-	if r.named == 0 {
-		t.Error("no answer named the channel's people")
-	}
-}
-
-// TestBurstThroughQueue sends a burst through the durable queue, without a
-// team: every question acknowledged within 3 s and answered exactly once.
-func TestBurstThroughQueue(t *testing.T) {
-	o := options{n: 100, users: 20, workers: 8, timeout: 30 * time.Second, path: pathQueue, queued: true}
-	cleanup, err := prepareQueue(&o)
-	defer cleanup()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, _, err := measure(context.Background(), o, "rolebot", true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out strings.Builder
-	r.print(&out)
-	t.Logf("rolebot through the queue:\n%s", out.String())
-	if !r.ok() || r.answered != 100 {
-		t.Errorf("answered %d of 100 (lost %d, duplicated %d, late acks %d)", r.answered, r.lost, r.duplicated, r.ackedLate)
+// TestBurst sends smaller bursts to the real bot, on each path: every question
+// is acknowledged within Slack's 3 s and answered exactly once, and each case
+// checks what its path adds. It asserts no latency beyond Slack's rule:
+// figures come from the command on a quiet machine, not from a test run under
+// the race detector.
+func TestBurst(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		o    options
+		// check asserts what the case adds to every question answered once.
+		check func(t *testing.T, o options, r report, in childReport)
+	}{
+		{
+			name: "exactly once",
+			o:    options{n: 100, users: 20, workers: 8, timeout: 30 * time.Second},
+			check: func(t *testing.T, _ options, _ report, in childReport) {
+				if !in.InBotOK || in.InBotP99.Max <= 0 {
+					t.Errorf("the bot's process reported no ack histogram: %+v", in)
+				}
+			},
+		},
+		{
+			// Two bots on one SQLite file with a team in every channel and
+			// the durable queue: the answers name people.
+			name: "teams on two replicas",
+			o:    options{n: 60, users: 6, workers: 8, timeout: 30 * time.Second, database: "sqlite", channels: 30, replicas: 2, path: pathQueue, queued: true},
+			check: func(t *testing.T, _ options, r report, _ childReport) {
+				if r.named == 0 {
+					t.Error("no answer named the channel's people")
+				}
+			},
+		},
+		{
+			name: "through the queue",
+			o:    options{n: 100, users: 20, workers: 8, timeout: 30 * time.Second, path: pathQueue, queued: true},
+		},
+		{
+			// Every answer is recorded once (with the two of the warm-up) by
+			// the time the bot stopped.
+			name:  "recorded",
+			o:     options{n: 100, users: 20, workers: 8, timeout: 30 * time.Second, record: recordOn, recording: true},
+			check: checkRecorded(102),
+		},
+		{
+			// Users who pause between questions.
+			name: "thinking users",
+			o:    options{n: 40, users: 10, workers: 8, think: 20 * time.Millisecond, wait: true, timeout: 30 * time.Second},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := tc.o
+			prepareBurst(t, &o)
+			r, in, err := measure(context.Background(), o, "rolebot", true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out strings.Builder
+			r.print(&out)
+			t.Logf("rolebot, %s:\n%s", tc.name, out.String())
+			if r.sent != o.n || r.acked != o.n || r.ackedLate != 0 {
+				t.Errorf("acked %d of %d, %d late; want all within 3 s", r.acked, r.sent, r.ackedLate)
+			}
+			if r.answered != o.n || r.lost != 0 || r.duplicated != 0 {
+				t.Errorf("answered %d of %d, lost %d, duplicated %d; want each exactly once", r.answered, o.n, r.lost, r.duplicated)
+			}
+			if !r.ok() {
+				t.Error("report not ok")
+			}
+			if tc.check != nil {
+				tc.check(t, o, r, in)
+			}
+		})
 	}
 }
 
-// TestBurstRecorded sends a burst to a bot that records the answers shown: every question
-// answered exactly once, and every answer recorded once (with the two of the warm-up) by the
-// time the bot stopped.
-func TestBurstRecorded(t *testing.T) {
-	o := options{n: 100, users: 20, workers: 8, timeout: 30 * time.Second, record: recordOn, recording: true}
-	cleanup, err := prepareRecord(&o)
-	defer cleanup()
-	if err != nil {
-		t.Fatal(err)
+// prepareBurst prepares what o's run needs, as the command does: the teams'
+// database, the queue, the recording; removed when t ends.
+func prepareBurst(t *testing.T, o *options) {
+	t.Helper()
+	prepare := []func(*options) (func(), error){func(o *options) (func(), error) { return prepareDatabase(context.Background(), o) }}
+	if o.queued {
+		prepare = append(prepare, prepareQueue)
 	}
-	r, _, err := measure(context.Background(), o, "rolebot", true)
-	if err != nil {
-		t.Fatal(err)
+	if o.recording {
+		prepare = append(prepare, prepareRecord)
 	}
-	if !r.ok() || r.answered != 100 {
-		t.Errorf("answered %d of 100 (lost %d, duplicated %d, late acks %d)", r.answered, r.lost, r.duplicated, r.ackedLate)
-	}
-	st, err := dbstore.Open(context.Background(), o.recordURL, "", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	shown, err := st.AnswersSince(context.Background(), time.Time{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(shown) != 102 {
-		t.Errorf("%d answers recorded, want 102", len(shown))
+	for _, p := range prepare {
+		cleanup, err := p(o)
+		t.Cleanup(cleanup)
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 }
 
+// checkRecorded asserts that the run's database holds want answers shown.
+func checkRecorded(want int) func(t *testing.T, o options, r report, in childReport) {
+	return func(t *testing.T, o options, _ report, _ childReport) {
+		st, err := dbstore.Open(context.Background(), o.recordURL, "", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		shown, err := st.AnswersSince(context.Background(), time.Time{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(shown) != want {
+			t.Errorf("%d answers recorded, want %d", len(shown), want)
+		}
+	}
+}
+
+// TestFloorAcksEverything checks the floor, a bot that only acknowledges:
+// every question acknowledged within 3 s.
 func TestFloorAcksEverything(t *testing.T) {
 	r, _, err := measure(context.Background(), options{n: 50, users: 10, timeout: 30 * time.Second}, "floor", false)
 	if err != nil {
@@ -142,29 +148,20 @@ func TestFloorAcksEverything(t *testing.T) {
 	}
 }
 
-// TestThinkingUsers runs users who pause between questions: every question
-// is still answered exactly once.
-func TestThinkingUsers(t *testing.T) {
-	o := options{n: 40, users: 10, workers: 8, think: 20 * time.Millisecond, wait: true, timeout: 30 * time.Second}
-	r, _, err := measure(context.Background(), o, "rolebot", true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !r.ok() || r.answered != 40 {
-		t.Errorf("answered %d of 40 (lost %d, duplicated %d, late acks %d)", r.answered, r.lost, r.duplicated, r.ackedLate)
-	}
-}
-
+// TestUsage checks the exit codes: 2 for a bad flag value, 0 for -h.
 func TestUsage(t *testing.T) {
-	var out, errs strings.Builder
-	if code := run(context.Background(), []string{"-n", "0"}, &out, &errs); code != 2 {
-		t.Errorf("-n 0 exited %d, want 2", code)
-	}
-	if code := run(context.Background(), []string{"-think", "-1s"}, &out, &errs); code != 2 {
-		t.Errorf("-think -1s exited %d, want 2", code)
-	}
-	if code := run(context.Background(), []string{"-h"}, &out, &errs); code != 0 {
-		t.Errorf("-h exited %d, want 0", code)
+	for _, tc := range []struct {
+		args []string
+		want int
+	}{
+		{[]string{"-n", "0"}, 2},
+		{[]string{"-think", "-1s"}, 2},
+		{[]string{"-h"}, 0},
+	} {
+		var out, errs strings.Builder
+		if code := run(context.Background(), tc.args, &out, &errs); code != tc.want {
+			t.Errorf("%v exited %d, want %d", tc.args, code, tc.want)
+		}
 	}
 }
 
