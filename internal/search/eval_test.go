@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/rolebot/rolebot/content"
@@ -137,8 +139,11 @@ func TestEvaluation(t *testing.T) {
 		// folder another writer made from the brief alone): by writers who saw neither the
 		// code nor the other sets, kept away from the scorer's tuning and measured once, at
 		// the end of its session (before the scorer: 72.7 % / 6.9 % and 68.5 % / 1.5 %). Far
-		// below issue 12's goals; floors at what was measured. Seen from now on.
-		{"testdata/fresh-e.jsonl", "", 0.775, 0.058},
+		// below issue 12's goals; floors at what was measured. Seen from now on. Its
+		// 28 questions on the two conformity tasks expected a title holding "RGPD" or
+		// "RGAA", words of those tasks' details, not titles (TestEvalSetsNameOneTask):
+		// with the titles, 77.7 % / 5.8 % was 86.9 % / 0.4 %.
+		{"testdata/fresh-e.jsonl", "", 0.865, 0.004},
 		{"testdata/alt3.jsonl", "testdata/alt3", 0.78, 0.01},
 	} {
 		t.Run(set.file, func(t *testing.T) {
@@ -163,3 +168,41 @@ func TestEvaluation(t *testing.T) {
 }
 
 func contentFS() fs.FS { return content.FS }
+
+// TestEvalSetsNameOneTask checks that every expected task of every set
+// names one task title of the folder it is asked of: the scoring, like
+// shared/eval/run.py, matches the regexp on the title alone, so one written
+// against a task's details ("RGPD" for "S'assurer de la conformité légale
+// (lois, RGPD, déclaration CNIL)") would count the right answer as wrong.
+func TestEvalSetsNameOneTask(t *testing.T) {
+	paths, err := filepath.Glob("testdata/*.jsonl")
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no sets: %v", err)
+	}
+	shipped := buildShipped(t)
+	for _, path := range paths {
+		t.Run(path, func(t *testing.T) {
+			ix := shipped
+			if dir := strings.TrimSuffix(path, ".jsonl"); isDir(dir) {
+				ix = loadFolder(t, dir)
+			}
+			seen := map[string]bool{}
+			for _, c := range readCases(t, path) {
+				if c.Intent != answer.IntentTask || seen[c.Task] {
+					continue
+				}
+				seen[c.Task] = true
+				re := regexp.MustCompile("(?i)" + c.Task)
+				var titles []string
+				for _, k := range ix.Team().Tasks {
+					if re.MatchString(k.Title) {
+						titles = append(titles, k.Title)
+					}
+				}
+				if len(titles) != 1 {
+					t.Errorf("task %q matches %d titles %q", c.Task, len(titles), titles)
+				}
+			}
+		})
+	}
+}
