@@ -25,6 +25,10 @@ type evalCase struct {
 	Role   string            `json:"role"`
 	Task   string            `json:"task"` // regexp on the task title
 	Owners map[string]string `json:"owners"`
+	// Kind and Lang are the writer's labels, where a set has them ("everyday",
+	// "tricky", "typo"…; "fr", "en"): the report counts by them.
+	Kind string `json:"kind"`
+	Lang string `json:"lang"`
 }
 
 func readCases(t testing.TB, path string) []evalCase {
