@@ -42,7 +42,13 @@ var (
 		"how", "comment", "est", "sont", "c", "cest", "ce", "fait", "fais", "font", "faire", "does", "do", "did", "doing",
 		"role", "roles", "poste", "postes", "job", "jobs", "s", "t", "il", "elle", "ils", "elles", "on", "y", "en",
 		"moi", "me", "dis", "dit", "dire", "explique", "expliquer", "tell", "about", "rolebot", "svp", "stp", "please",
-		"chez", "nous", "equipe", "team", "in", "our", "notre", "the", "is", "are", "a", "an", "of", "le", "la", "les", "l", "d", "du", "de", "des")
+		"chez", "nous", "equipe", "team", "in", "our", "notre", "the", "is", "are", "a", "an", "of", "le", "la", "les", "l", "d", "du", "de", "des",
+		// How a yes/no question singles a role out ("le PO est-il seul
+		// responsable de la vision ?", "is the coach the one who runs the
+		// rituals?", "c'est bien lui qui…", "a kind of designer?"): the
+		// question is the task's, or the role's, not these words'.
+		"seul", "seule", "seuls", "seules", "uniquement", "juste", "bien", "lui", "celui", "celle", "vrai",
+		"only", "alone", "just", "one", "ones", "kind", "sort", "genre", "sorte")
 	// weak words say that an owner is asked for, not what is owned.
 	weak = set("responsable", "responsables", "responsible", "accountable", "owner", "owners", "owns", "own", "owned",
 		"charge", "porte", "portent", "porter", "carry", "carries", "occupe", "occupent", "occuper", "gere", "gerent",
