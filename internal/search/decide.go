@@ -80,7 +80,7 @@ func (ix *Index) decide(p parsed, hits []hit, a *answer.Answer) (chosen, named *
 		}
 	}
 	var other *hit
-	if named != nil && (p.who || p.weak || !p.bare) {
+	if named != nil && (p.who || p.weak || !p.bare) && !likensNamed(p, named) {
 		// "qui accompagne le responsable métier ?": the role named is the
 		// object; the answer is who does the rest. Without a question
 		// word, only a task is the rest, and only when ownership is asked
@@ -141,6 +141,19 @@ func (ix *Index) decide(p parsed, hits []hit, a *answer.Answer) (chosen, named *
 		a.Confidence = answer.Sure
 	}
 	return chosen, named
+}
+
+// likensNamed says whether a question asks whether the role it names
+// first is something else ("la juriste, c'est la DPO ?", "is the UX
+// researcher a kind of designer?"): a copula, the role's name at its head,
+// and no owner asked for. The role's card answers it, not a task about the
+// rest: that would say who owns the rest, which was not asked.
+func likensNamed(p parsed, named *hit) bool {
+	if !p.likens || p.who || p.weak {
+		return false
+	}
+	head := headConcept(p)
+	return head < len(named.consumed) && named.consumed[head]
 }
 
 // sure says whether a reading is clear enough to be the one answer: it

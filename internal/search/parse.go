@@ -29,7 +29,14 @@ type parsed struct {
 	// identity: the question asks who someone is ("qui est le DPO ?",
 	// "who is our minister?"), not who does something.
 	identity bool
+	// likens: the question holds a copula ("c'est", "est-il", "is"), as
+	// one asking whether a role is something else does ("la juriste,
+	// c'est la DPO ?", "is the UX researcher a designer?").
+	likens bool
 }
+
+// copulas are the folded words of "c'est", "est-il", "is", "are".
+var copulas = set("est", "cest", "sont", "is", "are", "isn")
 
 // identityFrame is how a question asking who someone is opens, in folded
 // words: "qui est le …", "c'est qui le …", "who is our …", "who's the …".
@@ -81,6 +88,7 @@ func (ix *Index) parse(ws []string) parsed {
 	var p parsed
 	p.bare = true
 	p.identity = isIdentity(ws)
+	p.likens = slices.ContainsFunc(ws, func(w string) bool { return copulas[w] })
 	var kept []string
 	var isWeak, fixed []bool
 	for i, w := range ws {
