@@ -383,9 +383,17 @@ func (ix *Index) nameMatch(roleID string, p parsed) (int, []bool) {
 				continue
 			}
 			// The name spread over consecutive concepts: "responsable" "produit".
+			// One that starts on an ownership word is written out: in "qui
+			// est responsable du RGAA ?", "RGAA" is "accessibilité" only
+			// through the synonyms, and "responsable accessibilité" is not
+			// named; "responsable" asks for an owner.
+			alts := func(c concept) [][]string { return c.alts }
+			if p.concepts[i].weak {
+				alts = func(c concept) [][]string { return c.alts[:1] }
+			}
 			j, k := i, 0
 			for k < len(name) && j < len(p.concepts) {
-				if !slices.ContainsFunc(p.concepts[j].alts, func(alt []string) bool {
+				if !slices.ContainsFunc(alts(p.concepts[j]), func(alt []string) bool {
 					return len(alt) == 1 && ix.sameTerm(alt[0], name[k], !p.concepts[j].known)
 				}) {
 					break
