@@ -16,16 +16,23 @@ var (
 		"do", "what", "que", "fonctionne", "fais", "sais", "savoir", "je", "j", "t", "te", "s", "on", "il", "does", "this",
 		"that", "work", "works", "i", "es", "est", "ce", "c", "cest", "qu", "qui", "who", "are", "is", "the", "a", "l", "le",
 		"la", "les", "with", "avec", "a", "poser", "question", "questions", "ask", "quelles", "quels", "type", "types", "de", "des",
-		"demander", "demande")
+		"demander", "demande",
+		// "bonjour rolebot, tu peux m'aider ?", "tu peux faire quoi pour moi ?",
+		// "aide-moi stp, je comprends pas", "comment je te pose une question ?".
+		"m", "pour", "for", "pas", "comprends", "comprend", "toi", "pose", "une", "un", "besoin", "need")
 	helpKeys = set("aide", "aider", "help", "usage", "bonjour", "salut", "hello", "hi", "hey", "menu", "commandes", "commande",
 		"exemples", "exemple", "fonctionne", "utiliser", "utilise", "use", "marche", "sais", "work", "works", "rolebot", "bot", "tu", "you",
-		"demander")
+		"demander", "demande", "poser", "pose", "comprends", "comprend")
 	listWords = set("liste", "lister", "list", "les", "des", "de", "du", "d", "tous", "toutes", "tout", "all", "the", "quels", "quelles",
 		"sont", "what", "are", "which", "l", "la", "le", "show", "montre", "montrer", "affiche", "afficher", "voir", "me", "moi", "donne",
 		"of", "in", "dans", "notre", "nos", "votre", "vos", "our", "your", "entiere", "complete", "whole", "full", "each", "chaque",
 		"ya", "y", "a", "il", "existe", "existent", "differents", "differentes", "different", "c", "cest", "quoi", "types", "sortes",
 		"there", "is", "exist", "available", "disponibles", "possibles", "svp", "stp", "please", "et", "and", "leurs", "their",
-		"combien", "t", "how", "many")
+		"combien", "t", "how", "many",
+		// "les tâches pour porter un produit", "what tasks does the team cover?",
+		// "all the tasks and who owns them".
+		"pour", "for", "porter", "carrying", "carry", "cover", "covers", "couvre", "couvrent", "involve", "involves",
+		"them", "eux")
 	roleListKeys = set("liste", "list", "roles", "role", "equipe", "team", "membres", "members", "profils", "composition", "postes", "metiers")
 	taskListKeys = set("matrice", "matrix", "taches", "tache", "tasks", "responsabilites", "responsibilities", "responsibility",
 		"raci", "repartition", "tableau")

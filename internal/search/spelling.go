@@ -11,6 +11,10 @@ import (
 var chatSpellings = map[string]string{
 	"ki": "qui", "koi": "quoi", "kel": "quel", "kelle": "quelle", "kels": "quels", "kelles": "quelles",
 	"ke": "que", "kan": "quand", "pk": "pourquoi", "pq": "pourquoi", "cad": "c", "qqn": "quelqu", "qqun": "quelqu",
+	// Greetings and help, as chat writes them ("slt tu fais quoi", "jcomprend
+	// pas"): small talk gets help, not none.
+	"slt": "salut", "bjr": "bonjour", "cc": "coucou", "mrc": "merci", "jcomprend": "comprends", "jcomprends": "comprends",
+	"quest": "que",
 }
 
 // elisions are the French words that lose their vowel before another
