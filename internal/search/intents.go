@@ -55,7 +55,9 @@ var (
 		// rituals?", "c'est bien lui qui…", "a kind of designer?"): the
 		// question is the task's, or the role's, not these words'.
 		"seul", "seule", "seuls", "seules", "uniquement", "juste", "bien", "lui", "celui", "celle", "vrai",
-		"only", "alone", "just", "one", "ones", "kind", "sort", "genre", "sorte")
+		"only", "alone", "just", "one", "ones", "kind", "sort", "genre", "sorte",
+		// Filler nouns: "the comitology stuff", "les trucs de budget".
+		"truc", "trucs", "machin", "machins", "stuff", "thing", "things")
 	// weak words say that an owner is asked for, not what is owned.
 	weak = set("responsable", "responsables", "responsible", "accountable", "owner", "owners", "owns", "own", "owned",
 		"charge", "porte", "portent", "porter", "carry", "carries", "occupe", "occupent", "occuper", "gere", "gerent",
