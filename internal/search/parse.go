@@ -122,6 +122,8 @@ func (ix *Index) parse(ws []string) parsed {
 			w = c
 		}
 		switch {
+		case w == "si" && i == len(ws)-1 && i > 0:
+			// "…, si ?" is a tag question, as "…, non ?" is: no "SI".
 		case whoWords[w], whichWords[w] && i+1 < len(ws) && personWords[ws[i+1]]:
 			p.who = true
 			p.bare = false
