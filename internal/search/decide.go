@@ -252,7 +252,7 @@ func (ix *Index) aboutRest(p parsed, hits []hit, consumed []bool, tasksOnly bool
 		}
 	}
 	switch {
-	case taskCov >= restCoverage && taskCov >= roleCov-taskSlack/2:
+	case taskCov >= restCoverage && taskCov >= roleCov-taskSlack:
 		return bestTask
 	case roleCov >= restCoverage:
 		return bestRole
