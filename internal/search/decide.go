@@ -145,15 +145,27 @@ func (ix *Index) decide(p parsed, hits []hit, a *answer.Answer) (chosen, named *
 
 // likensNamed says whether a question asks whether the role it names
 // first is something else ("la juriste, c'est la DPO ?", "is the UX
-// researcher a kind of designer?"): a copula, the role's name at its head,
-// and no owner asked for. The role's card answers it, not a task about the
+// researcher a kind of designer?"): a copula ("est-ce que" is none), the
+// role's name at its head, and no owner asked for. The role's card answers it, not a task about the
 // rest: that would say who owns the rest, which was not asked.
 func likensNamed(p parsed, named *hit) bool {
-	if !p.likens || p.who || p.weak {
+	if !p.likens || p.who {
 		return false
 	}
-	head := headConcept(p)
-	return head < len(named.consumed) && named.consumed[head]
+	consumed := func(ci int) bool { return ci < len(named.consumed) && named.consumed[ci] }
+	for ci, c := range p.concepts {
+		// An ownership word just before the role's name ("le responsable
+		// data, c'est le DPO ?") is the name's: it asks for no owner.
+		if c.weak && !consumed(ci) && !consumed(ci+1) {
+			return false
+		}
+	}
+	for ci, c := range p.concepts {
+		if !c.weak || consumed(ci) || consumed(ci+1) {
+			return consumed(ci) || consumed(ci+1) // the name opens the question
+		}
+	}
+	return false
 }
 
 // sure says whether a reading is clear enough to be the one answer: it

@@ -110,7 +110,12 @@ func (ix *Index) parse(ws []string) parsed {
 	var p parsed
 	p.bare = true
 	p.identity = isIdentity(ws)
-	p.likens = slices.ContainsFunc(ws, func(w string) bool { return copulas[w] })
+	for i, w := range ws {
+		// "est-ce que" opens a question; it likens nothing.
+		if copulas[w] && !(i+1 < len(ws) && ws[i+1] == "ce") {
+			p.likens = true
+		}
+	}
 	var kept []string
 	var isWeak, fixed, farFixed []bool
 	for i, w := range ws {

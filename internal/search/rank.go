@@ -370,9 +370,10 @@ func (ix *Index) nameMatch(roleID string, p parsed) (int, []bool) {
 			for _, alt := range c.alts {
 				if ix.sameTerms(alt, name, !c.known) {
 					// "coach produit": "coach" stands for the whole name,
-					// and the "produit" after it is the name's too.
+					// and the "produit" after it is the name's too; not an
+					// ownership word ("le PO responsable de…").
 					n := 1
-					for n < len(name) && i+n < len(p.concepts) && len(p.concepts[i+n].alts[0]) == 1 &&
+					for n < len(name) && i+n < len(p.concepts) && !p.concepts[i+n].weak && len(p.concepts[i+n].alts[0]) == 1 &&
 						slices.Contains(name, p.concepts[i+n].alts[0][0]) {
 						n++
 					}
