@@ -79,6 +79,11 @@ func (ix *Index) decide(p parsed, hits []hit, a *answer.Answer) (chosen, named *
 			}
 		}
 	}
+	if first := namedFirst(p, hits); first != nil && likensNamed(p, first) {
+		// "la gestionnaire, c'est une coordinatrice ?" is about the
+		// gestionnaire, whichever name is longer.
+		named = first
+	}
 	var other *hit
 	if named != nil && (p.who || p.weak || !p.bare) && !likensNamed(p, named) {
 		// "qui accompagne le responsable métier ?": the role named is the
@@ -166,6 +171,23 @@ func likensNamed(p parsed, named *hit) bool {
 		}
 	}
 	return false
+}
+
+// namedFirst is the role named by the question's first named concept, if
+// any role is.
+func namedFirst(p parsed, hits []hit) *hit {
+	var first *hit
+	at := len(p.concepts)
+	for i := range hits {
+		h := &hits[i]
+		if h.name == 0 {
+			continue
+		}
+		if ci := slices.Index(h.consumed, true); ci >= 0 && ci < at {
+			first, at = h, ci
+		}
+	}
+	return first
 }
 
 // sure says whether a reading is clear enough to be the one answer: it

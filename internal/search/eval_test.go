@@ -133,12 +133,12 @@ func TestEvaluation(t *testing.T) {
 		// from the brief alone). Below issue 12's goals: these floors are the figures measured
 		// since, with the label scorer (fresh.jsonl still untuned on), so that a change cannot
 		// make them worse; raise them as they improve.
-		{"testdata/fresh.jsonl", "", 0.915, 0.004},
-		{"testdata/tune-b.jsonl", "", 0.915, 0.004},
+		{"testdata/fresh.jsonl", "", 0.945, 0},
+		{"testdata/tune-b.jsonl", "", 0.93, 0.004},
 		{"testdata/altteam.jsonl", "testdata/altteam", 0.96, 0.005},
 		// tune-e.jsonl: 220 questions by a writer who never saw the code, handed over during
 		// the scorer's work and tuned on (before it: 78.2 % right, 0.9 % confidently wrong).
-		{"testdata/tune-e.jsonl", "", 0.845, 0},
+		{"testdata/tune-e.jsonl", "", 0.91, 0},
 		// fresh-e.jsonl (260, our pages) and alt3.jsonl (200, asked of alt3/, an 8-role
 		// folder another writer made from the brief alone): by writers who saw neither the
 		// code nor the other sets, kept away from the scorer's tuning and measured once, at
@@ -146,9 +146,10 @@ func TestEvaluation(t *testing.T) {
 		// below issue 12's goals; floors at what was measured. Seen from now on. Its
 		// 28 questions on the two conformity tasks expected a title holding "RGPD" or
 		// "RGAA", words of those tasks' details, not titles (TestEvalSetsNameOneTask):
-		// with the titles, 77.7 % / 5.8 % was 86.9 % / 0.4 %.
-		{"testdata/fresh-e.jsonl", "", 0.865, 0.004},
-		{"testdata/alt3.jsonl", "testdata/alt3", 0.78, 0.01},
+		// with the titles, 77.7 % / 5.8 % was 86.9 % / 0.4 %. Tuned on since (branch
+		// issue-scorer): the floors of the last five sets are its figures.
+		{"testdata/fresh-e.jsonl", "", 0.93, 0},
+		{"testdata/alt3.jsonl", "testdata/alt3", 0.875, 0},
 	} {
 		t.Run(set.file, func(t *testing.T) {
 			on := ix
