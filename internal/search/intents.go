@@ -56,6 +56,8 @@ var (
 		// question is the task's, or the role's, not these words'.
 		"seul", "seule", "seuls", "seules", "uniquement", "juste", "bien", "lui", "celui", "celle", "vrai",
 		"only", "alone", "just", "one", "ones", "kind", "sort", "genre", "sorte",
+		// Prepositions the stop words lack: "communique auprès des usagers".
+		"aupres", "envers", "via",
 		// Modal verbs: "le PO peut-il porter…", "should the designer…".
 		"peut", "peuvent", "pourrait", "doit", "doivent", "devrait", "can", "could", "should", "must", "may",
 		// Filler nouns: "the comitology stuff", "les trucs de budget".
