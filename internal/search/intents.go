@@ -75,7 +75,9 @@ var (
 		"runs", "run", "charged", "care", "takes",
 		// Asking about a part in a task is asking who owns it.
 		"participe", "participent", "participer", "participates", "participate", "involved", "implique",
-		"contribue", "contribuent", "contribuer", "contributes", "contribute")
+		"contribue", "contribuent", "contribuer", "contributes", "contribute",
+		// "à qui revient le choix…", "à qui incombe…": whose part it is.
+		"revient", "reviennent", "incombe", "incombent")
 	// interrogative words make a question of a phrase.
 	interrogative = set("qui", "que", "quoi", "quel", "quelle", "quels", "quelles", "who", "what", "which", "whom", "whose",
 		"how", "comment", "pourquoi", "why", "ou", "where", "quand", "when", "fait", "fais", "font", "faire", "does", "do", "did")
