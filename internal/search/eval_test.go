@@ -133,12 +133,12 @@ func TestEvaluation(t *testing.T) {
 		// from the brief alone). Below issue 12's goals: these floors are the figures measured
 		// since, with the label scorer (fresh.jsonl still untuned on), so that a change cannot
 		// make them worse; raise them as they improve.
-		{"testdata/fresh.jsonl", "", 0.945, 0},
+		{"testdata/fresh.jsonl", "", 0.95, 0},
 		{"testdata/tune-b.jsonl", "", 0.93, 0.004},
-		{"testdata/altteam.jsonl", "testdata/altteam", 0.96, 0.005},
+		{"testdata/altteam.jsonl", "testdata/altteam", 0.975, 0},
 		// tune-e.jsonl: 220 questions by a writer who never saw the code, handed over during
 		// the scorer's work and tuned on (before it: 78.2 % right, 0.9 % confidently wrong).
-		{"testdata/tune-e.jsonl", "", 0.91, 0},
+		{"testdata/tune-e.jsonl", "", 0.935, 0},
 		// fresh-e.jsonl (260, our pages) and alt3.jsonl (200, asked of alt3/, an 8-role
 		// folder another writer made from the brief alone): by writers who saw neither the
 		// code nor the other sets, kept away from the scorer's tuning and measured once, at
@@ -148,7 +148,7 @@ func TestEvaluation(t *testing.T) {
 		// "RGAA", words of those tasks' details, not titles (TestEvalSetsNameOneTask):
 		// with the titles, 77.7 % / 5.8 % was 86.9 % / 0.4 %. Tuned on since (branch
 		// issue-scorer): the floors of the last five sets are its figures.
-		{"testdata/fresh-e.jsonl", "", 0.93, 0},
+		{"testdata/fresh-e.jsonl", "", 0.94, 0},
 		{"testdata/alt3.jsonl", "testdata/alt3", 0.875, 0},
 	} {
 		t.Run(set.file, func(t *testing.T) {
