@@ -56,11 +56,33 @@ const (
 )
 
 // record is one write for the recorder: an answer shown, or a click on one of its
-// alternatives (follow set).
+// alternatives (follow set, shown.Ref the alternative clicked). An answer's reference and
+// candidates are derived from of by the recorder, when it writes (complete): the goroutine
+// that posted the answer only copies what it has.
 type record struct {
 	shown  store.Shown
+	of     shownOf
 	follow bool
-	ref    string // the alternative clicked, with follow
+}
+
+// shownOf is what an answer's reference and candidates are derived from (answerRef,
+// candidates): the answer's intent, its card's role or task, the others it offered. They
+// point into the content, which no one changes.
+type shownOf struct {
+	intent       answer.Intent
+	role         *answer.Role
+	task         *answer.Task
+	alternatives []answer.Ref
+	suggestions  []answer.Ref
+}
+
+// complete is the answer shown of rec, with its reference and candidates.
+func (rec record) complete() store.Shown {
+	sh := rec.shown
+	an := answer.Answer{Intent: rec.of.intent, Role: rec.of.role, Task: rec.of.task,
+		Alternatives: rec.of.alternatives, Suggestions: rec.of.suggestions}
+	sh.Ref, sh.Intent, sh.Candidates = answerRef(an), string(an.Intent), candidates(an)
+	return sh
 }
 
 // recorder writes records in the background. Its goroutine runs while Run does; outside of it
@@ -200,12 +222,12 @@ func (r *recorder) write(ctx context.Context, recs []record) {
 	shown := make([]store.Shown, 0, len(recs))
 	for _, rec := range recs {
 		if !rec.follow {
-			shown = append(shown, rec.shown)
+			shown = append(shown, rec.complete())
 			continue
 		}
 		r.writeShown(ctx, shown)
 		shown = shown[:0]
-		if _, err := r.b.feedback.RecordFollow(ctx, rec.shown.Key, rec.ref); err != nil {
+		if _, err := r.b.feedback.RecordFollow(ctx, rec.shown.Key, rec.shown.Ref); err != nil {
 			if errors.Is(err, store.ErrUnknownAnswer) {
 				// Its answer was not recorded (dropped, purged, or a forged block id).
 				r.b.log.Debug("suggestion suivie d'une réponse inconnue", "key", rec.shown.Key)
@@ -283,13 +305,13 @@ func (b *Bot) sharedKey(a jobs.AnswerArgs) string {
 
 // recordShown hands the answer an, posted with key for the request a, to the recorder. A card
 // opened by a click has no question of its own: it is recorded as following the answer
-// clicked, whose question the store gives it.
+// clicked, whose question the store gives it. It runs on the answer's goroutine, so it only
+// copies: what the store keeps of an is derived by the recorder (record.complete).
 func (b *Bot) recordShown(a jobs.AnswerArgs, key string, an answer.Answer) {
 	if key == "" {
 		return
 	}
-	sh := store.Shown{Key: key, Ref: answerRef(an), Intent: string(an.Intent), Candidates: candidates(an),
-		Channel: a.Channel, User: a.User, At: a.ReceivedAt}
+	sh := store.Shown{Key: key, Channel: a.Channel, User: a.User, At: a.ReceivedAt}
 	if a.Surface == SurfaceButton {
 		sh.Follows = a.Follows
 	} else {
@@ -298,7 +320,8 @@ func (b *Bot) recordShown(a jobs.AnswerArgs, key string, an answer.Answer) {
 	if sh.At.IsZero() {
 		sh.At = time.Now()
 	}
-	b.rec.add(record{shown: sh})
+	b.rec.add(record{shown: sh, of: shownOf{intent: an.Intent, role: an.Role, task: an.Task,
+		alternatives: an.Alternatives, suggestions: an.Suggestions}})
 }
 
 // recordFollow notes a click on an alternative or a suggestion of the answer key.
@@ -307,7 +330,7 @@ func (b *Bot) recordFollow(key, value string) {
 	if b.feedback == nil || !ok {
 		return
 	}
-	b.rec.add(record{shown: store.Shown{Key: key}, follow: true, ref: storeRef(ref)})
+	b.rec.add(record{shown: store.Shown{Key: key, Ref: storeRef(ref)}, follow: true})
 }
 
 // answerRef is an answer's reference as the store keeps it: "role:designer", "list_roles",
