@@ -66,16 +66,11 @@ func TestBurstWithTeamsOnTwoReplicas(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, _, err := measure(context.Background(), o, "rolebot", true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, _ := measureRolebot(t, o)
 	var out strings.Builder
 	r.print(&out)
 	t.Logf("rolebot with teams, 2 replicas:\n%s", out.String())
-	if !r.ok() || r.answered != 60 {
-		t.Errorf("answered %d of 60 (lost %d, duplicated %d, late acks %d)", r.answered, r.lost, r.duplicated, r.ackedLate)
-	}
+	checkAnsweredOnce(t, r, 60)
 	if r.named == 0 {
 		t.Error("no answer named the channel's people")
 	}
@@ -90,16 +85,11 @@ func TestBurstThroughQueue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, _, err := measure(context.Background(), o, "rolebot", true)
-	if err != nil {
-		t.Fatal(err)
-	}
+	r, _ := measureRolebot(t, o)
 	var out strings.Builder
 	r.print(&out)
 	t.Logf("rolebot through the queue:\n%s", out.String())
-	if !r.ok() || r.answered != 100 {
-		t.Errorf("answered %d of 100 (lost %d, duplicated %d, late acks %d)", r.answered, r.lost, r.duplicated, r.ackedLate)
-	}
+	checkAnsweredOnce(t, r, 100)
 }
 
 // TestBurstFeedback sends a burst to a bot in each mode of -record: every question answered
@@ -117,13 +107,8 @@ func TestBurstFeedback(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			r, in, err := measure(context.Background(), o, "rolebot", true)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !r.ok() || r.answered != 100 {
-				t.Errorf("answered %d of 100 (lost %d, duplicated %d, late acks %d)", r.answered, r.lost, r.duplicated, r.ackedLate)
-			}
+			r, in := measureRolebot(t, o)
+			checkAnsweredOnce(t, r, 100)
 			if want := map[bool]int{true: r.answered}[tt.buttons]; r.withFeedback != want {
 				t.Errorf("%d answers with feedback buttons, want %d", r.withFeedback, want)
 			}
@@ -161,9 +146,7 @@ func TestRecordRounds(t *testing.T) {
 	var modes []string
 	for _, r := range runs {
 		modes = append(modes, r.mode)
-		if !r.bot.ok() || r.bot.answered != 20 {
-			t.Errorf("%s: answered %d of 20", r.mode, r.bot.answered)
-		}
+		checkAnsweredOnce(t, r.bot, 20)
 	}
 	if want := []string{recordButtons, recordOn, recordOn, recordButtons}; !slices.Equal(modes, want) {
 		t.Errorf("modes ran %v, want %v", modes, want)
@@ -209,6 +192,25 @@ func TestRecordSummary(t *testing.T) {
 	}
 }
 
+// measureRolebot runs o against the real bot, and stops the test if the run could not be made.
+func measureRolebot(t *testing.T, o options) (report, childReport) {
+	t.Helper()
+	r, in, err := measure(context.Background(), o, "rolebot", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, in
+}
+
+// checkAnsweredOnce fails unless each of the n questions was acknowledged within 3 s and
+// answered exactly once.
+func checkAnsweredOnce(t *testing.T, r report, n int) {
+	t.Helper()
+	if !r.ok() || r.answered != n {
+		t.Errorf("answered %d of %d (lost %d, duplicated %d, late acks %d)", r.answered, n, r.lost, r.duplicated, r.ackedLate)
+	}
+}
+
 func TestFloorAcksEverything(t *testing.T) {
 	r, _, err := measure(context.Background(), options{n: 50, users: 10, timeout: 30 * time.Second}, "floor", false)
 	if err != nil {
@@ -223,13 +225,8 @@ func TestFloorAcksEverything(t *testing.T) {
 // is still answered exactly once.
 func TestThinkingUsers(t *testing.T) {
 	o := options{n: 40, users: 10, workers: 8, think: 20 * time.Millisecond, wait: true, timeout: 30 * time.Second}
-	r, _, err := measure(context.Background(), o, "rolebot", true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !r.ok() || r.answered != 40 {
-		t.Errorf("answered %d of 40 (lost %d, duplicated %d, late acks %d)", r.answered, r.lost, r.duplicated, r.ackedLate)
-	}
+	r, _ := measureRolebot(t, o)
+	checkAnsweredOnce(t, r, 40)
 }
 
 func TestUsage(t *testing.T) {

@@ -26,6 +26,11 @@ const childRecord = "LOADTEST_RECORD_URL"
 // recordDiscardURL, as childRecord, gives the bot a Feedback that keeps nothing (discard).
 const recordDiscardURL = "discard:"
 
+// warmRecordSettle is how long a run of -record waits after its warm-up, in every mode: more
+// than the recorder's pause (slackbot's recordQuiet, 50 ms), for the warm-up's records to be
+// written before the burst.
+const warmRecordSettle = 200 * time.Millisecond
+
 // Modes of -record; the first three are also the modes of a run.
 const (
 	recordOff     = "off"     // no feedback (slackbot.Options.Feedback nil): answers carry no buttons
@@ -149,7 +154,7 @@ func printRun(w io.Writer, bot report, in childReport) {
 	}
 	if in.CPU > 0 && bot.answered > 0 {
 		fmt.Fprintf(w, "  CPU du bot           %s en tout, démarrage et mise en route compris ; %s pendant la mesure (%s par question répondue)\n",
-			ms(in.CPU), ms(in.measuredCPU()), ms(in.measuredCPU()/time.Duration(bot.answered)))
+			ms(in.CPU), ms(in.measuredCPU()), fineMS(in.measuredCPU()/time.Duration(bot.answered)))
 	}
 }
 
@@ -207,7 +212,7 @@ func printRecordPairs(w io.Writer, round []recordRun) {
 		fmt.Fprintf(w, "%s : réponse p50 %.2f × (%s contre %s), p99 %.2f × (%s contre %s), CPU du bot %s par question (%s contre %s)\n",
 			p.name, r.p50, ms(with.bot.answer.p50), ms(without.bot.answer.p50),
 			r.p99, ms(with.bot.answer.p99), ms(without.bot.answer.p99),
-			signedMS(r.cpu), ms(with.cpuPerAnswer()), ms(without.cpuPerAnswer()))
+			signedMS(r.cpu), fineMS(with.cpuPerAnswer()), fineMS(without.cpuPerAnswer()))
 	}
 	if printed {
 		fmt.Fprintln(w)
@@ -256,6 +261,9 @@ func median[T int64 | float64 | time.Duration](s []T) T {
 	}
 	return (s[n/2-1] + s[n/2]) / 2
 }
+
+// fineMS is d in milliseconds to the hundredth: a bot's CPU per answer is a few tenths.
+func fineMS(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
 
 // signedMS is d in milliseconds with its sign, as a difference: "+0.05 ms", "−0.02 ms".
 func signedMS(d time.Duration) string {

@@ -20,12 +20,23 @@ const (
 	fallbackNotUsefulText = "👎 " + feedbackNotUsefulText
 )
 
+// blockHead is a block's type and block_id, first in its JSON, and the methods of slack.Block.
+type blockHead struct {
+	Type    slack.MessageBlockType `json:"type"`
+	BlockID string                 `json:"block_id"`
+}
+
+// BlockType is the block's type, as slack.Block asks.
+func (h *blockHead) BlockType() slack.MessageBlockType { return h.Type }
+
+// ID is the block's block_id, as slack.Block asks.
+func (h *blockHead) ID() string { return h.BlockID }
+
 // feedbackBlock is FeedbackBlock's block: Slack's feedback_buttons element in a
 // context_actions block. key is the answer's key its buttons carry, for WithFallbackFeedback.
 type feedbackBlock struct {
-	Type     slack.MessageBlockType `json:"type"`
-	BlockID  string                 `json:"block_id"`
-	Elements [1]feedbackButtons     `json:"elements"`
+	blockHead
+	Elements [1]feedbackButtons `json:"elements"`
 	key      string
 }
 
@@ -51,15 +62,9 @@ type plainText struct {
 	Emoji bool   `json:"emoji"`
 }
 
-// BlockType is the block's type, as slack.Block asks.
-func (b *feedbackBlock) BlockType() slack.MessageBlockType { return b.Type }
-
-// ID is the block's block_id, as slack.Block asks.
-func (b *feedbackBlock) ID() string { return b.BlockID }
-
 // newFeedbackBlock builds FeedbackBlock(key).
 func newFeedbackBlock(key string) *feedbackBlock {
-	return &feedbackBlock{Type: slack.MBTContextActions, BlockID: BlockFeedback, key: key, Elements: [1]feedbackButtons{{
+	return &feedbackBlock{blockHead: blockHead{Type: slack.MBTContextActions, BlockID: BlockFeedback}, key: key, Elements: [1]feedbackButtons{{
 		Type:     slack.METFeedbackButtons,
 		ActionID: ActionFeedback,
 		Positive: feedbackButton{Text: plainTextOf(feedbackUsefulText), Value: FeedbackValue(key, true), Label: feedbackUsefulLabel},
@@ -69,9 +74,8 @@ func newFeedbackBlock(key string) *feedbackBlock {
 
 // fallbackBlock is FeedbackFallbackBlock's block: two plain buttons in an actions block.
 type fallbackBlock struct {
-	Type     slack.MessageBlockType `json:"type"`
-	BlockID  string                 `json:"block_id"`
-	Elements [2]plainButton         `json:"elements"`
+	blockHead
+	Elements [2]plainButton `json:"elements"`
 }
 
 // plainButton is a button element with a text and a value.
@@ -82,15 +86,9 @@ type plainButton struct {
 	Value    string                   `json:"value"`
 }
 
-// BlockType is the block's type, as slack.Block asks.
-func (b *fallbackBlock) BlockType() slack.MessageBlockType { return b.Type }
-
-// ID is the block's block_id, as slack.Block asks.
-func (b *fallbackBlock) ID() string { return b.BlockID }
-
 // newFallbackBlock builds FeedbackFallbackBlock(key).
 func newFallbackBlock(key string) *fallbackBlock {
-	return &fallbackBlock{Type: slack.MBTAction, BlockID: BlockFeedback, Elements: [2]plainButton{
+	return &fallbackBlock{blockHead: blockHead{Type: slack.MBTAction, BlockID: BlockFeedback}, Elements: [2]plainButton{
 		{Type: slack.METButton, Text: plainTextOf(fallbackUsefulText), ActionID: ActionFeedback, Value: FeedbackValue(key, true)},
 		{Type: slack.METButton, Text: plainTextOf(fallbackNotUsefulText), ActionID: ActionFeedback + ":2", Value: FeedbackValue(key, false)},
 	}}

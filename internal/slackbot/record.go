@@ -31,10 +31,11 @@ const (
 	// burst of 500 answers is written in one go once it is over.
 	maxRecordBatch = 1024
 	// recordQuiet is how long no answer must come before the recorder
-	// writes what it gathered: the writes wait for a pause, so that a
-	// burst's answers do not share the bot's CPU with them (measured with
-	// cmd/loadtest -record both: gathering 100 ms from the first record
-	// still cost a burst of 500 1.1–1.7× at p50).
+	// writes what it gathered, and how often it looks (gather): the writes
+	// wait for a pause, so that a burst's answers do not share the bot's
+	// CPU with them (measured with cmd/loadtest -record both: gathering
+	// 100 ms from the first record still cost a burst of 500 1.1–1.7× at
+	// p50).
 	recordQuiet = 50 * time.Millisecond
 	// recordMaxLinger bounds how long records wait for that pause under a
 	// steady load, which never pauses.
@@ -193,27 +194,30 @@ func (r *recorder) fill(batch []record) []record {
 	return batch
 }
 
-// gather adds to batch what comes until recordQuiet passes without a record, recordMaxLinger
-// after the first, maxRecordBatch records, or quit.
+// gather adds to batch what comes until a pause, a recordQuiet in which nothing came;
+// recordMaxLinger after the first record; maxRecordBatch records; or quit. It looks at the
+// buffer once every recordQuiet rather than take each record as it comes: an answer handed to
+// a buffer nobody waits on wakes no goroutine, where taking each one woke this goroutine and
+// reset its timer for every answer, which cost a bot answering people at their pace (paced,
+// an answer every ~20 ms) more CPU than the writes (cmd/loadtest -record all -think 1s).
 func (r *recorder) gather(batch []record, quit <-chan struct{}) []record {
-	linger := time.NewTimer(recordMaxLinger)
-	defer linger.Stop()
-	quiet := time.NewTimer(recordQuiet)
-	defer quiet.Stop()
-	for len(batch) < maxRecordBatch {
+	tick := time.NewTicker(recordQuiet)
+	defer tick.Stop()
+	start := time.Now()
+	waiting := len(r.ch)
+	for len(batch)+waiting < maxRecordBatch && time.Since(start) < recordMaxLinger {
 		select {
-		case rec := <-r.ch:
-			batch = append(batch, rec)
-			quiet.Reset(recordQuiet)
-		case <-quiet.C:
-			return batch
-		case <-linger.C:
-			return batch
+		case <-tick.C:
 		case <-quit:
 			return r.fill(batch)
 		}
+		came := len(r.ch) - waiting // only this goroutine takes from ch
+		if came == 0 {
+			break
+		}
+		waiting += came
 	}
-	return batch
+	return r.fill(batch)
 }
 
 // write writes records in order: the answers shown in batches, each click on an alternative
