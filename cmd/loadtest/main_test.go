@@ -168,8 +168,8 @@ func TestRecordRounds(t *testing.T) {
 	}
 }
 
-// TestRecordSummary reads the comparisons over rounds off known runs: median and range of each
-// ratio, and of the CPU per answer added, with its sign.
+// TestRecordSummary reads the figures over rounds off known runs: each mode's median and range,
+// and those of each ratio and of the CPU per answer added, with its sign.
 func TestRecordSummary(t *testing.T) {
 	run := func(mode string, p50, p99, cpu time.Duration) recordRun {
 		return recordRun{mode: mode, bot: report{answered: 10, answer: stats{p50: p50, p99: p99}}, in: childReport{CPU: cpu}}
@@ -183,6 +183,8 @@ func TestRecordSummary(t *testing.T) {
 	var out strings.Builder
 	printRecordSummary(&out, runs, 3)
 	for _, want := range []string{
+		"sans avis sur 3 tours : réponse p50 médiane 10.0 ms (10.0 ms à 10.0 ms), p99 médiane 20.0 ms (20.0 ms à 40.0 ms) ; CPU du bot par question médiane 1.00 ms (1.00 ms à 1.00 ms)",
+		"boutons et enregistrement sur 3 tours : réponse p50 médiane 12.0 ms (11.0 ms à 20.0 ms), p99 médiane 20.0 ms (20.0 ms à 30.0 ms) ; CPU du bot par question médiane 2.00 ms (1.00 ms à 3.00 ms)",
 		"enregistrement / boutons sans écriture sur 3 tours : réponse p50 médiane 1.00 × (1.00 × à 2.00 ×), p99 médiane 1.00 × (0.50 × à 1.50 ×) ; CPU du bot par question médiane +1.00 ms (−1.00 ms à +1.00 ms)",
 		"boutons d'avis / sans avis sur 3 tours : réponse p50 médiane 1.10 × (1.00 × à 1.20 ×), p99 médiane 1.00 × (1.00 × à 1.00 ×) ; CPU du bot par question médiane +1.00 ms (+0.00 ms à +1.00 ms)",
 	} {

@@ -47,6 +47,13 @@ var recordPairs = []struct{ with, without, name string }{
 	{recordButtons, recordOff, "boutons d'avis / sans avis"},
 }
 
+// recordModeNames name the modes of a run in the summary over rounds.
+var recordModeNames = map[string]string{
+	recordOff:     "sans avis",
+	recordButtons: "boutons sans écriture",
+	recordOn:      "boutons et enregistrement",
+}
+
 // validRecord tells a -record value.
 func validRecord(mode string) bool {
 	return slices.Contains([]string{recordOff, recordButtons, recordOn, recordBoth, recordAll}, mode)
@@ -219,9 +226,23 @@ func printRecordPairs(w io.Writer, round []recordRun) {
 	}
 }
 
-// printRecordSummary prints, for each comparison, its ratios over the rounds: median and
-// range, which say how far apart the runs of one mode fall.
+// printRecordSummary prints each mode's figures over the rounds, then, for each comparison,
+// its ratios over the rounds: medians and ranges, which say how far apart the runs of one
+// mode fall.
 func printRecordSummary(w io.Writer, runs []recordRun, rounds int) {
+	fmt.Fprintln(w)
+	for _, mode := range []string{recordOff, recordButtons, recordOn} {
+		var p50, p99, cpu []time.Duration
+		for _, r := range runs {
+			if r.mode == mode {
+				p50, p99, cpu = append(p50, r.bot.answer.p50), append(p99, r.bot.answer.p99), append(cpu, r.cpuPerAnswer())
+			}
+		}
+		if len(p50) > 0 {
+			fmt.Fprintf(w, "%s sur %d tours : réponse p50 %s, p99 %s ; CPU du bot par question %s\n",
+				recordModeNames[mode], len(p50), spread(p50, ms), spread(p99, ms), spread(cpu, fineMS))
+		}
+	}
 	perRound := len(runs) / rounds
 	for _, p := range recordPairs {
 		var p50, p99 []float64
