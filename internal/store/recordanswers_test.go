@@ -59,26 +59,19 @@ func TestRecordAnswersInStatements(t *testing.T) {
 // BenchmarkRecordAnswers is what the recorder's write of a burst of 500 answers costs, in one
 // RecordAnswers (the bot's process pays it once the burst is over).
 func BenchmarkRecordAnswers(b *testing.B) {
-	for _, be := range storetest.Backends() {
-		b.Run(be.Name, func(b *testing.B) {
-			s, err := Open(context.Background(), be.URL(b), "", nil)
-			if err != nil {
-				b.Fatal(err)
+	eachStore(b, func(b *testing.B, s *Store) {
+		ctx := context.Background()
+		batch := make([]Shown, 500)
+		round := 0
+		for b.Loop() {
+			for i := range batch {
+				batch[i] = Shown{Key: fmt.Sprintf("r%d-%d", round, i), Question: "qui gère la facturation ?", Ref: "none", Intent: "none",
+					Candidates: []string{"role:designer"}, Channel: "C1", User: "U1"}
 			}
-			defer s.Close()
-			ctx := context.Background()
-			batch := make([]Shown, 500)
-			round := 0
-			for b.Loop() {
-				for i := range batch {
-					batch[i] = Shown{Key: fmt.Sprintf("r%d-%d", round, i), Question: "qui gère la facturation ?", Ref: "none", Intent: "none",
-						Candidates: []string{"role:designer"}, Channel: "C1", User: "U1"}
-				}
-				if n, err := s.RecordAnswers(ctx, batch); err != nil || n != len(batch) {
-					b.Fatalf("RecordAnswers = %d, %v", n, err)
-				}
-				round++
+			if n, err := s.RecordAnswers(ctx, batch); err != nil || n != len(batch) {
+				b.Fatalf("RecordAnswers = %d, %v", n, err)
 			}
-		})
-	}
+			round++
+		}
+	})
 }
