@@ -43,8 +43,9 @@
 // -database, or a new SQLite file without one). "both" measures buttons then on on the same
 // machine and prints their ratio of answer p50 and p99 and the bot's CPU per answer added: what
 // recording costs; "all" measures off, buttons and on, and also prints what the buttons cost.
-// -rounds repeats these runs, every other round in reverse order, and prints each ratio's
-// median and range over the rounds; with -cpuprofile, each run writes a profile of its own.
+// -rounds repeats these runs, every other round in reverse order, and prints each mode's and
+// each ratio's median and range over the rounds; with -cpuprofile, each run writes a profile
+// of its own.
 //
 // -fault (with -path queue) is a rolling update or a crash mid-burst: the
 // fake answers chat.postMessage with 429 (Retry-After 3 s) until every
