@@ -3,7 +3,8 @@ package slackbot
 // Recording the answers shown, off the answer's critical path: an answer posted is handed to a
 // bounded buffer, which a goroutine flushes in batches (Feedback.RecordAnswers). A full buffer
 // drops the record, counted and logged, rather than delay an answer; what is buffered when Run
-// stops is flushed before it returns.
+// stops is flushed before it returns, and a click on an answer still buffered flushes it first
+// (recordOpinion).
 
 import (
 	"context"
@@ -99,6 +100,9 @@ type recorder struct {
 	running bool
 	quit    chan struct{}
 	done    chan struct{}
+	// flushes asks the goroutine to write what is buffered now (flush);
+	// it closes the channel sent once that is written.
+	flushes chan chan struct{}
 
 	dropped     atomic.Int64 // drops since the last log line
 	lastDropLog atomic.Int64 // unix nanoseconds
@@ -108,7 +112,32 @@ func newRecorder(b *Bot, size int) *recorder {
 	if size <= 0 {
 		size = DefaultRecordBuffer
 	}
-	return &recorder{b: b, ch: make(chan record, size)}
+	return &recorder{b: b, ch: make(chan record, size), flushes: make(chan chan struct{})}
+}
+
+// flush writes what is buffered now, and returns once it is written, the recorder stopped, or
+// ctx done: a click on an answer's feedback buttons may come before its record, which waits
+// for a pause (recordQuiet) or up to recordMaxLinger under a steady load.
+func (r *recorder) flush(ctx context.Context) {
+	r.mu.RLock()
+	running, done := r.running, r.done
+	r.mu.RUnlock()
+	if !running {
+		return // every record was written as it came
+	}
+	written := make(chan struct{})
+	select {
+	case r.flushes <- written:
+	case <-done:
+		return
+	case <-ctx.Done():
+		return
+	}
+	select {
+	case <-written:
+	case <-done:
+	case <-ctx.Done():
+	}
 }
 
 // start runs the recorder's goroutine until stop.
@@ -162,22 +191,36 @@ func (r *recorder) loop(quit, done chan struct{}) {
 	for {
 		select {
 		case first := <-r.ch:
-			batch = r.gather(append(batch[:0], first), quit)
+			var flushed chan struct{}
+			batch, flushed = r.gather(append(batch[:0], first), quit)
 			ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
 			r.write(ctx, batch)
+			if flushed != nil {
+				r.writeAll(ctx, batch[:0])
+				close(flushed)
+			}
+			cancel()
+		case flushed := <-r.flushes:
+			ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
+			r.writeAll(ctx, batch[:0])
+			close(flushed)
 			cancel()
 		case <-quit:
 			ctx, cancel := context.WithTimeout(context.Background(), flushTimeout)
 			defer cancel()
-			for len(r.ch) > 0 && ctx.Err() == nil {
-				batch = r.fill(batch[:0])
-				r.write(ctx, batch)
-			}
+			r.writeAll(ctx, batch[:0])
 			if n := len(r.ch); n > 0 {
 				r.drop(dropStore, n, ctx.Err())
 			}
 			return
 		}
+	}
+}
+
+// writeAll writes what is waiting, in batches (batch is their room), within ctx.
+func (r *recorder) writeAll(ctx context.Context, batch []record) {
+	for len(r.ch) > 0 && ctx.Err() == nil {
+		r.write(ctx, r.fill(batch[:0]))
 	}
 }
 
@@ -199,8 +242,9 @@ func (r *recorder) fill(batch []record) []record {
 // buffer once every recordQuiet rather than take each record as it comes: an answer handed to
 // a buffer nobody waits on wakes no goroutine, where taking each one woke this goroutine and
 // reset its timer for every answer (paced, an answer every ~20 ms: cmd/loadtest -record all
-// -think 1s did not tell the two apart, within ±0.05 ms of CPU an answer).
-func (r *recorder) gather(batch []record, quit <-chan struct{}) []record {
+// -think 1s did not tell the two apart, within ±0.05 ms of CPU an answer). A flush asked
+// meanwhile ends it, and is returned, for the loop to write the rest and answer it.
+func (r *recorder) gather(batch []record, quit <-chan struct{}) ([]record, chan struct{}) {
 	tick := time.NewTicker(recordQuiet)
 	defer tick.Stop()
 	start := time.Now()
@@ -208,8 +252,10 @@ func (r *recorder) gather(batch []record, quit <-chan struct{}) []record {
 	for len(batch)+waiting < maxRecordBatch && time.Since(start) < recordMaxLinger {
 		select {
 		case <-tick.C:
+		case flushed := <-r.flushes:
+			return r.fill(batch), flushed
 		case <-quit:
-			return r.fill(batch)
+			return r.fill(batch), nil
 		}
 		came := len(r.ch) - waiting // only this goroutine takes from ch
 		if came == 0 {
@@ -217,7 +263,7 @@ func (r *recorder) gather(batch []record, quit <-chan struct{}) []record {
 		}
 		waiting += came
 	}
-	return r.fill(batch)
+	return r.fill(batch), nil
 }
 
 // write writes records in order: the answers shown in batches, each click on an alternative

@@ -27,18 +27,7 @@ var recordBenchQuestions = []string{"designer", "qui priorise le backlog ?", "li
 //
 //	go test ./internal/slackbot -run '^$' -bench RecordShown
 func BenchmarkRecordShown(b *testing.B) {
-	st, err := store.Open(context.Background(), storetest.SQLiteURL(b), "", nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { _ = st.Close() })
-	srv := slacktest.NewTB(b, slacktest.Config{Logf: func(string, ...any) {}})
-	bot := New(Options{
-		API:      NewClient(config.Secret(srv.Config().BotToken), config.Secret(srv.Config().AppToken), srv.APIURL()),
-		Store:    shippedContent(b),
-		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Feedback: st,
-	})
+	bot, _ := recordingBot(b, storetest.SQLiteURL(b))
 	answers := make([]answer.Answer, len(recordBenchQuestions))
 	for i, q := range recordBenchQuestions {
 		answers[i] = bot.ask(context.Background(), q)
@@ -75,4 +64,22 @@ func shippedContent(tb testing.TB) *knowledge.Store {
 		tb.Fatal(err)
 	}
 	return knowledge.NewStore(snap)
+}
+
+// recordingBot is a bot with the shipped content that records its answers in a new store at
+// url, for tests that call its recorder directly (it does not run).
+func recordingBot(tb testing.TB, url string) (*Bot, *store.Store) {
+	tb.Helper()
+	st, err := store.Open(context.Background(), url, "", nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = st.Close() })
+	srv := slacktest.NewTB(tb, slacktest.Config{Logf: func(string, ...any) {}})
+	return New(Options{
+		API:      NewClient(config.Secret(srv.Config().BotToken), config.Secret(srv.Config().AppToken), srv.APIURL()),
+		Store:    shippedContent(tb),
+		Logger:   slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Feedback: st,
+	}), st
 }
