@@ -143,8 +143,25 @@ type childReport struct {
 	InBotP50 bucketBound `json:"in_bot_p50"`
 	InBotP99 bucketBound `json:"in_bot_p99"`
 	InBotOK  bool        `json:"in_bot_ok"`
-	// CPU is the CPU time (user and system) the process used in all.
-	CPU time.Duration `json:"cpu"`
+	// CPU is the CPU time (user and system) the process used in all;
+	// SetupCPU what it had used once its bot was built, before it
+	// connected: loading the content, opening the databases.
+	CPU      time.Duration `json:"cpu"`
+	SetupCPU time.Duration `json:"setup_cpu"`
+}
+
+// measuredCPU is the CPU the child used from its connection to its stop: the warm-up, the
+// burst and what follows it (records written, the stop's flush), not its setup, which differs
+// with the databases it opens.
+func (r childReport) measuredCPU() time.Duration { return r.CPU - r.SetupCPU }
+
+// cpuUsed is the CPU time (user and system) this process has used, 0 if unknown.
+func cpuUsed() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // isChild reports whether this process was started as a bot by startChild.
@@ -221,6 +238,7 @@ func runChild(stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "loadtest : %v\n", err)
 		return 1
 	}
+	setup := cpuUsed()
 	<-ctx.Done()
 	if err := stopBot(); err != nil {
 		fmt.Fprintf(stderr, "loadtest : arrêt du bot : %v\n", err)
@@ -228,9 +246,8 @@ func runChild(stdout, stderr io.Writer) int {
 	}
 	var rep childReport
 	rep.InBotP50, rep.InBotP99, rep.InBotOK = inBot(reg)
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
-		rep.CPU = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	if rep.CPU = cpuUsed(); rep.CPU > 0 {
+		rep.SetupCPU = setup
 	}
 	if err := json.NewEncoder(stdout).Encode(rep); err != nil {
 		return 1
@@ -274,8 +291,8 @@ func startChild(srv *slacktest.Server, kind string, o options) (stop stopFunc, e
 	if kind == "rolebot" && o.queued {
 		cmd.Env = append(cmd.Env, childQueue+"="+o.queueURL)
 	}
-	if kind == "rolebot" && o.recording {
-		cmd.Env = append(cmd.Env, childRecord+"="+o.recordURL)
+	if url := o.childRecordURL(); kind == "rolebot" && url != "" {
+		cmd.Env = append(cmd.Env, childRecord+"="+url)
 	}
 	stopWithParent(cmd)
 	var out bytes.Buffer
@@ -338,6 +355,7 @@ func stopAll(stops []stopFunc) (childReport, error) {
 			continue
 		}
 		all.CPU += rep.CPU
+		all.SetupCPU += rep.SetupCPU
 	}
 	return all, firstErr
 }

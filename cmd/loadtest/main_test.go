@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -60,13 +61,6 @@ func TestBurst(t *testing.T) {
 			o:    options{n: 100, users: 20, workers: 8, timeout: 30 * time.Second, path: pathQueue, queued: true},
 		},
 		{
-			// Every answer is recorded once (with the two of the warm-up) by
-			// the time the bot stopped.
-			name:  "recorded",
-			o:     options{n: 100, users: 20, workers: 8, timeout: 30 * time.Second, record: recordOn, recording: true},
-			check: checkRecorded(102),
-		},
-		{
 			// Users who pause between questions.
 			name: "thinking users",
 			o:    options{n: 40, users: 10, workers: 8, think: 20 * time.Millisecond, wait: true, timeout: 30 * time.Second},
@@ -106,7 +100,7 @@ func prepareBurst(t *testing.T, o *options) {
 	if o.queued {
 		prepare = append(prepare, prepareQueue)
 	}
-	if o.recording {
+	if o.recording != "" && o.recording != recordOff {
 		prepare = append(prepare, prepareRecord)
 	}
 	for _, p := range prepare {
@@ -118,21 +112,124 @@ func prepareBurst(t *testing.T, o *options) {
 	}
 }
 
-// checkRecorded asserts that the run's database holds want answers shown.
-func checkRecorded(want int) func(t *testing.T, o options, r report, in childReport) {
-	return func(t *testing.T, o options, _ report, _ childReport) {
-		st, err := dbstore.Open(context.Background(), o.recordURL, "", nil)
-		if err != nil {
-			t.Fatal(err)
+// TestBurstFeedback sends a burst to a bot in each mode of -record: every question answered
+// exactly once; the answers carry the feedback buttons with buttons and on, not with off; with
+// on, every answer is recorded once (with the two of the warm-up) by the time the bot stopped.
+func TestBurstFeedback(t *testing.T) {
+	for _, tt := range []struct {
+		mode    string
+		buttons bool
+	}{{recordOff, false}, {recordButtons, true}, {recordOn, true}} {
+		t.Run(tt.mode, func(t *testing.T) {
+			o := options{n: 100, users: 20, workers: 8, timeout: 30 * time.Second, record: tt.mode, recording: tt.mode}
+			cleanup, err := prepareRecord(&o)
+			defer cleanup()
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, in := measureRolebot(t, o)
+			checkAnsweredOnce(t, r, 100)
+			if want := map[bool]int{true: r.answered}[tt.buttons]; r.withFeedback != want {
+				t.Errorf("%d answers with feedback buttons, want %d", r.withFeedback, want)
+			}
+			if in.SetupCPU <= 0 || in.measuredCPU() <= 0 {
+				t.Errorf("CPU: setup %v, measured %v; want both positive", in.SetupCPU, in.measuredCPU())
+			}
+			st, err := dbstore.Open(context.Background(), o.recordURL, "", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			shown, err := st.AnswersSince(context.Background(), time.Time{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := map[bool]int{true: 102}[tt.mode == recordOn]; len(shown) != want {
+				t.Errorf("%d answers recorded, want %d", len(shown), want)
+			}
+		})
+	}
+}
+
+// TestRecordRounds runs -record both twice: the second round runs the modes in reverse order,
+// each run writes a CPU profile of its own, and the comparisons are printed for each round
+// and over both.
+func TestRecordRounds(t *testing.T) {
+	dir := t.TempDir()
+	o := options{n: 20, users: 5, workers: 8, timeout: 30 * time.Second, record: recordBoth, rounds: 2,
+		cpuProfile: filepath.Join(dir, "cpu.out")}
+	var out strings.Builder
+	runs, err := o.measureRecords(context.Background(), false, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var modes []string
+	for _, r := range runs {
+		modes = append(modes, r.mode)
+		checkAnsweredOnce(t, r.bot, 20)
+	}
+	if want := []string{recordButtons, recordOn, recordOn, recordButtons}; !slices.Equal(modes, want) {
+		t.Errorf("modes ran %v, want %v", modes, want)
+	}
+	for _, name := range []string{"cpu-buttons-1.out", "cpu-on-1.out", "cpu-on-2.out", "cpu-buttons-2.out"} {
+		if fi, err := os.Stat(filepath.Join(dir, name)); err != nil || fi.Size() == 0 {
+			t.Errorf("profile %s: %v", name, err)
 		}
-		defer st.Close()
-		shown, err := st.AnswersSince(context.Background(), time.Time{})
-		if err != nil {
-			t.Fatal(err)
+	}
+	text := out.String()
+	if n := strings.Count(text, "enregistrement / boutons sans écriture : réponse p50"); n != 2 {
+		t.Errorf("%d comparisons of a round, want 2:\n%s", n, text)
+	}
+	if !strings.Contains(text, "enregistrement / boutons sans écriture sur 2 tours : réponse p50 médiane") {
+		t.Errorf("no comparison over the rounds:\n%s", text)
+	}
+	if strings.Contains(text, "boutons d'avis / sans avis") {
+		t.Errorf("a comparison with a mode not run:\n%s", text)
+	}
+}
+
+// TestRecordSummary reads the figures over rounds off known runs: each mode's median and range,
+// and those of each ratio and of the CPU per answer added, with its sign.
+func TestRecordSummary(t *testing.T) {
+	run := func(mode string, p50, p99, cpu time.Duration) recordRun {
+		return recordRun{mode: mode, bot: report{answered: 10, answer: stats{p50: p50, p99: p99}}, in: childReport{CPU: cpu}}
+	}
+	ms := time.Millisecond
+	runs := []recordRun{
+		run(recordOff, 10*ms, 20*ms, 10*ms), run(recordButtons, 11*ms, 20*ms, 20*ms), run(recordOn, 11*ms, 30*ms, 30*ms),
+		run(recordOn, 12*ms, 20*ms, 10*ms), run(recordButtons, 12*ms, 40*ms, 20*ms), run(recordOff, 10*ms, 40*ms, 10*ms),
+		run(recordOff, 10*ms, 20*ms, 10*ms), run(recordButtons, 10*ms, 20*ms, 10*ms), run(recordOn, 20*ms, 20*ms, 20*ms),
+	}
+	var out strings.Builder
+	printRecordSummary(&out, runs, 3)
+	for _, want := range []string{
+		"sans avis sur 3 tours : réponse p50 médiane 10.0 ms (10.0 ms à 10.0 ms), p99 médiane 20.0 ms (20.0 ms à 40.0 ms) ; CPU du bot par question médiane 1.00 ms (1.00 ms à 1.00 ms)",
+		"boutons et enregistrement sur 3 tours : réponse p50 médiane 12.0 ms (11.0 ms à 20.0 ms), p99 médiane 20.0 ms (20.0 ms à 30.0 ms) ; CPU du bot par question médiane 2.00 ms (1.00 ms à 3.00 ms)",
+		"enregistrement / boutons sans écriture sur 3 tours : réponse p50 médiane 1.00 × (1.00 × à 2.00 ×), p99 médiane 1.00 × (0.50 × à 1.50 ×) ; CPU du bot par question médiane +1.00 ms (−1.00 ms à +1.00 ms)",
+		"boutons d'avis / sans avis sur 3 tours : réponse p50 médiane 1.10 × (1.00 × à 1.20 ×), p99 médiane 1.00 × (1.00 × à 1.00 ×) ; CPU du bot par question médiane +1.00 ms (+0.00 ms à +1.00 ms)",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("summary lacks %q:\n%s", want, out.String())
 		}
-		if len(shown) != want {
-			t.Errorf("%d answers recorded, want %d", len(shown), want)
-		}
+	}
+}
+
+// measureRolebot runs o against the real bot, and stops the test if the run could not be made.
+func measureRolebot(t *testing.T, o options) (report, childReport) {
+	t.Helper()
+	r, in, err := measure(context.Background(), o, "rolebot", true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, in
+}
+
+// checkAnsweredOnce fails unless each of the n questions was acknowledged within 3 s and
+// answered exactly once.
+func checkAnsweredOnce(t *testing.T, r report, n int) {
+	t.Helper()
+	if !r.ok() || r.answered != n {
+		t.Errorf("answered %d of %d (lost %d, duplicated %d, late acks %d)", r.answered, n, r.lost, r.duplicated, r.ackedLate)
 	}
 }
 
