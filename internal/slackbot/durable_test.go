@@ -20,7 +20,9 @@ func TestRateLimitedChannelDoesNotHoldSlashCommands(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, url string) {
 		const mentions, commands = 30, 20
 		h := start(t, setup{queueURL: url})
-		ctx := ctxFor(t, 60*time.Second)
+		// Only a guard against a hang, beyond River's rescue of a job whose record failed on
+		// a loaded machine (a minute): what is asserted is who is answered, and how often.
+		ctx := ctxFor(t, 3*time.Minute)
 		h.srv.RateLimit("chat.postMessage", -1, time.Second)
 		var threads []string
 		for i := range mentions {
