@@ -108,3 +108,36 @@ func waitUntil(ctx context.Context, t *testing.T, what string, cond func() bool)
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestDatabaseRefusingInsertsAnswersInMemory holds the job table for longer than the inserts
+// are tried again: the mention is answered anyway, once, in memory (no job), as the bot keeps
+// answering through a database outage.
+func TestDatabaseRefusingInsertsAnswersInMemory(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, url string) {
+		h := start(t, setup{queueURL: url})
+		ctx := ctxFor(t, 90*time.Second)
+		release := storetest.HoldWrites(t, url, "river_job")
+		defer release()
+		ts := h.srv.NewTS()
+		inThread := func(m slacktest.Message) bool { return m.Method == "chat.postMessage" && m.ThreadTS == ts }
+		if _, err := h.srv.SendEvent(ctx, slacktest.EventsAPI{EventID: "EvOutage", Event: slacktest.AppMentionEvent{
+			User: marc, Text: "<@" + slacktest.DefaultBotUserID + "> designer", Channel: prod, TS: ts}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := h.srv.WaitMessage(ctx, inThread); err != nil {
+			t.Fatal(err)
+		}
+		release()
+		settle()
+		if n := len(h.srv.Messages(inThread)); n != 1 {
+			t.Errorf("answered %d times, want 1", n)
+		}
+		if got := h.metric(slackbot.MetricStoreErrors, map[string]string{"op": "enqueue"}); got < 2 {
+			t.Errorf("%v failed inserts, want the first and at least one more", got)
+		}
+		if got := h.metric(jobs.MetricJobs, map[string]string{"outcome": jobs.OutcomeDone}); got != 0 {
+			t.Errorf("%v answers through a job, want none (the database refused it)", got)
+		}
+	})
+}
