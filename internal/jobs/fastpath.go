@@ -49,8 +49,9 @@ const leaseAhead = 2 * schedulerInterval
 // less is made available at once, as River's own executor does.
 const schedulerInterval = 5 * time.Second
 
-// recordTimeout bounds the update that records a fast-path outcome: it runs even when the
-// answer's context is done (the process is stopping), so that the job is not left running.
+// recordTimeout bounds one attempt at the update that records a fast-path outcome: it runs
+// even when the answer's context is done (the process is stopping), so that the job is not
+// left running, and is tried again if it fails (record.go).
 const recordTimeout = 5 * time.Second
 
 // Ticket is a job inserted by EnqueueLeased and leased to this process's fast path.
@@ -199,17 +200,23 @@ func (q *Queue) AnswerNow(ctx context.Context, t *Ticket) (bool, error) {
 	jctx, cancel := context.WithTimeout(ctx, jobTimeout)
 	werr := q.worker.attempt(jctx, &row, t.Args)
 	cancel()
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
-	defer cancel()
+	// Recorded even if ctx is done, and again if the database failed (record.go).
 	if werr == nil {
 		// The common case, by a prepared statement rather than River's driver.
-		if ok, err := q.rows.complete(rctx, row.ID); err != nil || !ok {
+		err := record(ctx, func(ctx context.Context, retry bool) error {
+			ok, err := q.rows.complete(ctx, row.ID)
+			if err == nil && !ok && !retry {
+				return errNotRunning
+			}
+			return err // not running on a retry: the failed attempt was committed
+		})
+		if err != nil {
 			return true, fmt.Errorf("file des réponses : tâche %d répondue mais non enregistrée (%v) : River la reprendra", row.ID, err)
 		}
 		return true, nil
 	}
 	p := outcomeParams(&row, werr, start, time.Now())
-	if err := q.setState(rctx, p); err != nil {
+	if err := record(ctx, func(ctx context.Context, _ bool) error { return q.setState(ctx, p) }); err != nil {
 		// The job stays running: River's rescuer gives it to a worker after rescueAfter.
 		return true, fmt.Errorf("file des réponses : enregistrement de la tâche %d (%s) : %w", row.ID, p.State, err)
 	}

@@ -11,6 +11,7 @@ package slackbot
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -56,6 +57,10 @@ type durablePath struct {
 	lanes      map[string]chan lease
 	intakeDone sync.WaitGroup
 	lanesDone  sync.WaitGroup
+	// retries are the batches whose insert failed, being inserted again (storeretry.go).
+	retries sync.WaitGroup
+	// work is the workers' context: once done, the inserts tried again stop waiting.
+	work context.Context
 	// slots counts the slash commands' acks not sent yet (ackanswer.go).
 	slots sync.WaitGroup
 
@@ -91,6 +96,7 @@ func (b *Bot) startDurable(work, acks context.Context) *durablePath {
 		b:      b,
 		intake: make(chan intakeItem, b.queueSize),
 		acks:   acks,
+		work:   work,
 		lanes:  map[string]chan lease{jobs.QueueResponse: make(chan lease, b.queueSize), jobs.QueuePost: make(chan lease, b.queueSize)},
 	}
 	d.intakeDone.Go(func() { d.runIntake(context.WithoutCancel(work)) })
@@ -102,13 +108,18 @@ func (b *Bot) startDurable(work, acks context.Context) *durablePath {
 	return d
 }
 
-// runIntake inserts the jobs of the intake in batches, until it is closed and empty, then
-// closes the lanes.
+// runIntake inserts the jobs of the intake in batches, until it is closed and empty; the
+// lanes are closed once its inserts tried again are done too.
 func (d *durablePath) runIntake(ctx context.Context) {
 	defer func() {
-		for _, lane := range d.lanes {
-			close(lane)
-		}
+		go func() {
+			// Not in closeIntake's wait: the socket closes without waiting for a database
+			// that refuses the inserts.
+			d.retries.Wait()
+			for _, lane := range d.lanes {
+				close(lane)
+			}
+		}()
 	}()
 	items := make([]intakeItem, 0, maxInsertBatch)
 	batch := make([]jobs.AnswerArgs, 0, maxInsertBatch)
@@ -147,24 +158,32 @@ func (d *durablePath) runIntake(ctx context.Context) {
 			d.b.ack(d.acks, it.sm, it.req, it.read, nil)
 		}
 		if err != nil {
-			// Answered in memory rather than not at all, or sent again by Slack.
+			// Not stored, or not known to be: inserted again later (storeretry.go).
 			d.b.metrics.StoreErrors.WithLabelValues("enqueue").Inc()
-			d.b.log.Error("file des réponses indisponible : réponses en mémoire seulement, perdues en cas d'arrêt",
-				"count", len(batch), "error", err.Error())
-			for _, a := range batch {
-				d.lanes[a.Queue()] <- lease{args: a}
-			}
+			d.b.log.Warn("file des réponses : insertion en échec, nouvel essai", "count", len(batch), "error", err.Error())
+			pending := slices.Clone(batch)
+			d.retries.Go(func() { d.storeLater(ctx, pending, err) })
 			continue
 		}
-		for i, t := range tickets {
-			if t == nil {
-				// The delivery already has a job: Slack's retry, or another replica's.
-				d.b.metrics.Duplicates.WithLabelValues("claimed").Inc()
-				d.b.log.Debug("requête déjà prise (tâche existante), ignorée", "delivery", batch[i].DeliveryKey)
-				continue
-			}
-			d.lanes[t.Args.Queue()] <- lease{ticket: t, args: t.Args, slot: slots[i]}
+		d.dispatch(batch, tickets, slots)
+	}
+}
+
+// dispatch gives the lanes the jobs of batch just inserted (tickets, as EnqueueLeased returns
+// them), with their ack slots, if any.
+func (d *durablePath) dispatch(batch []jobs.AnswerArgs, tickets []*jobs.Ticket, slots []*ackSlot) {
+	for i, t := range tickets {
+		if t == nil {
+			// The delivery already has a job: Slack's retry, or another replica's.
+			d.b.metrics.Duplicates.WithLabelValues("claimed").Inc()
+			d.b.log.Debug("requête déjà prise (tâche existante), ignorée", "delivery", batch[i].DeliveryKey)
+			continue
 		}
+		var slot *ackSlot
+		if slots != nil {
+			slot = slots[i]
+		}
+		d.lanes[t.Args.Queue()] <- lease{ticket: t, args: t.Args, slot: slot}
 	}
 }
 
