@@ -42,7 +42,7 @@ func loadContent(ctx context.Context) (*knowledge.Store, error) {
 // start once the bot is built (fwd hands them to it). With record (nil for
 // none), every answer shown is recorded there, as serve does.
 func startRolebot(srv childServer, store *knowledge.Store, teams *dbstore.Store, q *jobs.Queue, fwd *jobs.DeferredAnswerer,
-	record *dbstore.Store, workers int, logger *slog.Logger, reg prometheus.Registerer) (func() error, error) {
+	record slackbot.Feedback, workers int, logger *slog.Logger, reg prometheus.Registerer) (func() error, error) {
 	metrics, err := slackbot.NewMetrics(reg)
 	if err != nil {
 		return nil, err
@@ -61,9 +61,7 @@ func startRolebot(srv childServer, store *knowledge.Store, teams *dbstore.Store,
 	if q != nil {
 		o.Queue = q
 	}
-	if record != nil {
-		o.Feedback = record
-	}
+	o.Feedback = record
 	bot := slackbot.New(o)
 	if q != nil {
 		fwd.Set(bot)

@@ -71,6 +71,12 @@ func measure(ctx context.Context, o options, kind string, expectAnswers bool) (r
 			return report{}, in, fmt.Errorf("mise en route : %w", err)
 		}
 		srv.ResetRecords()
+		if o.record != "" && o.record != recordOff {
+			// The recorder writes the warm-up's answers once it sees a pause
+			// (50 ms): a burst sent at once would share the bot's CPU with
+			// that write, which no answer of a real burst waits for.
+			time.Sleep(warmRecordSettle)
+		}
 	}
 	var afterAcks func()
 	if kind == "rolebot" && o.fault != "" {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/rolebot/rolebot/internal/config"
 	"github.com/rolebot/rolebot/internal/knowledge"
+	"github.com/rolebot/rolebot/internal/logtail"
 	"github.com/rolebot/rolebot/internal/slacktest"
 )
 
@@ -142,8 +143,25 @@ type childReport struct {
 	InBotP50 bucketBound `json:"in_bot_p50"`
 	InBotP99 bucketBound `json:"in_bot_p99"`
 	InBotOK  bool        `json:"in_bot_ok"`
-	// CPU is the CPU time (user and system) the process used in all.
-	CPU time.Duration `json:"cpu"`
+	// CPU is the CPU time (user and system) the process used in all;
+	// SetupCPU what it had used once its bot was built, before it
+	// connected: loading the content, opening the databases.
+	CPU      time.Duration `json:"cpu"`
+	SetupCPU time.Duration `json:"setup_cpu"`
+}
+
+// measuredCPU is the CPU the child used from its connection to its stop: the warm-up, the
+// burst and what follows it (records written, the stop's flush), not its setup, which differs
+// with the databases it opens.
+func (r childReport) measuredCPU() time.Duration { return r.CPU - r.SetupCPU }
+
+// cpuUsed is the CPU time (user and system) this process has used, 0 if unknown.
+func cpuUsed() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // isChild reports whether this process was started as a bot by startChild.
@@ -220,6 +238,7 @@ func runChild(stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "loadtest : %v\n", err)
 		return 1
 	}
+	setup := cpuUsed()
 	<-ctx.Done()
 	if err := stopBot(); err != nil {
 		fmt.Fprintf(stderr, "loadtest : arrêt du bot : %v\n", err)
@@ -227,9 +246,8 @@ func runChild(stdout, stderr io.Writer) int {
 	}
 	var rep childReport
 	rep.InBotP50, rep.InBotP99, rep.InBotOK = inBot(reg)
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
-		rep.CPU = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	if rep.CPU = cpuUsed(); rep.CPU > 0 {
+		rep.SetupCPU = setup
 	}
 	if err := json.NewEncoder(stdout).Encode(rep); err != nil {
 		return 1
@@ -273,12 +291,12 @@ func startChild(srv *slacktest.Server, kind string, o options) (stop stopFunc, e
 	if kind == "rolebot" && o.queued {
 		cmd.Env = append(cmd.Env, childQueue+"="+o.queueURL)
 	}
-	if kind == "rolebot" && o.recording {
-		cmd.Env = append(cmd.Env, childRecord+"="+o.recordURL)
+	if url := o.childRecordURL(); kind == "rolebot" && url != "" {
+		cmd.Env = append(cmd.Env, childRecord+"="+url)
 	}
 	stopWithParent(cmd)
 	var out bytes.Buffer
-	errs := &tail{max: 8 << 10}
+	errs := logtail.New(8 << 10)
 	cmd.Stdout, cmd.Stderr = &out, errs
 	if o.verbose {
 		cmd.Stderr = io.MultiWriter(errs, os.Stderr)
@@ -300,7 +318,7 @@ func startChild(srv *slacktest.Server, kind string, o options) (stop stopFunc, e
 }
 
 // stopChild signals a child, waits for it and reads its report.
-func stopChild(cmd *exec.Cmd, done <-chan error, out *bytes.Buffer, errs *tail, kind string, sig syscall.Signal) (childReport, error) {
+func stopChild(cmd *exec.Cmd, done <-chan error, out *bytes.Buffer, errs *logtail.Buffer, kind string, sig syscall.Signal) (childReport, error) {
 	var rep childReport
 	_ = cmd.Process.Signal(sig)
 	select {
@@ -322,30 +340,6 @@ func stopChild(cmd *exec.Cmd, done <-chan error, out *bytes.Buffer, errs *tail, 
 	return rep, nil
 }
 
-// tail keeps the last max bytes written to it: a child's logs, to say why
-// it failed.
-type tail struct {
-	mu  sync.Mutex
-	max int
-	buf []byte
-}
-
-func (t *tail) Write(p []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.buf = append(t.buf, p...)
-	if over := len(t.buf) - t.max; over > 0 {
-		t.buf = bytes.Clone(t.buf[over:])
-	}
-	return len(p), nil
-}
-
-func (t *tail) String() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return string(t.buf)
-}
-
 // stopAll stops every child and merges their reports: the first child's ack
 // histogram, the CPU time of all.
 func stopAll(stops []stopFunc) (childReport, error) {
@@ -361,6 +355,7 @@ func stopAll(stops []stopFunc) (childReport, error) {
 			continue
 		}
 		all.CPU += rep.CPU
+		all.SetupCPU += rep.SetupCPU
 	}
 	return all, firstErr
 }

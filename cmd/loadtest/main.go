@@ -37,10 +37,15 @@
 // sharing the database and its queue (-path queue) on the same fake Slack,
 // which routes each envelope to one of their connections.
 //
-// -record chooses whether the bot records each answer shown for the content-gap report, as
-// serve does (in the -database, or a new SQLite file without one): "off" (the default), "on",
-// or "both", which measures without then with recording on the same machine and prints their
-// ratio of answer p50 and p99.
+// -record chooses the feedback on answers: "off" (the default) shows no feedback buttons and
+// records nothing; "buttons" shows them as serve does but discards every record; "on" shows
+// them and records each answer shown for the content-gap report, as serve does (in the
+// -database, or a new SQLite file without one). "both" measures buttons then on on the same
+// machine and prints their ratio of answer p50 and p99 and the bot's CPU per answer added: what
+// recording costs; "all" measures off, buttons and on, and also prints what the buttons cost.
+// -rounds repeats these runs, every other round in reverse order, and prints each mode's and
+// each ratio's median and range over the rounds; with -cpuprofile, each run writes a profile
+// of its own.
 //
 // -fault (with -path queue) is a rolling update or a crash mid-burst: the
 // fake answers chat.postMessage with 429 (Retry-After 3 s) until every
@@ -135,10 +140,12 @@ type options struct {
 	queueURL string
 	// fault is -fault: "", faultTerm or faultKill.
 	fault string
-	// record is -record; recording says whether this run records the
-	// answers shown, in recordURL.
+	// record is -record, rounds -rounds; recording is this run's mode
+	// (recordOff, recordButtons, recordOn; empty for off), which records
+	// the answers shown in recordURL.
 	record    string
-	recording bool
+	rounds    int
+	recording string
 	recordURL string
 }
 
@@ -159,7 +166,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fl.IntVar(&o.channels, "channels", 0, "nombre de canaux où poser les questions, à tour de rôle (0 : un par utilisateur)")
 	fl.IntVar(&o.replicas, "replicas", 1, "nombre d'instances de rolebot sur le même faux Slack (plus d'une : -database et -path queue requis)")
 	fl.StringVar(&o.fault, "fault", "", "« term » ou « kill » : la première instance reçoit SIGTERM ou SIGKILL une fois toutes les questions accusées, pendant que chat.postMessage répond 429 ; « killpost » : SIGKILL pendant que Slack retient les réponses de chat.postMessage déjà prises ; la suivante (ou l'autre instance) répond au reste (-path queue requis)")
-	fl.StringVar(&o.record, "record", recordOff, "enregistrement des réponses pour le rapport : « off », « on » (comme serve, dans -database ou un fichier SQLite neuf) ou « both » (sans puis avec, comparés)")
+	fl.StringVar(&o.record, "record", recordOff, "avis sur les réponses : « off » (ni boutons ni enregistrement), « buttons » (boutons d'avis, enregistrements jetés), « on » (boutons et enregistrement, comme serve, dans -database ou un fichier SQLite neuf), « both » (buttons puis on, comparés) ou « all » (off, buttons et on)")
+	fl.IntVar(&o.rounds, "rounds", 1, "nombre de tours des mesures de -record, un tour sur deux dans l'ordre inverse")
 	fl.StringVar(&o.path, "path", pathMemory, "chemin des réponses : « memory » (en mémoire), « queue » (file durable, comme serve) ou « both » (les deux, comparés)")
 	if err := fl.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -183,8 +191,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "loadtest : -path %q inconnu : memory, queue ou both\n", o.path)
 		return 2
 	}
-	if o.record != recordOff && o.record != recordOn && o.record != recordBoth {
-		fmt.Fprintf(stderr, "loadtest : -record %q inconnu : off, on ou both\n", o.record)
+	if !validRecord(o.record) || o.rounds < 1 {
+		fmt.Fprintf(stderr, "loadtest : -record %q inconnu (off, buttons, on, both ou all), ou -rounds %d non positif\n", o.record, o.rounds)
 		return 2
 	}
 	if o.think > 0 {
@@ -216,49 +224,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		o.n, (o.n+1)/2, o.n/2, o.users, o.workers, mode)
 	var runs, pathRuns []report
 	for _, queued := range o.paths() {
-		var recRuns []report
-		for _, recording := range o.records() {
-			ro := o
-			ro.queued, ro.recording = queued, recording
-			if queued {
-				cleanupQueue, err := prepareQueue(&ro)
-				defer cleanupQueue()
-				if err != nil {
-					fmt.Fprintf(stderr, "loadtest : %v\n", err)
-					return 1
-				}
-			}
-			if recording {
-				cleanupRecord, err := prepareRecord(&ro)
-				defer cleanupRecord()
-				if err != nil {
-					fmt.Fprintf(stderr, "loadtest : %v\n", err)
-					return 1
-				}
-			}
-			fmt.Fprintf(stdout, "%s%s :\n", ro.describeQueue(queued), ro.describeRecord(recording))
-			bot, in, err := measure(ctx, ro, "rolebot", true)
-			if err != nil {
-				fmt.Fprintf(stderr, "loadtest : %v\n", err)
-				return 1
-			}
-			bot.print(stdout)
-			if in.InBotOK {
-				fmt.Fprintf(stdout, "  dont dans le bot     p50 %s   p99 %s (lecture de la requête → ack confié à slack-go, histogramme)\n", in.InBotP50, in.InBotP99)
-			}
-			if in.CPU > 0 && bot.answered > 0 {
-				fmt.Fprintf(stdout, "  CPU du bot           %s en tout, démarrage et mise en route compris (%s par question répondue)\n",
-					ms(in.CPU), ms(in.CPU/time.Duration(bot.answered)))
-			}
-			runs = append(runs, bot)
-			recRuns = append(recRuns, bot)
+		recRuns, err := o.measureRecords(ctx, queued, stdout)
+		if err != nil {
+			fmt.Fprintf(stderr, "loadtest : %v\n", err)
+			return 1
 		}
-		if len(recRuns) == 2 && recRuns[0].answer.p50 > 0 && recRuns[0].answer.p99 > 0 {
-			fmt.Fprintf(stdout, "\nenregistrement / sans : réponse p50 %.2f × (%s contre %s), p99 %.2f × (%s contre %s)\n\n",
-				float64(recRuns[1].answer.p50)/float64(recRuns[0].answer.p50), ms(recRuns[1].answer.p50), ms(recRuns[0].answer.p50),
-				float64(recRuns[1].answer.p99)/float64(recRuns[0].answer.p99), ms(recRuns[1].answer.p99), ms(recRuns[0].answer.p99))
+		for _, r := range recRuns {
+			runs = append(runs, r.bot)
 		}
-		pathRuns = append(pathRuns, recRuns[0])
+		pathRuns = append(pathRuns, recRuns[0].bot)
 	}
 	if len(pathRuns) == 2 {
 		printPathRatios(stdout, pathRuns[0], pathRuns[1])

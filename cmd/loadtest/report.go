@@ -3,6 +3,7 @@ package main
 // What a run measured: latencies, losses and duplicates, and their print.
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"math"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rolebot/rolebot/internal/reply"
 	"github.com/rolebot/rolebot/internal/slackbot"
 	"github.com/rolebot/rolebot/internal/slacktest"
 )
@@ -67,6 +69,7 @@ type report struct {
 	duplicatedSlash            int // of duplicated, the answers through a response_url (/role)
 	busy                       int // told the bot is too busy, by design when its queue is full
 	named                      int // answers that mention someone: a channel's team at work
+	withFeedback               int // answers that carry the feedback buttons (-record)
 	redelivered                int // events the bot left for Slack to send again, then acked
 	ack, answer                stats
 	// bySurface splits ack and answer by the way the question came: a mention's ack waits
@@ -102,6 +105,9 @@ func (r report) print(w io.Writer) {
 	}
 	if r.named > 0 {
 		fmt.Fprintf(w, "  nommant des personnes %d/%d\n", r.named, r.answered)
+	}
+	if r.withFeedback > 0 {
+		fmt.Fprintf(w, "  avec boutons d'avis %d/%d\n", r.withFeedback, r.answered)
 	}
 	if r.busy > 0 {
 		fmt.Fprintf(w, "  renvoyées à plus tard (file pleine, « %s ») : %d\n", slackbot.BusyText, r.busy)
@@ -195,6 +201,9 @@ func tally(srv *slacktest.Server, reqs []request, expectAnswers bool, elapsed ti
 		if mentionsSomeone(got[0]) {
 			r.named++
 		}
+		if hasFeedback(got[0]) {
+			r.withFeedback++
+		}
 		if t, ok := sent[q.envelope]; ok {
 			ansLat = append(ansLat, got[0].Received.Sub(t))
 			ansBy[surfaceOf(q)] = append(ansBy[surfaceOf(q)], got[0].Received.Sub(t))
@@ -205,4 +214,14 @@ func tally(srv *slacktest.Server, reqs []request, expectAnswers bool, elapsed ti
 		r.bySurface[i] = surfaceStats{ack: summarize(ackBy[i]), answer: summarize(ansBy[i])}
 	}
 	return r
+}
+
+// hasFeedback reports whether an answer carries the feedback buttons (their action id).
+func hasFeedback(m slacktest.Message) bool {
+	for _, raw := range [][]byte{m.BlocksJSON, m.Body} {
+		if bytes.Contains(raw, []byte(`"`+reply.ActionFeedback+`"`)) {
+			return true
+		}
+	}
+	return false
 }

@@ -31,11 +31,8 @@ rolebot serve) ; en JSON, « people » donne leurs identifiants Slack.
 Exemple : rolebot ask --channel C012AB3CD "qui porte la vision ?"`)
 		fl.PrintDefaults()
 	}
-	if err := fl.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return 0
-		}
-		return 2
+	if code, done := parseFlags(fl, args); done {
+		return code
 	}
 	var people store.Team
 	if *channel != "" {

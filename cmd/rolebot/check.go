@@ -40,11 +40,8 @@ dans le contenu (gardées dans la base, plus affichées) ; elles ne changent pas
 code de sortie.`)
 		fl.PrintDefaults()
 	}
-	if err := fl.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			return 0
-		}
-		return 2
+	if code, done := parseFlags(fl, args); done {
+		return code
 	}
 	if *gitURL != "" {
 		return checkGit(ctx, env, *gitURL, *branch, *sub, *notes)

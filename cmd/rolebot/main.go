@@ -5,6 +5,8 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -97,4 +99,16 @@ func runVersion(_ context.Context, env *environment, args []string) int {
 	}
 	fmt.Fprintf(env.stdout, "rolebot %s (%s)\n", version, commit)
 	return 0
+}
+
+// parseFlags parses a subcommand's args into fl, and says when the command ends there: with 0
+// after -h or --help (fl wrote the usage), with 2 on a bad flag (fl wrote why).
+func parseFlags(fl *flag.FlagSet, args []string) (code int, done bool) {
+	if err := fl.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0, true
+		}
+		return 2, true
+	}
+	return 0, false
 }

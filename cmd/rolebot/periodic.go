@@ -21,7 +21,7 @@ func periodicWork(cfg config.Config, teams *teamstore.Store, content *knowledge.
 		return p
 	}
 	p.Report = &reportpost.Poster{Slack: slack, Channel: cfg.ReportChannel, Store: teams, Content: content,
-		BaseURL: cfg.ContentBaseURL, Location: cfg.ReportSchedule.Loc}
+		BaseURL: cfg.ContentBaseURL, Location: cfg.ReportSchedule.Loc, Log: logger}
 	p.ReportSchedule = cfg.ReportSchedule
 	logger.Info("tâches périodiques : purge des questions et avis, rapport hebdomadaire",
 		"retention", p.Retention.String(), "purge_every", jobs.DefaultPurgeEvery.String(),

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -33,11 +32,8 @@ func runReport(ctx context.Context, env *environment, args []string) int {
 	eval := fl.Bool("eval", false, "écrit des lignes d'évaluation (JSON Lines) au lieu du rapport")
 	dir := fl.String("content", env.getenv("CONTENT_DIR"), "dossier de pages (par défaut : le contenu intégré)")
 	dbURL := fl.String("database", "", "adresse de la base (par défaut : DATABASE_URL, sinon SQLite dans DATA_DIR)")
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, done := parseFlags(fl, args); done {
+		return code
 	}
 	if fl.NArg() != 0 {
 		fmt.Fprintf(env.stderr, "rolebot report : argument inattendu « %s »\n\n%s\n", fl.Arg(0), reportUsage)
@@ -113,11 +109,8 @@ func runFeedback(ctx context.Context, env *environment, args []string) int {
 	fl.Usage = func() { fmt.Fprintln(env.stderr, feedbackUsage); fl.PrintDefaults() }
 	all := fl.Bool("all", false, "efface toutes les questions et tous les avis, quel que soit leur âge")
 	dbURL := fl.String("database", "", "adresse de la base (par défaut : DATABASE_URL, sinon SQLite dans DATA_DIR)")
-	if err := fl.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, done := parseFlags(fl, args[1:]); done {
+		return code
 	}
 	if fl.NArg() != 0 {
 		fmt.Fprintf(env.stderr, "rolebot feedback purge : argument inattendu « %s »\n\n%s\n", fl.Arg(0), feedbackUsage)

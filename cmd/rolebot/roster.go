@@ -62,11 +62,8 @@ func runRoster(ctx context.Context, env *environment, args []string) int {
 		fmt.Fprintf(env.stderr, "rolebot roster : sous-commande inconnue « %s »\n\n%s\n", sub, rosterUsage)
 		return 2
 	}
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, done := parseFlags(fl, args); done {
+		return code
 	}
 	wantArgs := 0
 	if sub == "import" {

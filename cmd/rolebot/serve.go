@@ -52,11 +52,8 @@ Se règle par des variables d'environnement :`)
 			fmt.Fprintf(env.stderr, "  %-22s %s%s\n", v.Name, v.Doc, def)
 		}
 	}
-	if err := fl.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		return 2
+	if code, done := parseFlags(fl, args); done {
+		return code
 	}
 	if fl.NArg() > 0 {
 		fmt.Fprintf(env.stderr, "rolebot serve : argument inattendu « %s »\n", fl.Arg(0))

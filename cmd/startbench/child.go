@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -14,11 +13,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/rolebot/rolebot/internal/config"
+	"github.com/rolebot/rolebot/internal/logtail"
 	"github.com/rolebot/rolebot/internal/slacktest"
 )
 
@@ -119,7 +118,7 @@ func childEnv(environ []string, srv *slacktest.Server, addr, contentDir string) 
 // child is one running rolebot.
 type child struct {
 	cmd     *exec.Cmd
-	logs    *tail
+	logs    *logtail.Buffer
 	exited  chan struct{} // closed once Wait returned
 	waitErr error         // Wait's result, set before exited is closed
 }
@@ -159,7 +158,7 @@ func runOnce(ctx context.Context, srv *slacktest.Server, o options, ask int) (ru
 	if err != nil {
 		return r, err
 	}
-	c := &child{logs: &tail{max: logTail}, exited: make(chan struct{})}
+	c := &child{logs: logtail.New(logTail), exited: make(chan struct{})}
 	c.cmd = exec.Command(o.bin, "serve")
 	c.cmd.Env = childEnv(os.Environ(), srv, addr, o.content)
 	c.cmd.Stdout, c.cmd.Stderr = c.logs, c.logs
@@ -324,27 +323,4 @@ func parseStatus(r io.Reader) (memory, error) {
 		return m, errors.New("/proc/PID/status : VmRSS, RssAnon ou VmHWM absent")
 	}
 	return m, nil
-}
-
-// tail keeps the last max bytes written to it.
-type tail struct {
-	mu  sync.Mutex
-	max int
-	buf []byte
-}
-
-func (t *tail) Write(p []byte) (int, error) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.buf = append(t.buf, p...)
-	if over := len(t.buf) - t.max; over > 0 {
-		t.buf = bytes.Clone(t.buf[over:])
-	}
-	return len(p), nil
-}
-
-func (t *tail) String() string {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return string(t.buf)
 }

@@ -154,15 +154,3 @@ func TestChildEnv(t *testing.T) {
 		t.Error("CONTENT_DIR set for the embedded content")
 	}
 }
-
-func TestTail(t *testing.T) {
-	tl := &tail{max: 4}
-	for _, s := range []string{"ab", "cdef", "g"} {
-		if _, err := tl.Write([]byte(s)); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if got := tl.String(); got != "defg" {
-		t.Errorf("got %q, want defg", got)
-	}
-}

@@ -53,8 +53,9 @@ const leaseAhead = 2 * schedulerInterval
 // less is made available at once, as River's own executor does.
 const schedulerInterval = 5 * time.Second
 
-// recordTimeout bounds the update that records a fast-path outcome: it runs even when the
-// answer's context is done (the process is stopping), so that the job is not left running.
+// recordTimeout bounds one attempt at the update that records a fast-path outcome: it runs
+// even when the answer's context is done (the process is stopping), so that the job is not
+// left running, and is tried again if it fails (record.go).
 const recordTimeout = 5 * time.Second
 
 // Ticket is a job inserted by EnqueueLeased and leased to this process's fast path.
@@ -185,29 +186,45 @@ func (q *Queue) answer(ctx context.Context, t *Ticket, send Send, wait bool) (bo
 	jctx, cancel := context.WithTimeout(ctx, jobTimeout)
 	werr := q.worker.attempt(jctx, &row, t.Args, send)
 	cancel()
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
-	defer cancel()
+	// Recorded even if ctx is done, and again if the database failed (record.go).
 	if werr == nil {
 		// The common case, in the committer's next round rather than by River's driver.
+		complete := func(ctx context.Context, retry bool) error {
+			done, err := q.commits.update(ctx, writeComplete, row.ID)
+			if err == nil && !done[row.ID] && !retry {
+				return errNotRunning
+			}
+			return err // not running on a retry: the failed attempt was committed
+		}
 		unrecorded := func(err error) error {
 			return fmt.Errorf("file des réponses : tâche %d répondue mais non enregistrée (%v) : River la reprendra", row.ID, err)
 		}
-		w := &write{ctx: context.WithoutCancel(ctx), kind: writeComplete, ids: []int64{row.ID}}
 		if wait {
-			if r := q.commits.submit(w); r.err != nil || !r.changed[row.ID] {
-				return true, unrecorded(r.err)
+			if err := record(ctx, complete); err != nil {
+				return true, unrecorded(err)
 			}
 			return true, nil
 		}
-		q.commits.submitLater(w, func(r writeResult) {
-			if r.err != nil || !r.changed[row.ID] {
-				q.log.Warn(unrecorded(r.err).Error(), "delivery", t.Args.DeliveryKey)
+		// The first attempt in the next round, without waiting; if it fails, the others
+		// from a goroutine of their own, as record does.
+		q.commits.submitLater(&write{ctx: context.WithoutCancel(ctx), kind: writeComplete, ids: []int64{row.ID}}, func(r writeResult) {
+			switch {
+			case r.err == nil && r.changed[row.ID]:
+				return
+			case r.err == nil:
+				q.log.Warn(unrecorded(errNotRunning).Error(), "delivery", t.Args.DeliveryKey)
+			default:
+				go func() {
+					if err := recordAgain(ctx, complete); err != nil {
+						q.log.Warn(unrecorded(err).Error(), "delivery", t.Args.DeliveryKey)
+					}
+				}()
 			}
 		})
 		return true, nil
 	}
 	p := outcomeParams(&row, werr, start, time.Now())
-	if err := q.setState(rctx, p); err != nil {
+	if err := record(ctx, func(ctx context.Context, _ bool) error { return q.setState(ctx, p) }); err != nil {
 		// The job stays running: River's rescuer gives it to a worker after rescueAfter.
 		return true, fmt.Errorf("file des réponses : enregistrement de la tâche %d (%s) : %w", row.ID, p.State, err)
 	}

@@ -29,12 +29,14 @@ type call struct {
 }
 
 // answerer is a fake Answerer: it returns, for each delivery key, the errors of its script
-// in order, then nil; block, if set, makes every call wait for its context instead.
+// in order, then nil; block, if set, makes every call wait for its context instead; done, if
+// set, runs as each call returns (Slack has taken the answer, the job is not recorded yet).
 type answerer struct {
 	mu     sync.Mutex
 	script map[string][]error
 	calls  []call
 	block  bool
+	done   func(a AnswerArgs)
 }
 
 func (f *answerer) Answer(ctx context.Context, a AnswerArgs) error {
@@ -50,7 +52,11 @@ func (f *answerer) Answer(ctx context.Context, a AnswerArgs) error {
 		err, f.script[a.DeliveryKey] = s[0], s[1:]
 	}
 	f.calls = append(f.calls, call{args: a, at: time.Now(), err: err})
+	done := f.done
 	f.mu.Unlock()
+	if done != nil {
+		done(a)
+	}
 	return err
 }
 

@@ -39,30 +39,43 @@ const (
 )
 
 // alreadyDelivered asks the Answerer, on an attempt after the first, whether the answer
-// already reached Slack. A read refused for good (a missing scope, a thread deleted) lets the
-// attempt post: an answer twice rather than none. A read that may pass (429, 5xx, a stop)
-// returns the error the attempt must return, as for a failed post.
+// already reached Slack (lookOutcome decides). A read that may pass returns the error the
+// attempt must return, as for a failed post.
 func (w *answerWorker) alreadyDelivered(ctx context.Context, log *slog.Logger, job *rivertype.JobRow, a AnswerArgs) (checkOutcome, error) {
 	dc, ok := w.answerer.(DeliveryChecker)
 	if !ok || job.Attempt <= 1 {
 		return checkPost, nil
 	}
 	delivered, err := dc.Delivered(ctx, a, job.CreatedAt)
-	if err == nil {
-		if delivered {
-			w.count(a.Queue(), OutcomeAlreadyPosted)
-			log.Info("réponse déjà publiée par un essai précédent : tâche terminée sans republier")
-			return checkDelivered, nil
-		}
-		return checkPost, nil
-	}
-	switch outcome, _ := classify(ctx, err); outcome {
-	case outcomeFailed:
-		log.Warn("vérification d'une réponse précédente impossible : réponse publiée, peut-être en double", "err", err)
-		return checkPost, nil
-	default:
+	outcome := lookOutcome(ctx, delivered, err)
+	switch {
+	case outcome == checkDelivered:
+		w.count(a.Queue(), OutcomeAlreadyPosted)
+		log.Info("réponse déjà publiée par un essai précédent : tâche terminée sans republier")
+		return checkDelivered, nil
+	case outcome == checkWait:
 		return checkWait, err
+	case err != nil:
+		log.Warn("vérification d'une réponse précédente impossible : réponse publiée, peut-être en double", "err", err)
 	}
+	return checkPost, nil
+}
+
+// lookOutcome is what an attempt does once it has looked in Slack for an earlier attempt's
+// post (the answers here, the weekly report in periodic.go): found is what the look found,
+// err its error. A look refused for good (a missing scope, a thread deleted) lets the attempt
+// post: twice rather than none. A look that may pass (429, 5xx, a stop) makes it wait.
+func lookOutcome(ctx context.Context, found bool, err error) checkOutcome {
+	switch {
+	case err == nil && found:
+		return checkDelivered
+	case err == nil:
+		return checkPost
+	}
+	if outcome, _ := classify(ctx, err); outcome == outcomeFailed {
+		return checkPost
+	}
+	return checkWait
 }
 
 // checkFailed is what an attempt returns when the look at an earlier attempt failed for a

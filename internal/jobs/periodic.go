@@ -33,7 +33,8 @@ const (
 	// down) posts it, unless it was posted. Later than that, the week is skipped.
 	reportCatchUp = 12 * time.Hour
 	// reportMarkTTL is how long a posted report is remembered (in the store's claims), so
-	// that a retry of its job, or a new leader catching up, never posts it twice.
+	// that a retry of its job, or a new leader catching up, finds it posted without reading
+	// the channel.
 	reportMarkTTL = 30 * 24 * time.Hour
 	// Attempts and delays of a report whose post fails for a reason that may pass (Slack
 	// 5xx, network, the database): doubling from reportRetryBase, capped at reportRetryCap,
@@ -76,12 +77,17 @@ type PeriodicStore interface {
 	Claimed(ctx context.Context, key string) (bool, error)
 }
 
-// ReportPoster posts the content-gap report of the period from since to until in Slack. Its
-// error is Slack's, as slack-go returns it, as for an Answerer: the job tells a definite error
-// (channel_not_found, not_in_channel, is_archived…) from one that may pass. It must not retry
-// or sleep on a rate limit.
+// ReportPoster posts the content-gap report of the period from since to until in Slack, and
+// tells whether it is there already. Its errors are Slack's, as slack-go returns them, as for
+// an Answerer: the job tells a definite error (channel_not_found, not_in_channel,
+// is_archived…) from one that may pass. It must not retry or sleep on a rate limit.
 type ReportPoster interface {
 	PostReport(ctx context.Context, since, until time.Time) error
+	// Posted reports whether the report of the period ending at until is in the channel,
+	// posted at or after since (its job's creation): a post Slack took whose job did not
+	// learn it (a process killed between Slack's 200 and the mark, a post cut by a stop).
+	// It reports false, nil when it cannot tell all (too many messages to read).
+	Posted(ctx context.Context, until, since time.Time) (bool, error)
 }
 
 // Periodic is the periodic work of a queue. River's elected leader alone inserts its jobs, so
@@ -231,31 +237,55 @@ type reportWorker struct {
 	log    *slog.Logger
 }
 
-// Work posts the report unless it was posted (its mark is in the store), then marks it. A
-// definite Slack error cancels the job with that error, logged once; a rate limit snoozes it;
-// any other failure returns the error, for River to retry with reportRetry's backoff.
+// Work posts the report unless it was posted, then marks it. Posted means its mark is in
+// the store, or, the mark missing, the report is in the channel: every attempt, the first
+// too, reads the channel before posting (lookOutcome decides, as for the answers), because a
+// post can reach Slack without its mark (the process killed between Slack's 200 and the mark)
+// and River's attempt count cannot tell (an attempt cut by a stop is snoozed, which does not
+// count): one conversations.history a week. A definite Slack error cancels the job with that
+// error, logged once; a rate limit snoozes it; any other failure returns the error, for River
+// to retry with reportRetry's backoff.
 func (w *reportWorker) Work(ctx context.Context, job *river.Job[ReportArgs]) error {
 	slot := job.Args.Slot
 	log := w.log.With("job", job.ID, "slot", slot, "attempt", job.Attempt)
 	key := reportMark(slot)
-	posted, err := w.store.Claimed(ctx, key)
+	marked, err := w.store.Claimed(ctx, key)
 	if err != nil {
 		log.Warn("rapport hebdomadaire : base injoignable, nouvel essai prévu", "err", err)
 		return fmt.Errorf("rapport : %w", err)
 	}
-	if posted {
+	if marked {
 		log.Info("rapport hebdomadaire déjà publié : rien à refaire")
 		return nil
 	}
-	err = w.poster.PostReport(ctx, slot.Add(-ReportPeriod), slot)
+	found, err := w.poster.Posted(ctx, slot, job.CreatedAt)
+	switch lookOutcome(ctx, found, err) {
+	case checkDelivered:
+		w.mark(ctx, log, key)
+		log.Info("rapport hebdomadaire déjà dans le canal (essai précédent interrompu) : noté, pas republié")
+		return nil
+	case checkWait:
+		return w.failed(ctx, log, job, fmt.Errorf("vérification du canal : %w", err))
+	}
+	if err != nil {
+		log.Warn("rapport hebdomadaire : lecture du canal refusée, publié sans vérifier", "err", err)
+	}
+	if err := w.poster.PostReport(ctx, slot.Add(-ReportPeriod), slot); err != nil {
+		return w.failed(ctx, log, job, err)
+	}
+	w.mark(ctx, log, key)
+	log.Info("rapport hebdomadaire publié")
+	return nil
+}
+
+// failed is what an attempt returns for err, its post's or its look's: a rate limit snoozes
+// the job, a stop leaves it to the next process (the next attempt reads the channel first), a
+// definite error cancels it, anything else is retried with reportRetry's backoff.
+func (w *reportWorker) failed(ctx context.Context, log *slog.Logger, job *river.Job[ReportArgs], err error) error {
 	outcome, retryAfter := classify(ctx, err)
 	switch outcome {
-	case outcomeDone:
-		w.mark(ctx, log, key)
-		log.Info("rapport hebdomadaire publié")
-		return nil
 	case outcomeRateLimit:
-		log.Info("rapport hebdomadaire limité par Slack : reporté", "wait", retryAfter)
+		log.Info("rapport hebdomadaire limité par Slack : reporté", "wait", retryAfter, "err", err)
 		return river.JobSnooze(retryAfter)
 	case outcomeStopping:
 		log.Info("rapport hebdomadaire laissé dans la file : arrêt en cours", "err", err)
@@ -273,7 +303,7 @@ func (w *reportWorker) Work(ctx context.Context, job *river.Job[ReportArgs]) err
 }
 
 // mark records that the report was posted. It tries a few times: without the mark, a retry
-// of the job (if it is not recorded as completed either) would post the report again.
+// of the job (if it is not recorded as completed either) has to read the channel to find it.
 func (w *reportWorker) mark(ctx context.Context, log *slog.Logger, key string) {
 	// The post is made: the mark is written even if the job's time is running out.
 	ctx = context.WithoutCancel(ctx)
@@ -286,7 +316,7 @@ func (w *reportWorker) mark(ctx context.Context, log *slog.Logger, key string) {
 			return
 		}
 	}
-	log.Error("rapport hebdomadaire publié mais pas noté comme tel : un nouvel essai le publierait deux fois", "err", err)
+	log.Error("rapport hebdomadaire publié mais pas noté comme tel : un nouvel essai le cherchera dans le canal", "err", err)
 }
 
 // NextRetry implements river.Worker: the report's own backoff, longer than an answer's, as

@@ -106,11 +106,18 @@ func TestPurgeAfterRetention(t *testing.T) {
 	})
 }
 
-// poster is a scripted ReportPoster: it returns the errors of its script in order, then nil.
+// poster is a scripted ReportPoster: PostReport returns the errors of script in order, then
+// nil; Posted returns the errors of lookScript in order, then whether a post of that until
+// reached the channel (inChannel, which a successful post sets, as does one failing with
+// lost: an error returned after Slack took the post).
 type poster struct {
-	mu     sync.Mutex
-	script []error
-	calls  []time.Time // until of each call
+	mu         sync.Mutex
+	script     []error
+	lookScript []error
+	lost       error
+	inChannel  map[time.Time]bool
+	calls      []time.Time // until of each post
+	looks      []time.Time // since of each look
 }
 
 func (p *poster) PostReport(_ context.Context, since, until time.Time) error {
@@ -124,7 +131,27 @@ func (p *poster) PostReport(_ context.Context, since, until time.Time) error {
 	if len(p.script) > 0 {
 		err, p.script = p.script[0], p.script[1:]
 	}
+	if err == nil || (p.lost != nil && errors.Is(err, p.lost)) {
+		if p.inChannel == nil {
+			p.inChannel = map[time.Time]bool{}
+		}
+		p.inChannel[until] = true
+	}
 	return err
+}
+
+func (p *poster) Posted(_ context.Context, until, since time.Time) (bool, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.looks = append(p.looks, since)
+	if len(p.lookScript) > 0 {
+		var err error
+		err, p.lookScript = p.lookScript[0], p.lookScript[1:]
+		if err != nil {
+			return false, err
+		}
+	}
+	return p.inChannel[until], nil
 }
 
 func (p *poster) count() int {
@@ -176,6 +203,11 @@ func TestReportJob(t *testing.T) {
 
 		// A definite error: cancelled with Slack's error, logged once, never tried again.
 		failed := insertReport(t, q, slot.Add(7*day))
+		defer func() {
+			if t.Failed() {
+				t.Logf("logs:\n%s", logs)
+			}
+		}()
 		job := waitState(t, q, failed.ID, rivertype.JobStateCancelled)
 		if len(job.Errors) != 1 || !strings.Contains(job.Errors[0].Error, "channel_not_found") {
 			t.Errorf("cancelled job's errors = %+v", job.Errors)
@@ -196,26 +228,69 @@ func TestReportJob(t *testing.T) {
 	})
 }
 
-// TestReportRetryAfterPost checks the case River retries a report whose post Slack accepted
-// (the process died before the job was recorded as completed): the mark stops a second post.
+// TestReportRetryAfterPost checks the attempts River makes at a report whose post Slack may
+// have taken without its job learning it (the process killed between Slack's 200 and the
+// mark, a post cut by a stop): the mark, else the channel read before every attempt, stops a
+// second post; a read that may pass puts the post off; one refused for good lets it go out.
 func TestReportRetryAfterPost(t *testing.T) {
 	t.Parallel()
-	storetest.Each(t, func(t *testing.T, url string) {
-		st := openStore(t, url)
-		p := &poster{}
-		w := &reportWorker{store: st, poster: p, log: slog.New(slog.DiscardHandler)}
-		job := &river.Job[ReportArgs]{JobRow: &rivertype.JobRow{ID: 1, Attempt: 1, MaxAttempts: reportMaxAttempts},
-			Args: ReportArgs{Slot: time.Date(2026, 3, 16, 8, 0, 0, 0, time.UTC)}}
-		for attempt := 1; attempt <= 2; attempt++ {
-			job.Attempt = attempt
-			if err := w.Work(context.Background(), job); err != nil {
-				t.Fatalf("attempt %d: %v", attempt, err)
+	slot := time.Date(2026, 3, 16, 8, 0, 0, 0, time.UTC)
+	created := slot.Add(-50 * time.Millisecond)
+	cut := errors.New("connexion coupée après le 200 de Slack")
+	limited := &slack.RateLimitedError{RetryAfter: 20 * time.Second}
+	tests := []struct {
+		name       string
+		script     []error // the posts' errors
+		lookScript []error // the looks' errors
+		// per attempt: whether Work returned nil, a snooze, or another error
+		want  []string
+		posts int
+		looks int
+	}{
+		{"posted, then marked: the retry neither reads nor posts", nil, nil, []string{"done", "done"}, 1, 1},
+		{"taken by Slack, its answer lost: the retry finds it", []error{cut}, nil, []string{"retry", "done"}, 1, 2},
+		{"the look rate-limited: snoozed, nothing posted, then posted", nil, []error{limited}, []string{"snooze", "done"}, 1, 2},
+		{"the look refused for good: posted without it", nil, []error{slack.SlackErrorResponse{Err: "missing_scope"}}, []string{"done"}, 1, 1},
+		{"the look failed for a while: retried, then posted", nil, []error{slack.StatusCodeError{Code: 502, Status: "502 Bad Gateway"}}, []string{"retry", "done"}, 1, 2},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			st := openStore(t, storetest.SQLiteURL(t))
+			p := &poster{script: tt.script, lookScript: tt.lookScript, lost: cut}
+			w := &reportWorker{store: st, poster: p, log: slog.New(slog.DiscardHandler)}
+			job := &river.Job[ReportArgs]{JobRow: &rivertype.JobRow{ID: 1, Attempt: 1, MaxAttempts: reportMaxAttempts, CreatedAt: created},
+				Args: ReportArgs{Slot: slot}}
+			for i, want := range tt.want {
+				err := w.Work(context.Background(), job)
+				var snooze *river.JobSnoozeError
+				got := "retry"
+				switch {
+				case err == nil:
+					got = "done"
+				case errors.As(err, &snooze):
+					got = "snooze"
+				}
+				if got != want {
+					t.Fatalf("attempt %d: %s (%v), want %s", i+1, got, err, want)
+				}
+				if got != "snooze" { // a snooze is not an attempt
+					job.Attempt++
+				}
 			}
-		}
-		if p.count() != 1 {
-			t.Fatalf("%d posts over two attempts, want 1", p.count())
-		}
-	})
+			if len(p.calls) != tt.posts || len(p.looks) != tt.looks {
+				t.Errorf("%d posts, %d looks; want %d and %d", len(p.calls), len(p.looks), tt.posts, tt.looks)
+			}
+			for _, since := range p.looks {
+				if !since.Equal(created) {
+					t.Errorf("looked since %v, want the job's creation %v", since, created)
+				}
+			}
+			if marked, err := st.Claimed(context.Background(), reportMark(slot)); err != nil || !marked {
+				t.Errorf("report not marked as posted: %v, %v", marked, err)
+			}
+		})
+	}
 }
 
 func TestSlots(t *testing.T) {

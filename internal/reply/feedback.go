@@ -73,21 +73,12 @@ func DecodeFeedback(v string) (key string, useful, ok bool) {
 }
 
 // FeedbackBlock is the block that asks for feedback under an answer: Slack's own feedback
-// buttons in a context_actions block.
-func FeedbackBlock(key string) slack.Block {
-	el := slack.NewFeedbackButtonsBlockElement(ActionFeedback,
-		slack.NewFeedbackButton(plainObject("Utile"), FeedbackValue(key, true)).WithAccessibilityLabel("Cette réponse m'a été utile"),
-		slack.NewFeedbackButton(plainObject("Pas utile"), FeedbackValue(key, false)).WithAccessibilityLabel("Cette réponse ne m'a pas été utile"))
-	return slack.NewContextActionsBlock(BlockFeedback, el)
-}
+// buttons in a context_actions block (as a struct of its own, cheaper to marshal: feedbackblocks.go).
+func FeedbackBlock(key string) slack.Block { return newFeedbackBlock(key) }
 
 // FeedbackFallbackBlock is FeedbackBlock as two plain buttons in an actions block, for a surface
 // that refuses context_actions (an older client, a view): the same action id and values.
-func FeedbackFallbackBlock(key string) slack.Block {
-	useful := slack.NewButtonBlockElement(ActionFeedback, FeedbackValue(key, true), plainObject("👍 Utile"))
-	notUseful := slack.NewButtonBlockElement(ActionFeedback+":2", FeedbackValue(key, false), plainObject("👎 Pas utile"))
-	return slack.NewActionBlock(BlockFeedback, useful, notUseful)
-}
+func FeedbackFallbackBlock(key string) slack.Block { return newFallbackBlock(key) }
 
 // FeedbackModal is the modal that a "pas utile" opens (views.open, with the click's trigger_id,
 // within 3 s): an optional comment of at most store.MaxCommentRunes characters. Its
@@ -177,25 +168,38 @@ func keyIn(blockID string, ids ...string) (string, bool) {
 // no feedback buttons. Card keeps room for the plain ones, so the message still fits.
 func WithFallbackFeedback(blocks []slack.Block) ([]slack.Block, bool) {
 	for i, b := range blocks {
-		ca, ok := b.(*slack.ContextActionsBlock)
-		if !ok || ca.BlockID != BlockFeedback || ca.Elements == nil {
+		key, ok := feedbackKey(b)
+		if !ok {
 			continue
 		}
-		for _, e := range ca.Elements.ElementSet {
-			fb, ok := e.(*slack.FeedbackButtonsBlockElement)
-			if !ok || fb.PositiveButton == nil {
-				continue
-			}
-			key, _, ok := DecodeFeedback(fb.PositiveButton.Value)
-			if !ok {
-				continue
-			}
-			out := slices.Clone(blocks)
-			out[i] = FeedbackFallbackBlock(key)
-			return out, true
-		}
+		out := slices.Clone(blocks)
+		out[i] = FeedbackFallbackBlock(key)
+		return out, true
 	}
 	return blocks, false
+}
+
+// feedbackKey is the answer's key of Slack's feedback buttons in b: as FeedbackBlock builds
+// them, or as slack-go reads them back; false for another block.
+func feedbackKey(b slack.Block) (string, bool) {
+	switch b := b.(type) {
+	case *feedbackBlock:
+		if ValidFeedbackKey(b.key) {
+			return b.key, true
+		}
+	case *slack.ContextActionsBlock:
+		if b.BlockID != BlockFeedback || b.Elements == nil {
+			return "", false
+		}
+		for _, e := range b.Elements.ElementSet {
+			if fb, ok := e.(*slack.FeedbackButtonsBlockElement); ok && fb.PositiveButton != nil {
+				if key, _, ok := DecodeFeedback(fb.PositiveButton.Value); ok {
+					return key, true
+				}
+			}
+		}
+	}
+	return "", false
 }
 
 // blockFeedbackNotice is the block id of FeedbackNotice's text.

@@ -103,10 +103,16 @@ func reportText(r report.Report) string {
 	return s
 }
 
+// reportTotalsMrkdwn is the headline figures, as the text report gives them (report.Text):
+// questions, misses, opinions, and the cards opened from an answer's buttons.
 func reportTotalsMrkdwn(r report.Report) string {
-	return fmt.Sprintf("*%s* de %s, dont *%d sans réponse* (%s) et %d retrouvées par une suggestion.\nAvis : %d utile, *%d pas utile*, %s.",
+	s := fmt.Sprintf("*%s* de %s, dont *%d sans réponse* (%s) et %d retrouvées par une suggestion.\nAvis : %d utile, *%d pas utile*, %s.",
 		plural(r.Questions, "question", "questions"), plural(r.Askers, "personne", "personnes"), r.Missed,
 		plural(r.GroupCount, "sujet", "sujets"), r.Rescued, r.Useful, r.NotUseful, plural(r.Comments, "commentaire", "commentaires"))
+	if r.Opened > 0 {
+		s += "\nEt *" + plural(r.Opened, "fiche ouverte", "fiches ouvertes") + "* depuis les boutons d'une réponse (comptées avec leur question)."
+	}
+	return s
 }
 
 // quote is a question or comment from a person, on one line, escaped and shortened.

@@ -103,19 +103,24 @@ func TestCardsNamePeople(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := Card(tt.a, CardOptions{Command: "/role", People: tt.people})
-			got := blocksJSON(t, m)
-			for _, w := range tt.want {
-				if !strings.Contains(got, w) {
-					t.Errorf("missing %q in\n%s", w, got)
-				}
-			}
-			for _, w := range tt.notWant {
-				if strings.Contains(got, w) {
-					t.Errorf("unexpected %q in\n%s", w, got)
-				}
-			}
+			checkContains(t, blocksJSON(t, m), tt.want, tt.notWant)
 			checkLimits(t, m)
 		})
+	}
+}
+
+// checkContains fails unless got holds every string of want and none of notWant.
+func checkContains(t *testing.T, got string, want, notWant []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(got, w) {
+			t.Errorf("missing %q in\n%s", w, got)
+		}
+	}
+	for _, w := range notWant {
+		if strings.Contains(got, w) {
+			t.Errorf("unexpected %q in\n%s", w, got)
+		}
 	}
 }
 
@@ -157,17 +162,7 @@ func TestTeamCard(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			m := TeamCard(tt.v)
-			got := m.Text + blocksJSON(t, m)
-			for _, w := range tt.want {
-				if !strings.Contains(got, w) {
-					t.Errorf("missing %q in\n%s", w, got)
-				}
-			}
-			for _, w := range tt.notWant {
-				if strings.Contains(got, w) {
-					t.Errorf("unexpected %q in\n%s", w, got)
-				}
-			}
+			checkContains(t, m.Text+blocksJSON(t, m), tt.want, tt.notWant)
 		})
 	}
 }

@@ -72,7 +72,7 @@ func openStore(t *testing.T, url string) *store.Store {
 }
 
 // seed records questions asked in the last days: two that found nothing, one of them trying to
-// ping the channel, and one answered.
+// ping the channel, and one answered, from whose buttons a card was opened.
 func seed(t *testing.T, st *store.Store) {
 	t.Helper()
 	now := time.Now()
@@ -80,6 +80,8 @@ func seed(t *testing.T, st *store.Store) {
 		{Key: "k1", Question: "qui gère la machine à café ?", Ref: "none", Intent: "none", Channel: "C1", User: "U1", At: now.Add(-48 * time.Hour)},
 		{Key: "k2", Question: "<!channel> qui gère la machine à café", Ref: "none", Intent: "none", Channel: "C1", User: "U2", At: now.Add(-24 * time.Hour)},
 		{Key: "k3", Question: "designer", Ref: "role:designer", Intent: "role", Channel: "C1", User: "U3", At: now.Add(-2 * time.Hour)},
+		// A card opened from k3's buttons.
+		{Key: "k4", Ref: "role:devops", Intent: "role", Follows: "k3", Channel: "C1", User: "U3", At: now.Add(-time.Hour)},
 	}
 	if _, err := st.RecordAnswers(context.Background(), batch); err != nil {
 		t.Fatal(err)
@@ -142,6 +144,9 @@ func TestPostBlocksAndText(t *testing.T) {
 	if blocks := string(m.BlocksJSON); strings.Contains(blocks, "<!channel>") || !strings.Contains(blocks, "machine") {
 		t.Errorf("blocks ping the channel or miss the question:\n%s", blocks)
 	}
+	if blocks := string(m.BlocksJSON); !strings.Contains(blocks, "*1 fiche ouverte* depuis les boutons") {
+		t.Errorf("blocks do not count the card opened from an answer's buttons:\n%s", blocks)
+	}
 	if got := until(t, m); got != end.UTC().Format(time.RFC3339) {
 		t.Errorf("metadata until = %s, want %s", got, end.UTC().Format(time.RFC3339))
 	}
@@ -170,13 +175,21 @@ func (c countingStore) PurgeFeedback(ctx context.Context, retention time.Duratio
 // replica opens a queue with the periodic work of one replica on url and starts it.
 func replica(t *testing.T, url string, srv *slacktest.Server, purges *atomic.Int32, logs *strings.Builder, mu *sync.Mutex) *jobs.Queue {
 	t.Helper()
+	return replicaOn(t, url, srv, testSlot, purges, logs, mu)
+}
+
+// replicaOn is replica with the report's schedule sched.
+func replicaOn(t *testing.T, url string, srv *slacktest.Server, sched jobs.Schedule, purges *atomic.Int32, logs *strings.Builder, mu *sync.Mutex) *jobs.Queue {
+	t.Helper()
 	st := openStore(t, url)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	log := slog.New(slog.NewTextHandler(lockedWriter{mu, logs}, nil))
+	p := poster(srv, st, t)
+	p.Log = log
 	q, err := jobs.Open(ctx, url, "", jobs.Config{Log: log, Periodic: &jobs.Periodic{
 		Store: countingStore{st, purges}, Retention: retention,
-		Report: poster(srv, st, t), ReportSchedule: testSlot,
+		Report: p, ReportSchedule: sched,
 	}})
 	if err != nil {
 		t.Fatal(err)

@@ -80,7 +80,7 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 		return a
 	}
 	chosen, named := ix.decide(p, hits, &a)
-	ix.reconsider(p, ix.classify(p, hits), chosen, named, &a)
+	ix.reconsider(p, ix.classify(p, hits), chosen, named, p.unknownShare(hits), &a)
 	if !p.who && !p.weak && named == nil && a.Intent != answer.IntentNone && p.unknownShare(hits) >= unknownNotAsked {
 		// "on utilise React ou Vue pour le front ?": no owner is asked
 		// for, no role named, and much of it is words no page uses.

@@ -79,8 +79,13 @@ func (ix *Index) decide(p parsed, hits []hit, a *answer.Answer) (chosen, named *
 			}
 		}
 	}
+	if first := namedFirst(p, hits); first != nil && likensNamed(p, first) {
+		// "la gestionnaire, c'est une coordinatrice ?" is about the
+		// gestionnaire, whichever name is longer.
+		named = first
+	}
 	var other *hit
-	if named != nil && (p.who || p.weak || !p.bare) {
+	if named != nil && (p.who || p.weak || !p.bare) && !likensNamed(p, named) {
 		// "qui accompagne le responsable métier ?": the role named is the
 		// object; the answer is who does the rest. Without a question
 		// word, only a task is the rest, and only when ownership is asked
@@ -141,6 +146,48 @@ func (ix *Index) decide(p parsed, hits []hit, a *answer.Answer) (chosen, named *
 		a.Confidence = answer.Sure
 	}
 	return chosen, named
+}
+
+// likensNamed says whether a question asks whether the role it names
+// first is something else ("la juriste, c'est la DPO ?", "is the UX
+// researcher a kind of designer?"): a copula ("est-ce que" is none), the
+// role's name at its head, and no owner asked for. The role's card answers it, not a task about the
+// rest: that would say who owns the rest, which was not asked.
+func likensNamed(p parsed, named *hit) bool {
+	if !p.likens || p.who {
+		return false
+	}
+	consumed := func(ci int) bool { return ci < len(named.consumed) && named.consumed[ci] }
+	for ci, c := range p.concepts {
+		// An ownership word just before the role's name ("le responsable
+		// data, c'est le DPO ?") is the name's: it asks for no owner.
+		if c.weak && !consumed(ci) && !consumed(ci+1) {
+			return false
+		}
+	}
+	for ci, c := range p.concepts {
+		if !c.weak || consumed(ci) || consumed(ci+1) {
+			return consumed(ci) || consumed(ci+1) // the name opens the question
+		}
+	}
+	return false
+}
+
+// namedFirst is the role named by the question's first named concept, if
+// any role is.
+func namedFirst(p parsed, hits []hit) *hit {
+	var first *hit
+	at := len(p.concepts)
+	for i := range hits {
+		h := &hits[i]
+		if h.name == 0 {
+			continue
+		}
+		if ci := slices.Index(h.consumed, true); ci >= 0 && ci < at {
+			first, at = h, ci
+		}
+	}
+	return first
 }
 
 // sure says whether a reading is clear enough to be the one answer: it
@@ -239,7 +286,7 @@ func (ix *Index) aboutRest(p parsed, hits []hit, consumed []bool, tasksOnly bool
 		}
 	}
 	switch {
-	case taskCov >= restCoverage && taskCov >= roleCov-taskSlack/2:
+	case taskCov >= restCoverage && taskCov >= roleCov-taskSlack:
 		return bestTask
 	case roleCov >= restCoverage:
 		return bestRole

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -27,6 +28,7 @@ type score struct {
 	n, right, confWrong int
 	rightSure           int                       // right and given as the one answer
 	byIntent            map[answer.Intent]*[3]int // right, total, confidently wrong
+	byLabel             map[string]*[3]int        // the same, by the writer's kind and language labels
 	misses              []string
 }
 
@@ -42,7 +44,7 @@ func confidentlyWrong(c evalCase, a answer.Answer) bool {
 }
 
 func scoreSet(ix *search.Index, cases []evalCase) score {
-	s := score{byIntent: map[answer.Intent]*[3]int{}}
+	s := score{byIntent: map[answer.Intent]*[3]int{}, byLabel: map[string]*[3]int{}}
 	for _, c := range cases {
 		a := ix.Ask(context.Background(), c.Q)
 		bi := s.byIntent[c.Intent]
@@ -50,8 +52,21 @@ func scoreSet(ix *search.Index, cases []evalCase) score {
 			bi = new([3]int)
 			s.byIntent[c.Intent] = bi
 		}
+		var labels []*[3]int
+		for _, l := range []string{"kind " + c.Kind, "lang " + c.Lang} {
+			if strings.HasSuffix(l, " ") {
+				continue // the set does not label its questions so
+			}
+			if s.byLabel[l] == nil {
+				s.byLabel[l] = new([3]int)
+			}
+			labels = append(labels, s.byLabel[l])
+		}
 		s.n++
 		bi[1]++
+		for _, bl := range labels {
+			bl[1]++
+		}
 		why := check(c, a)
 		if why == "" {
 			if a.Confident() {
@@ -59,12 +74,18 @@ func scoreSet(ix *search.Index, cases []evalCase) score {
 			}
 			s.right++
 			bi[0]++
+			for _, bl := range labels {
+				bl[0]++
+			}
 			continue
 		}
 		cw := confidentlyWrong(c, a)
 		if cw {
 			s.confWrong++
 			bi[2]++
+			for _, bl := range labels {
+				bl[2]++
+			}
 		}
 		got := string(a.Intent)
 		switch {
@@ -122,6 +143,10 @@ func TestEvalReport(t *testing.T) {
 		for _, in := range intents {
 			v := s.byIntent[answer.Intent(in)]
 			fmt.Fprintf(&b, "  %-10s right %d/%d (%.1f%%), confidently wrong %d\n", in, v[0], v[1], pct(v[0], v[1]), v[2])
+		}
+		for _, l := range slices.Sorted(maps.Keys(s.byLabel)) {
+			v := s.byLabel[l]
+			fmt.Fprintf(&b, "  %-18s right %d/%d (%.1f%%), confidently wrong %d\n", l, v[0], v[1], pct(v[0], v[1]), v[2])
 		}
 		for _, m := range s.misses {
 			fmt.Fprintf(&b, "  %s\n", m)

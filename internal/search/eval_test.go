@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/rolebot/rolebot/content"
@@ -23,6 +25,10 @@ type evalCase struct {
 	Role   string            `json:"role"`
 	Task   string            `json:"task"` // regexp on the task title
 	Owners map[string]string `json:"owners"`
+	// Kind and Lang are the writer's labels, where a set has them ("everyday",
+	// "tricky", "typo"…; "fr", "en"): the report counts by them.
+	Kind string `json:"kind"`
+	Lang string `json:"lang"`
 }
 
 func readCases(t testing.TB, path string) []evalCase {
@@ -127,19 +133,31 @@ func TestEvaluation(t *testing.T) {
 		// from the brief alone). Below issue 12's goals: these floors are the figures measured
 		// since, with the label scorer (fresh.jsonl still untuned on), so that a change cannot
 		// make them worse; raise them as they improve.
-		{"testdata/fresh.jsonl", "", 0.915, 0.004},
-		{"testdata/tune-b.jsonl", "", 0.915, 0.004},
-		{"testdata/altteam.jsonl", "testdata/altteam", 0.96, 0.005},
+		{"testdata/fresh.jsonl", "", 0.95, 0},
+		{"testdata/tune-b.jsonl", "", 0.93, 0.004},
+		{"testdata/altteam.jsonl", "testdata/altteam", 0.975, 0},
 		// tune-e.jsonl: 220 questions by a writer who never saw the code, handed over during
 		// the scorer's work and tuned on (before it: 78.2 % right, 0.9 % confidently wrong).
-		{"testdata/tune-e.jsonl", "", 0.845, 0},
+		{"testdata/tune-e.jsonl", "", 0.935, 0},
 		// fresh-e.jsonl (260, our pages) and alt3.jsonl (200, asked of alt3/, an 8-role
 		// folder another writer made from the brief alone): by writers who saw neither the
 		// code nor the other sets, kept away from the scorer's tuning and measured once, at
 		// the end of its session (before the scorer: 72.7 % / 6.9 % and 68.5 % / 1.5 %). Far
-		// below issue 12's goals; floors at what was measured. Seen from now on.
-		{"testdata/fresh-e.jsonl", "", 0.775, 0.058},
-		{"testdata/alt3.jsonl", "testdata/alt3", 0.78, 0.01},
+		// below issue 12's goals; floors at what was measured. Seen from now on. Its
+		// 28 questions on the two conformity tasks expected a title holding "RGPD" or
+		// "RGAA", words of those tasks' details, not titles (TestEvalSetsNameOneTask):
+		// with the titles, 77.7 % / 5.8 % was 86.9 % / 0.4 %. Tuned on since (branch
+		// issue-scorer): the floors of fresh, tune-b, altteam, tune-e, fresh-e and alt3 are its figures.
+		{"testdata/fresh-e.jsonl", "", 0.94, 0},
+		{"testdata/alt3.jsonl", "testdata/alt3", 0.875, 0},
+		// fresh-f.jsonl (250, our pages) and alt4.jsonl (200, asked of alt4/, a 10-role folder
+		// its writer made from the seed's format alone, Déclar'Eau): by writers who saw neither
+		// the code nor the other sets, kept from the scorer's tuning and measured on main
+		// before and after the scorer's second round (branch issue-scorer): fresh-f 90.8 % /
+		// 0.8 % → 93.6 % / 0.4 %, alt4 71.5 % / 5.0 % → 76.0 % / 4.5 %. Floors at what was
+		// measured; seen from now on.
+		{"testdata/fresh-f.jsonl", "", 0.935, 0.004},
+		{"testdata/alt4.jsonl", "testdata/alt4", 0.76, 0.045},
 	} {
 		t.Run(set.file, func(t *testing.T) {
 			on := ix
@@ -163,3 +181,41 @@ func TestEvaluation(t *testing.T) {
 }
 
 func contentFS() fs.FS { return content.FS }
+
+// TestEvalSetsNameOneTask checks that every expected task of every set
+// names one task title of the folder it is asked of: the scoring, like
+// shared/eval/run.py, matches the regexp on the title alone, so one written
+// against a task's details ("RGPD" for "S'assurer de la conformité légale
+// (lois, RGPD, déclaration CNIL)") would count the right answer as wrong.
+func TestEvalSetsNameOneTask(t *testing.T) {
+	paths, err := filepath.Glob("testdata/*.jsonl")
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no sets: %v", err)
+	}
+	shipped := buildShipped(t)
+	for _, path := range paths {
+		t.Run(path, func(t *testing.T) {
+			ix := shipped
+			if dir := strings.TrimSuffix(path, ".jsonl"); isDir(dir) {
+				ix = loadFolder(t, dir)
+			}
+			seen := map[string]bool{}
+			for _, c := range readCases(t, path) {
+				if c.Intent != answer.IntentTask || seen[c.Task] {
+					continue
+				}
+				seen[c.Task] = true
+				re := regexp.MustCompile("(?i)" + c.Task)
+				var titles []string
+				for _, k := range ix.Team().Tasks {
+					if re.MatchString(k.Title) {
+						titles = append(titles, k.Title)
+					}
+				}
+				if len(titles) != 1 {
+					t.Errorf("task %q matches %d titles %q", c.Task, len(titles), titles)
+				}
+			}
+		})
+	}
+}

@@ -16,16 +16,23 @@ var (
 		"do", "what", "que", "fonctionne", "fais", "sais", "savoir", "je", "j", "t", "te", "s", "on", "il", "does", "this",
 		"that", "work", "works", "i", "es", "est", "ce", "c", "cest", "qu", "qui", "who", "are", "is", "the", "a", "l", "le",
 		"la", "les", "with", "avec", "a", "poser", "question", "questions", "ask", "quelles", "quels", "type", "types", "de", "des",
-		"demander", "demande")
+		"demander", "demande",
+		// "bonjour rolebot, tu peux m'aider ?", "tu peux faire quoi pour moi ?",
+		// "aide-moi stp, je comprends pas", "comment je te pose une question ?".
+		"m", "pour", "for", "pas", "comprends", "comprend", "toi", "pose", "une", "un", "besoin", "need")
 	helpKeys = set("aide", "aider", "help", "usage", "bonjour", "salut", "hello", "hi", "hey", "menu", "commandes", "commande",
 		"exemples", "exemple", "fonctionne", "utiliser", "utilise", "use", "marche", "sais", "work", "works", "rolebot", "bot", "tu", "you",
-		"demander")
+		"demander", "demande", "poser", "pose", "comprends", "comprend")
 	listWords = set("liste", "lister", "list", "les", "des", "de", "du", "d", "tous", "toutes", "tout", "all", "the", "quels", "quelles",
 		"sont", "what", "are", "which", "l", "la", "le", "show", "montre", "montrer", "affiche", "afficher", "voir", "me", "moi", "donne",
 		"of", "in", "dans", "notre", "nos", "votre", "vos", "our", "your", "entiere", "complete", "whole", "full", "each", "chaque",
 		"ya", "y", "a", "il", "existe", "existent", "differents", "differentes", "different", "c", "cest", "quoi", "types", "sortes",
 		"there", "is", "exist", "available", "disponibles", "possibles", "svp", "stp", "please", "et", "and", "leurs", "their",
-		"combien", "t", "how", "many")
+		"combien", "t", "how", "many",
+		// "les tâches pour porter un produit", "what tasks does the team cover?",
+		// "all the tasks and who owns them".
+		"pour", "for", "porter", "carrying", "carry", "cover", "covers", "couvre", "couvrent", "involve", "involves",
+		"them", "eux")
 	roleListKeys = set("liste", "list", "roles", "role", "equipe", "team", "membres", "members", "profils", "composition", "postes", "metiers")
 	taskListKeys = set("matrice", "matrix", "taches", "tache", "tasks", "responsabilites", "responsibilities", "responsibility",
 		"raci", "repartition", "tableau")
@@ -42,7 +49,19 @@ var (
 		"how", "comment", "est", "sont", "c", "cest", "ce", "fait", "fais", "font", "faire", "does", "do", "did", "doing",
 		"role", "roles", "poste", "postes", "job", "jobs", "s", "t", "il", "elle", "ils", "elles", "on", "y", "en",
 		"moi", "me", "dis", "dit", "dire", "explique", "expliquer", "tell", "about", "rolebot", "svp", "stp", "please",
-		"chez", "nous", "equipe", "team", "in", "our", "notre", "the", "is", "are", "a", "an", "of", "le", "la", "les", "l", "d", "du", "de", "des")
+		"chez", "nous", "equipe", "team", "in", "our", "notre", "the", "is", "are", "a", "an", "of", "le", "la", "les", "l", "d", "du", "de", "des",
+		// How a yes/no question singles a role out ("le PO est-il seul
+		// responsable de la vision ?", "is the coach the one who runs the
+		// rituals?", "c'est bien lui qui…", "a kind of designer?"): the
+		// question is the task's, or the role's, not these words'.
+		"seul", "seule", "seuls", "seules", "uniquement", "juste", "bien", "lui", "celui", "celle", "vrai",
+		"only", "alone", "just", "one", "ones", "kind", "sort", "genre", "sorte",
+		// Prepositions the stop words lack: "communique auprès des usagers".
+		"aupres", "envers", "via",
+		// Modal verbs: "le PO peut-il porter…", "should the designer…".
+		"peut", "peuvent", "pourrait", "doit", "doivent", "devrait", "can", "could", "should", "must", "may",
+		// Filler nouns: "the comitology stuff", "les trucs de budget".
+		"truc", "trucs", "machin", "machins", "stuff", "thing", "things")
 	// weak words say that an owner is asked for, not what is owned.
 	weak = set("responsable", "responsables", "responsible", "accountable", "owner", "owners", "owns", "own", "owned",
 		"charge", "porte", "portent", "porter", "carry", "carries", "occupe", "occupent", "occuper", "gere", "gerent",
@@ -56,7 +75,9 @@ var (
 		"runs", "run", "charged", "care", "takes",
 		// Asking about a part in a task is asking who owns it.
 		"participe", "participent", "participer", "participates", "participate", "involved", "implique",
-		"contribue", "contribuent", "contribuer", "contributes", "contribute")
+		"contribue", "contribuent", "contribuer", "contributes", "contribute",
+		// "à qui revient le choix…", "à qui incombe…": whose part it is.
+		"revient", "reviennent", "incombe", "incombent")
 	// interrogative words make a question of a phrase.
 	interrogative = set("qui", "que", "quoi", "quel", "quelle", "quels", "quelles", "who", "what", "which", "whom", "whose",
 		"how", "comment", "pourquoi", "why", "ou", "where", "quand", "when", "fait", "fais", "font", "faire", "does", "do", "did")

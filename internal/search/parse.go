@@ -17,6 +17,23 @@ type concept struct {
 	// corrected: a word of it was a typo, replaced by the nearest word of
 	// the pages ("ministre" may be "ministère", or a word the pages lack).
 	corrected bool
+	// far: the correction took more than one edit away from the word's
+	// start ("cantinne" read as "continue"): as likely another word the
+	// pages lack as a typo. Two edits at the end are a cognate's
+	// ("comitology", "comitologie"; "exploratory", "exploratoire").
+	far bool
+}
+
+// cognatePrefix is how many leading letters a correction of two edits
+// keeps for the word to be a cognate of the one it is read as.
+const cognatePrefix = 5
+
+// sharedPrefix is the number of leading runes a and b share.
+func sharedPrefix(a, b string) int {
+	n := 0
+	for ra, rb := []rune(a), []rune(b); n < len(ra) && n < len(rb) && ra[n] == rb[n]; n++ {
+	}
+	return n
 }
 
 // parsed is a question reduced to what search needs.
@@ -29,7 +46,14 @@ type parsed struct {
 	// identity: the question asks who someone is ("qui est le DPO ?",
 	// "who is our minister?"), not who does something.
 	identity bool
+	// likens: the question holds a copula ("c'est", "est-il", "is"), as
+	// one asking whether a role is something else does ("la juriste,
+	// c'est la DPO ?", "is the UX researcher a designer?").
+	likens bool
 }
+
+// copulas are the folded words of "c'est", "est-il", "is", "are".
+var copulas = set("est", "cest", "sont", "is", "are", "isn")
 
 // identityFrame is how a question asking who someone is opens, in folded
 // words: "qui est le …", "c'est qui le …", "who is our …", "who's the …".
@@ -55,12 +79,17 @@ const typoDoubt = 0.6
 
 // unknownShare is the share of the question's weight in concepts no page
 // uses in any form; one that a candidate matched as a typo ("clickable" for
-// "cliquable", but also "demain" for "domaine") counts for typoDoubt of
+// "cliquable", but also "demain" for "domaine"), or that was corrected by
+// more than one edit ("cantinne" to "continue"), counts for typoDoubt of
 // its weight.
 func (p parsed) unknownShare(hits []hit) float64 {
 	var unknown, total float64
 	for ci, c := range p.concepts {
 		total += c.weight
+		if c.far {
+			unknown += typoDoubt * c.weight
+			continue
+		}
 		if c.known {
 			continue
 		}
@@ -81,29 +110,38 @@ func (ix *Index) parse(ws []string) parsed {
 	var p parsed
 	p.bare = true
 	p.identity = isIdentity(ws)
-	var kept []string
-	var isWeak, fixed []bool
 	for i, w := range ws {
-		wasFixed := false
+		// "est-ce que" opens a question; it likens nothing.
+		if copulas[w] && !(i+1 < len(ws) && ws[i+1] == "ce") {
+			p.likens = true
+		}
+	}
+	var kept []string
+	var isWeak, fixed, farFixed []bool
+	for i, w := range ws {
+		wasFixed, wasFar := false, false
 		if !structural[w] && !weak[w] && !whoWords[w] && !whichWords[w] {
 			c := ix.correct(w)
 			wasFixed = c != w
+			wasFar = wasFixed && distance(c, w) > 1 && sharedPrefix(c, w) < cognatePrefix
 			w = c
 		}
 		switch {
+		case w == "si" && i == len(ws)-1 && i > 0:
+			// "…, si ?" is a tag question, as "…, non ?" is: no "SI".
 		case whoWords[w], whichWords[w] && i+1 < len(ws) && personWords[ws[i+1]]:
 			p.who = true
 			p.bare = false
 		case weak[w]:
 			p.weak = true
 			p.bare = false
-			kept, isWeak, fixed = append(kept, w), append(isWeak, true), append(fixed, wasFixed)
+			kept, isWeak, fixed, farFixed = append(kept, w), append(isWeak, true), append(fixed, wasFixed), append(farFixed, wasFar)
 		case structural[w]:
 			if interrogative[w] {
 				p.bare = false
 			}
 		default:
-			kept, isWeak, fixed = append(kept, w), append(isWeak, false), append(fixed, wasFixed)
+			kept, isWeak, fixed, farFixed = append(kept, w), append(isWeak, false), append(fixed, wasFixed), append(farFixed, wasFar)
 		}
 	}
 	for i := 0; i < len(kept) && len(p.concepts) < maxConcepts; {
@@ -111,7 +149,7 @@ func (ix *Index) parse(ws []string) parsed {
 		if n == 0 {
 			n = 1
 		}
-		c := concept{words: kept[i : i+n], corrected: slices.Contains(fixed[i:i+n], true)}
+		c := concept{words: kept[i : i+n], corrected: slices.Contains(fixed[i:i+n], true), far: slices.Contains(farFixed[i:i+n], true)}
 		if t := ix.terms(strings.Join(c.words, " ")); len(t) > 0 {
 			c.alts = append(c.alts, t)
 		}

@@ -370,9 +370,10 @@ func (ix *Index) nameMatch(roleID string, p parsed) (int, []bool) {
 			for _, alt := range c.alts {
 				if ix.sameTerms(alt, name, !c.known) {
 					// "coach produit": "coach" stands for the whole name,
-					// and the "produit" after it is the name's too.
+					// and the "produit" after it is the name's too; not an
+					// ownership word ("le PO responsable de…").
 					n := 1
-					for n < len(name) && i+n < len(p.concepts) && len(p.concepts[i+n].alts[0]) == 1 &&
+					for n < len(name) && i+n < len(p.concepts) && !p.concepts[i+n].weak && len(p.concepts[i+n].alts[0]) == 1 &&
 						slices.Contains(name, p.concepts[i+n].alts[0][0]) {
 						n++
 					}
@@ -383,9 +384,17 @@ func (ix *Index) nameMatch(roleID string, p parsed) (int, []bool) {
 				continue
 			}
 			// The name spread over consecutive concepts: "responsable" "produit".
+			// One that starts on an ownership word is written out: in "qui
+			// est responsable du RGAA ?", "RGAA" is "accessibilité" only
+			// through the synonyms, and "responsable accessibilité" is not
+			// named; "responsable" asks for an owner.
+			alts := func(c concept) [][]string { return c.alts }
+			if p.concepts[i].weak {
+				alts = func(c concept) [][]string { return c.alts[:1] }
+			}
 			j, k := i, 0
 			for k < len(name) && j < len(p.concepts) {
-				if !slices.ContainsFunc(p.concepts[j].alts, func(alt []string) bool {
+				if !slices.ContainsFunc(alts(p.concepts[j]), func(alt []string) bool {
 					return len(alt) == 1 && ix.sameTerm(alt[0], name[k], !p.concepts[j].known)
 				}) {
 					break

@@ -11,6 +11,10 @@ import (
 var chatSpellings = map[string]string{
 	"ki": "qui", "koi": "quoi", "kel": "quel", "kelle": "quelle", "kels": "quels", "kelles": "quelles",
 	"ke": "que", "kan": "quand", "pk": "pourquoi", "pq": "pourquoi", "cad": "c", "qqn": "quelqu", "qqun": "quelqu",
+	// Greetings and help, as chat writes them ("slt tu fais quoi", "jcomprend
+	// pas"): small talk gets help, not none.
+	"slt": "salut", "bjr": "bonjour", "cc": "coucou", "mrc": "merci", "jcomprend": "comprends", "jcomprends": "comprends",
+	"quest": "que",
 }
 
 // elisions are the French words that lose their vowel before another
@@ -69,7 +73,9 @@ func (ix *Index) unglue(w string) (string, string, bool) {
 }
 
 // knownWord says whether the pages, the synonyms or the question
-// vocabulary use a folded word.
+// vocabulary (small talk and lists included: "cover" is no "c'over") use a
+// folded word.
 func (ix *Index) knownWord(w string) bool {
-	return ix.vocab[w] != nil || ix.synonyms.words[w] || weak[w] || structural[w] || whoWords[w] || whichWords[w]
+	return ix.vocab[w] != nil || ix.synonyms.words[w] || weak[w] || structural[w] || whoWords[w] || whichWords[w] ||
+		helpWords[w] || listWords[w] || listFrames[w] || smallTalk[w]
 }

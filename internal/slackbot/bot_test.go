@@ -182,13 +182,7 @@ func TestMentionAnsweredInThread(t *testing.T) {
 	bot := slacktest.DefaultBotUserID
 
 	ts := h.srv.NewTS()
-	if _, err := h.srv.SendEvent(ctx, slacktest.EventsAPI{Event: slacktest.AppMentionEvent{User: "U1", Text: "<@" + bot + "> designer", Channel: "C1", TS: ts}}); err != nil {
-		t.Fatal(err)
-	}
-	m, err := h.srv.WaitMessage(ctx, slacktest.Method("chat.postMessage"), slacktest.Channel("C1"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := h.answerTo(ctx, slacktest.EventsAPI{Event: slacktest.AppMentionEvent{User: "U1", Text: "<@" + bot + "> designer", Channel: "C1", TS: ts}}, slacktest.Method("chat.postMessage"), slacktest.Channel("C1"))
 	if m.ThreadTS != ts || m.Text == "" || len(m.Blocks.BlockSet) == 0 {
 		t.Errorf("top-level mention answered with thread %q (want %q), text %q", m.ThreadTS, ts, m.Text)
 	}
@@ -200,13 +194,7 @@ func TestMentionAnsweredInThread(t *testing.T) {
 	}
 
 	parent := h.srv.NewTS()
-	if _, err := h.srv.SendEvent(ctx, slacktest.EventsAPI{Event: slacktest.AppMentionEvent{User: "U1", Text: "qui priorise le backlog ? <@" + bot + "|rolebot>", Channel: "C2", ThreadTS: parent}}); err != nil {
-		t.Fatal(err)
-	}
-	m, err = h.srv.WaitMessage(ctx, slacktest.Method("chat.postMessage"), slacktest.Channel("C2"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m = h.answerTo(ctx, slacktest.EventsAPI{Event: slacktest.AppMentionEvent{User: "U1", Text: "qui priorise le backlog ? <@" + bot + "|rolebot>", Channel: "C2", ThreadTS: parent}}, slacktest.Method("chat.postMessage"), slacktest.Channel("C2"))
 	if m.ThreadTS != parent {
 		t.Errorf("mention in a thread answered in thread %q, want %q", m.ThreadTS, parent)
 	}
@@ -219,13 +207,7 @@ func TestDirectMessage(t *testing.T) {
 	t.Parallel()
 	h := start(t, setup{})
 	ctx := ctxFor(t, 10*time.Second)
-	if _, err := h.srv.SendEvent(ctx, slacktest.EventsAPI{Event: slacktest.MessageEvent{User: "U1", Text: "liste des rôles", Channel: "D1"}}); err != nil {
-		t.Fatal(err)
-	}
-	m, err := h.srv.WaitMessage(ctx, slacktest.Method("chat.postMessage"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := h.answerTo(ctx, slacktest.EventsAPI{Event: slacktest.MessageEvent{User: "U1", Text: "liste des rôles", Channel: "D1"}}, slacktest.Method("chat.postMessage"))
 	if m.Channel != "D1" || m.ThreadTS != "" || m.Text == "" {
 		t.Errorf("DM answered in %q thread %q text %q, want D1 at top level", m.Channel, m.ThreadTS, m.Text)
 	}
@@ -276,13 +258,7 @@ func TestAppHome(t *testing.T) {
 	if _, err := h.srv.SendEvent(ctx, slacktest.EventsAPI{Event: slacktest.AppHomeOpenedEvent{User: "U1", Channel: "D1", Tab: "messages"}}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := h.srv.SendEvent(ctx, slacktest.EventsAPI{Event: slacktest.AppHomeOpenedEvent{User: "U1", Channel: "D1"}}); err != nil {
-		t.Fatal(err)
-	}
-	m, err := h.srv.WaitMessage(ctx, slacktest.Method("views.publish"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := h.answerTo(ctx, slacktest.EventsAPI{Event: slacktest.AppHomeOpenedEvent{User: "U1", Channel: "D1"}}, slacktest.Method("views.publish"))
 	if m.User != "U1" || !m.OK() || m.View == nil || m.View.Type != "home" {
 		t.Fatalf("views.publish = %+v, want U1's home view", m)
 	}
@@ -361,13 +337,7 @@ func TestRateLimitWaitedOut(t *testing.T) {
 	ctx := ctxFor(t, 10*time.Second)
 	h.srv.RateLimit("chat.postMessage", 1, time.Second)
 
-	if _, err := h.srv.SendEvent(ctx, slacktest.EventsAPI{Event: slacktest.MessageEvent{User: "U1", Text: "designer", Channel: "D1"}}); err != nil {
-		t.Fatal(err)
-	}
-	ok, err := h.srv.WaitMessage(ctx, slacktest.Method("chat.postMessage"), slacktest.Succeeded())
-	if err != nil {
-		t.Fatal(err)
-	}
+	ok := h.answerTo(ctx, slacktest.EventsAPI{Event: slacktest.MessageEvent{User: "U1", Text: "designer", Channel: "D1"}}, slacktest.Method("chat.postMessage"), slacktest.Succeeded())
 	all := h.srv.Messages(slacktest.Method("chat.postMessage"))
 	if len(all) != 2 || all[0].Status != 429 {
 		t.Fatalf("chat.postMessage calls = %+v, want a 429 then the answer", all)
@@ -748,13 +718,7 @@ func TestBlocksRefusedFallsBackToText(t *testing.T) {
 	h := start(t, setup{})
 	ctx := ctxFor(t, 10*time.Second)
 	h.srv.Fail("chat.postMessage", 1, "invalid_blocks")
-	if _, err := h.srv.SendEvent(ctx, slacktest.EventsAPI{Event: slacktest.MessageEvent{User: "U1", Text: "designer", Channel: "D1"}}); err != nil {
-		t.Fatal(err)
-	}
-	m, err := h.srv.WaitMessage(ctx, slacktest.Method("chat.postMessage"), slacktest.Succeeded())
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := h.answerTo(ctx, slacktest.EventsAPI{Event: slacktest.MessageEvent{User: "U1", Text: "designer", Channel: "D1"}}, slacktest.Method("chat.postMessage"), slacktest.Succeeded())
 	if m.Text == "" || m.BlocksJSON != nil {
 		t.Errorf("fallback = text %q blocks %s, want the text alone", m.Text, m.BlocksJSON)
 	}

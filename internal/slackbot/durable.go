@@ -13,6 +13,7 @@ package slackbot
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -59,6 +60,10 @@ type durablePath struct {
 	lanes      map[string]chan lease
 	intakeDone sync.WaitGroup
 	lanesDone  sync.WaitGroup
+	// retries are the batches whose insert failed, being inserted again (storeretry.go).
+	retries sync.WaitGroup
+	// work is the workers' context: once done, the inserts tried again stop waiting.
+	work context.Context
 	// slots counts the slash commands' acks not sent yet (ackanswer.go).
 	slots sync.WaitGroup
 
@@ -94,8 +99,8 @@ type stored struct {
 	ticket *jobs.Ticket
 	// slot, for a new slash command, is its ack, not sent yet: the answer may go in it.
 	slot *ackSlot
-	// err, when the database refused the insert: the request is answered in memory rather
-	// than not at all.
+	// err, when the database kept refusing the insert (storeretry.go): the request is
+	// answered in memory rather than not at all.
 	err error
 }
 
@@ -106,6 +111,7 @@ func (b *Bot) startDurable(work, acks context.Context) *durablePath {
 		b:      b,
 		intake: make(chan intakeItem, b.queueSize),
 		acks:   acks,
+		work:   work,
 		lanes:  map[string]chan lease{jobs.QueueResponse: make(chan lease, b.queueSize), jobs.QueuePost: make(chan lease, b.queueSize)},
 	}
 	d.intakeDone.Go(func() { d.runIntake(context.WithoutCancel(work)) })
@@ -117,13 +123,18 @@ func (b *Bot) startDurable(work, acks context.Context) *durablePath {
 	return d
 }
 
-// runIntake inserts the jobs of the intake in batches, until it is closed and empty, then
-// closes the lanes.
+// runIntake inserts the jobs of the intake in batches, until it is closed and empty; the
+// lanes are closed once its inserts tried again are done too.
 func (d *durablePath) runIntake(ctx context.Context) {
 	defer func() {
-		for _, lane := range d.lanes {
-			close(lane)
-		}
+		go func() {
+			// Not in closeIntake's wait: the socket closes without waiting for a database
+			// that refuses the inserts.
+			d.retries.Wait()
+			for _, lane := range d.lanes {
+				close(lane)
+			}
+		}()
 	}()
 	items := make([]intakeItem, 0, maxInsertBatch)
 	batch := make([]jobs.AnswerArgs, 0, maxInsertBatch)
@@ -148,13 +159,12 @@ func (d *durablePath) runIntake(ctx context.Context) {
 		// The lanes with room take their requests now, and compute the answers while the
 		// jobs are inserted: they post only once the insert is done. The others are handed
 		// over after it, so that a full lane never holds the insert and its acks.
-		sts := make([]*stored, len(items))
-		early := make([]bool, len(items))
+		pb := &pendingBatch{args: slices.Clone(batch), sts: make([]*stored, len(items)), early: make([]bool, len(items))}
 		for i, it := range items {
-			sts[i] = &stored{done: make(chan struct{})}
+			pb.sts[i] = &stored{done: make(chan struct{})}
 			select {
-			case d.lanes[it.args.Queue()] <- lease{args: it.args, st: sts[i]}:
-				early[i] = true
+			case d.lanes[it.args.Queue()] <- lease{args: it.args, st: pb.sts[i]}:
+				pb.early[i] = true
 			default:
 			}
 		}
@@ -163,34 +173,60 @@ func (d *durablePath) runIntake(ctx context.Context) {
 		cancel()
 		// Stored (or the database failed): acknowledge, so that Slack does not send again;
 		// a new slash command's ack waits for its answer, within its budget (ackanswer.go).
+		var slots []*ackSlot
+		if err == nil {
+			slots = make([]*ackSlot, len(items))
+		}
 		for i, it := range items {
-			st := sts[i]
-			st.err = err
-			if err == nil {
-				st.ticket = tickets[i]
+			if err == nil && tickets[i] != nil && inAck(it.args) {
+				slots[i] = d.newSlot(it)
+				continue
 			}
-			if st.ticket != nil && inAck(it.args) {
-				st.slot = d.newSlot(it)
-			} else {
-				d.b.ack(d.acks, it.sm, it.req, it.read, nil)
-			}
-			if err == nil && st.ticket == nil {
-				// The delivery already has a job: Slack's retry, or another replica's.
-				d.b.metrics.Duplicates.WithLabelValues("claimed").Inc()
-				d.b.log.Debug("requête déjà prise (tâche existante), ignorée", "delivery", it.args.DeliveryKey)
-			}
-			close(st.done)
+			d.b.ack(d.acks, it.sm, it.req, it.read, nil)
 		}
 		if err != nil {
-			// Answered in memory rather than not at all, or sent again by Slack.
+			// Not stored, or not known to be: inserted again later (storeretry.go).
 			d.b.metrics.StoreErrors.WithLabelValues("enqueue").Inc()
-			d.b.log.Error("file des réponses indisponible : réponses en mémoire seulement, perdues en cas d'arrêt",
-				"count", len(batch), "error", err.Error())
+			d.b.log.Warn("file des réponses : insertion en échec, nouvel essai", "count", len(batch), "error", err.Error())
+			d.retries.Go(func() { d.storeLater(ctx, pb, err) })
+			continue
 		}
-		for i, it := range items {
-			if !early[i] && (err != nil || sts[i].ticket != nil) {
-				d.lanes[it.args.Queue()] <- lease{args: it.args, st: sts[i]}
+		d.resolve(pb, tickets, slots, nil)
+	}
+}
+
+// pendingBatch is a batch of requests whose insert is not known yet, and their leases.
+type pendingBatch struct {
+	args []jobs.AnswerArgs
+	// sts are the outcomes of the requests' inserts, told to their leases; early tells the
+	// leases already in their lanes.
+	sts   []*stored
+	early []bool
+}
+
+// resolve tells the leases of pb the outcome of its insert: the ticket of each new job (with
+// its ack slot, if any), nil for a delivery that already had one, or err for requests to
+// answer without a job; and hands the lanes the leases not in them yet.
+func (d *durablePath) resolve(pb *pendingBatch, tickets []*jobs.Ticket, slots []*ackSlot, err error) {
+	for i, a := range pb.args {
+		st := pb.sts[i]
+		st.err = err
+		if err == nil {
+			st.ticket = tickets[i]
+			if slots != nil {
+				st.slot = slots[i]
 			}
+			if st.ticket == nil {
+				// The delivery already has a job: Slack's retry, or another replica's.
+				d.b.metrics.Duplicates.WithLabelValues("claimed").Inc()
+				d.b.log.Debug("requête déjà prise (tâche existante), ignorée", "delivery", a.DeliveryKey)
+			}
+		}
+		close(st.done)
+	}
+	for i, a := range pb.args {
+		if !pb.early[i] && (err != nil || pb.sts[i].ticket != nil) {
+			d.lanes[a.Queue()] <- lease{args: a, st: pb.sts[i]}
 		}
 	}
 }
@@ -207,14 +243,14 @@ func (d *durablePath) runLane(work context.Context, lane <-chan lease) {
 		p := d.b.prepare(work, l.args)
 		<-l.st.done
 		switch {
-		case l.st.err != nil:
-			_ = p.send(work)
-			continue
-		case l.st.ticket == nil:
-			continue // a duplicate: its answer is another job's
 		case work.Err() != nil:
 			d.setAside(l)
 			continue
+		case l.st.err != nil:
+			_ = p.send(work) // without a job (storeretry.go)
+			continue
+		case l.st.ticket == nil:
+			continue // a duplicate: its answer is another job's
 		}
 		if l.st.slot != nil && d.answerInAck(work, l, p) {
 			continue

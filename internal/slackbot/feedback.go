@@ -129,7 +129,14 @@ func (b *Bot) recordOpinion(ctx context.Context, user, value string, at time.Tim
 		return feedbackOff, feedbackRefused
 	}
 	sctx, cancel := context.WithTimeout(ctx, storeTimeout)
-	recorded, err := b.feedback.RecordFeedback(sctx, store.Feedback{Key: key, User: user, Useful: useful, At: at})
+	fb := store.Feedback{Key: key, User: user, Useful: useful, At: at}
+	recorded, err := b.feedback.RecordFeedback(sctx, fb)
+	if errors.Is(err, store.ErrUnknownAnswer) {
+		// The answer may still wait in the recorder's buffer (a click within its
+		// pause): written now, it is known.
+		b.rec.flush(sctx)
+		recorded, err = b.feedback.RecordFeedback(sctx, fb)
+	}
 	cancel()
 	switch {
 	case errors.Is(err, store.ErrUnknownAnswer):

@@ -431,15 +431,24 @@ func TestFeedbackFallbackButtons(t *testing.T) {
 	}
 }
 
-// TestAdminHomeShowsReport: an admin's Home tab opens with the report's figures and top gaps;
-// another person's Home has none of it.
+// TestAdminHomeShowsReport: an admin's Home tab opens with the report's figures (the cards
+// opened from an answer's buttons among them) and top gaps; another person's Home has none of
+// it.
 func TestAdminHomeShowsReport(t *testing.T) {
 	t.Parallel()
 	ctx := ctxFor(t, 30*time.Second)
 	st := openStore(t, storetest.SQLiteURL(t))
 	h := start(t, feedbackSetup(st, ""))
 	ask(ctx, t, h, marc, prod, "recette du gâteau au chocolat")
-	waitShown(ctx, t, st, 1)
+	asked := waitShown(ctx, t, st, 1)
+	// Two cards opened from that answer's buttons, as a click on a suggestion records them.
+	opened := []dbstore.Shown{
+		{Key: "opened-1", Ref: "role:designer", Intent: "role", Follows: asked[0].Key, Channel: prod, User: marc, At: time.Now()},
+		{Key: "opened-2", Ref: "role:devops", Intent: "role", Follows: asked[0].Key, Channel: prod, User: marc, At: time.Now()},
+	}
+	if _, err := st.RecordAnswers(ctx, opened); err != nil {
+		t.Fatal(err)
+	}
 	home := func(user string) slacktest.Message {
 		t.Helper()
 		from := len(h.srv.Messages())
@@ -457,8 +466,8 @@ func TestAdminHomeShowsReport(t *testing.T) {
 		}
 	}
 	adm := home(admin)
-	if !contains(adm, "Questions sans réponse") || !contains(adm, "gâteau au chocolat") {
-		t.Errorf("the admin's Home lacks the report: %s", adm.ViewJSON)
+	if !contains(adm, "Questions sans réponse") || !contains(adm, "gâteau au chocolat") || !contains(adm, "*2 fiches ouvertes* depuis les boutons") {
+		t.Errorf("the admin's Home lacks the report or its opened cards: %s", adm.ViewJSON)
 	}
 	other := home(marc)
 	if contains(other, "Questions sans réponse") || contains(other, "gâteau") {

@@ -11,6 +11,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/rolebot/rolebot/internal/answer"
+	"github.com/rolebot/rolebot/internal/knowledge"
 	"github.com/rolebot/rolebot/internal/reply"
 )
 
@@ -19,6 +20,23 @@ const (
 	goneText    = "Cette fiche n'existe plus dans les pages de l'équipe. Posez la question à nouveau."
 	shareFailed = "Le partage dans le canal a échoué (l'application est-elle invitée dans ce canal ?). Réessayez après l'avoir ajoutée."
 )
+
+// NotLoadedText is what a user is told when a question comes before the first content is
+// served.
+const NotLoadedText = "Les pages de l'équipe ne sont pas encore chargées : réessayez dans un instant."
+
+// errNotLoaded is the outcome, in the log line, of what could not be done without content.
+var errNotLoaded = errors.New("contenu pas encore chargé")
+
+// content is the snapshot to answer from, nil before the first content is served: a store
+// may start empty (serve's does when it follows a content repository, until its first commit
+// is indexed), and nothing in the Snapshots interface says it cannot.
+func (b *Bot) content() *knowledge.Snapshot {
+	if s := b.store.Current(); s != nil && s.Index != nil {
+		return s
+	}
+	return nil
+}
 
 // handle answers one job of the in-memory path on a worker.
 func (b *Bot) handle(ctx context.Context, j job) {
@@ -35,14 +53,17 @@ func (b *Bot) handle(ctx context.Context, j job) {
 	switch {
 	case j.submission != nil && j.surface == SurfaceFeedback:
 		b.submitFeedback(ctx, j)
+	case j.interaction != nil && j.surface == SurfaceFeedback:
+		b.giveFeedback(ctx, j)
+	case b.content() == nil:
+		// The rest shows the content's roles: nothing to show yet.
+		b.notLoaded(ctx, j)
 	case j.submission != nil:
 		b.submitTeam(ctx, j)
 	case j.slash != nil:
 		b.showTeam(ctx, j)
 	case j.home != nil:
 		b.publishHome(ctx, j)
-	case j.interaction != nil && j.surface == SurfaceFeedback:
-		b.giveFeedback(ctx, j)
 	case j.interaction != nil:
 		b.openTeamModal(ctx, j)
 	}
@@ -97,7 +118,11 @@ func (b *Bot) ask(ctx context.Context, q string) answer.Answer {
 	if q == "" {
 		return answer.Answer{Intent: answer.IntentHelp}
 	}
-	return b.store.Current().Index.Ask(ctx, q)
+	snap := b.content()
+	if snap == nil {
+		return answer.Answer{Intent: answer.IntentNone, Query: q} // card says NotLoadedText
+	}
+	return snap.Index.Ask(ctx, q)
 }
 
 // lookup re-renders the answer a button points to, from the current content.
@@ -106,23 +131,56 @@ func (b *Bot) lookup(value string) (answer.Answer, bool) {
 	if !ok {
 		return answer.Answer{}, false
 	}
-	return b.store.Current().Index.Answer(ref)
+	snap := b.content()
+	if snap == nil {
+		return answer.Answer{}, false
+	}
+	return snap.Index.Answer(ref)
 }
 
 // card renders a; feedbackKey, when set, is the answer's key, for its feedback buttons.
+// Before the first content, every answer but the help is NotLoadedText.
 func (b *Bot) card(a answer.Answer, shareable bool, sharedBy string, people *reply.People, feedbackKey string) reply.Message {
+	var version string
+	if snap := b.content(); snap != nil {
+		version = snap.Version
+	} else if a.Intent != answer.IntentHelp {
+		return reply.Message{Text: NotLoadedText}
+	}
 	if shareable {
 		_, shareable = reply.RefOf(a)
 	}
 	return reply.Card(a, reply.CardOptions{BaseURL: b.baseURL, Command: b.command, Shareable: shareable, SharedBy: sharedBy, People: people,
-		ContentVersion: b.store.Current().Version, FeedbackKey: feedbackKey})
+		ContentVersion: version, FeedbackKey: feedbackKey})
+}
+
+// notLoaded settles a job of the team or the Home that came before the first content: a
+// command is told NotLoadedText privately, a team's modal under its first input; the Home
+// and the team's button are only logged.
+func (b *Bot) notLoaded(ctx context.Context, j job) {
+	var err error
+	r := result{intent: answer.IntentNone}
+	switch {
+	case j.slash != nil:
+		r.user, r.channel = j.slash.UserID, j.slash.ChannelID
+		err = b.respond(ctx, j.slash.ResponseURL, reply.Message{Text: NotLoadedText}, false)
+	case j.submission != nil:
+		r.user = j.submission.User.ID
+		b.ack(ctx, j.sm, j.req, j.received, map[string]any{"response_action": "errors",
+			"errors": map[string]string{firstInput(j.submission.View): NotLoadedText}})
+	case j.home != nil:
+		r.user, r.channel = j.home.User, j.home.Channel
+	case j.interaction != nil:
+		r.user, r.channel = j.interaction.User.ID, j.interaction.Channel.ID
+	}
+	r.err = errors.Join(errNotLoaded, err)
+	b.done(ctx, j.surface, j.received, r)
 }
 
 // publishHome publishes the App Home: the roles and the matrix.
 func (b *Bot) publishHome(ctx context.Context, j job) {
 	ev := j.home
-	ix := b.store.Current().Index
-	t := ix.Team()
+	t := b.content().Index.Team() // handle saw content
 	o := reply.CardOptions{BaseURL: b.baseURL, Command: b.command}
 	view := reply.Home(answer.ListRoles(t), answer.ListTasks(t), o)
 	if b.teams != nil {

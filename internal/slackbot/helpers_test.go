@@ -242,6 +242,20 @@ func ctxFor(t *testing.T, d time.Duration) context.Context {
 	return ctx
 }
 
+// answerTo sends ev and returns the first message that matches filters, failing the test
+// when none comes in ctx.
+func (h *harness) answerTo(ctx context.Context, ev slacktest.EventsAPI, filters ...slacktest.Filter) slacktest.Message {
+	h.t.Helper()
+	if _, err := h.srv.SendEvent(ctx, ev); err != nil {
+		h.t.Fatal(err)
+	}
+	m, err := h.srv.WaitMessage(ctx, filters...)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return m
+}
+
 // posted returns the messages that changed what users see, successful ones.
 func (h *harness) posted() []slacktest.Message {
 	return h.srv.Messages(slacktest.Posted(), slacktest.Succeeded())

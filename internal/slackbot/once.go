@@ -3,7 +3,7 @@ package slackbot
 // Exactly once across a crash (see internal/jobs/once.go): every chat.postMessage an answer
 // job makes carries the job's delivery key in its message metadata, and an attempt after the
 // first reads the thread (conversations.replies) or the channel (conversations.history) since
-// the job was created, metadata included, to find out whether an earlier attempt's post went
+// the job was created, metadata included (internal/posted, shared with the weekly report), to find out whether an earlier attempt's post went
 // through before its process died. Answers through a response_url (slash commands, clicks)
 // cannot be checked: Slack offers no way to read an ephemeral answer back, nor to replace a
 // slash command's earlier answer (replace_original only replaces the message a button was
@@ -11,12 +11,12 @@ package slackbot
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/slack-go/slack"
 
 	"github.com/rolebot/rolebot/internal/jobs"
+	"github.com/rolebot/rolebot/internal/posted"
 	"github.com/rolebot/rolebot/internal/reply"
 )
 
@@ -26,18 +26,6 @@ const (
 	answerEventType = "rolebot_answer"
 	// answerKeyField is the field of the metadata payload holding the job's delivery key.
 	answerKeyField = "delivery_key"
-)
-
-// Bounds of the look for an earlier attempt's post.
-const (
-	// checkClockSkew widens the look back before the job's creation: the job's clock is the
-	// database's, Slack's ts its own.
-	checkClockSkew = time.Minute
-	// checkPageSize and checkMaxPages bound the read: a thread or a DM rarely holds more
-	// than a page since a job was created; past the bound the answer is posted (at least
-	// once rather than lost).
-	checkPageSize = 200
-	checkMaxPages = 5
 )
 
 // answerKey is the context key of the delivery key of the job being answered.
@@ -58,7 +46,7 @@ func answerMetadata(ctx context.Context) (slack.MsgOption, bool) {
 	if !ok {
 		return nil, false
 	}
-	return slack.MsgOptionMetadata(slack.SlackMetadata{EventType: answerEventType, EventPayload: map[string]any{answerKeyField: key}}), true
+	return posted.Metadata(answerEventType, answerKeyField, key), true
 }
 
 // Delivered implements jobs.DeliveryChecker: it reports whether the chat.postMessage answer
@@ -68,49 +56,16 @@ func (b *Bot) Delivered(ctx context.Context, a jobs.AnswerArgs, since time.Time)
 	if !checkable(a) {
 		return false, nil
 	}
-	oldest := slackTS(since.Add(-checkClockSkew))
-	cursor := ""
-	for range checkMaxPages {
-		var msgs []slack.Message
-		var next string
-		var err error
-		if a.ThreadTS != "" {
-			err = b.call(ctx, "conversations.replies", func(ctx context.Context) error {
-				var e error
-				msgs, _, next, e = b.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
-					ChannelID: a.Channel, Timestamp: a.ThreadTS, Oldest: oldest, Inclusive: true,
-					Limit: checkPageSize, Cursor: cursor, IncludeAllMetadata: true,
-				})
-				return e
-			})
-		} else {
-			err = b.call(ctx, "conversations.history", func(ctx context.Context) error {
-				h, e := b.api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{
-					ChannelID: a.Channel, Oldest: oldest, Inclusive: true,
-					Limit: checkPageSize, Cursor: cursor, IncludeAllMetadata: true,
-				})
-				if e == nil {
-					msgs, next = h.Messages, h.ResponseMetaData.NextCursor
-				}
-				return e
-			})
-		}
-		if err != nil {
-			return false, err
-		}
-		for _, m := range msgs {
-			if m.Metadata.EventType == answerEventType && m.Metadata.EventPayload[answerKeyField] == a.DeliveryKey {
-				return true, nil
-			}
-		}
-		if next == "" {
-			return false, nil
-		}
-		cursor = next
+	found, complete, err := posted.Find(ctx, b.api, b.call, posted.Look{Channel: a.Channel, ThreadTS: a.ThreadTS,
+		Since: since, EventType: answerEventType, Field: answerKeyField, Value: a.DeliveryKey})
+	if err != nil {
+		return false, err
 	}
-	b.log.Warn("vérification d'une réponse précédente : trop de messages depuis la question, réponse publiée",
-		"delivery", a.DeliveryKey, "channel", a.Channel, "pages", checkMaxPages)
-	return false, nil
+	if !complete {
+		b.log.Warn("vérification d'une réponse précédente : trop de messages depuis la question, réponse publiée",
+			"delivery", a.DeliveryKey, "channel", a.Channel, "pages", posted.MaxPages)
+	}
+	return found, nil
 }
 
 // checkable tells the answers posted with chat.postMessage in a known conversation: mentions,
@@ -126,10 +81,4 @@ func checkable(a jobs.AnswerArgs) bool {
 		return reply.ActionName(a.Action) == reply.ActionShare
 	}
 	return false
-}
-
-// slackTS writes t as a Slack timestamp ("1700000000.000100").
-func slackTS(t time.Time) string {
-	us := t.UnixMicro()
-	return fmt.Sprintf("%d.%06d", us/1e6, us%1e6)
 }

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/rolebot/rolebot/internal/config"
-	"github.com/rolebot/rolebot/internal/knowledge"
 	"github.com/rolebot/rolebot/internal/slacktest"
 	"github.com/rolebot/rolebot/internal/store"
 	"github.com/rolebot/rolebot/internal/store/storetest"
@@ -29,15 +28,7 @@ var benchQuestions = []string{"qui priorise le backlog ?", "designer", "responsa
 //
 //	go test ./internal/slackbot -run '^$' -bench AnswerPeople -benchtime 2000x
 func BenchmarkAnswerPeople(b *testing.B) {
-	fsys, err := knowledge.Open("")
-	if err != nil {
-		b.Fatal(err)
-	}
-	snap, err := knowledge.Load(context.Background(), fsys)
-	if err != nil {
-		b.Fatal(err)
-	}
-	content := knowledge.NewStore(snap)
+	content := shippedContent(b)
 	srv := slacktest.NewTB(b, slacktest.Config{Logf: func(string, ...any) {}})
 	srv.AddUser(slacktest.User{ID: "U0CLAIRE", RealName: "Claire"}, slacktest.User{ID: "U0PAUL", RealName: "Paul"},
 		slacktest.User{ID: "U0MARC", RealName: "Marc"})

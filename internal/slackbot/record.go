@@ -3,7 +3,8 @@ package slackbot
 // Recording the answers shown, off the answer's critical path: an answer posted is handed to a
 // bounded buffer, which a goroutine flushes in batches (Feedback.RecordAnswers). A full buffer
 // drops the record, counted and logged, rather than delay an answer; what is buffered when Run
-// stops is flushed before it returns.
+// stops is flushed before it returns, and a click on an answer still buffered flushes it first
+// (recordOpinion).
 
 import (
 	"context"
@@ -31,10 +32,11 @@ const (
 	// burst of 500 answers is written in one go once it is over.
 	maxRecordBatch = 1024
 	// recordQuiet is how long no answer must come before the recorder
-	// writes what it gathered: the writes wait for a pause, so that a
-	// burst's answers do not share the bot's CPU with them (measured with
-	// cmd/loadtest -record both: gathering 100 ms from the first record
-	// still cost a burst of 500 1.1–1.7× at p50).
+	// writes what it gathered, and how often it looks (gather): the writes
+	// wait for a pause, so that a burst's answers do not share the bot's
+	// CPU with them (measured with cmd/loadtest -record both: gathering
+	// 100 ms from the first record still cost a burst of 500 1.1–1.7× at
+	// p50).
 	recordQuiet = 50 * time.Millisecond
 	// recordMaxLinger bounds how long records wait for that pause under a
 	// steady load, which never pauses.
@@ -56,11 +58,33 @@ const (
 )
 
 // record is one write for the recorder: an answer shown, or a click on one of its
-// alternatives (follow set).
+// alternatives (follow set, shown.Ref the alternative clicked). An answer's reference and
+// candidates are derived from of by the recorder, when it writes (complete): the goroutine
+// that posted the answer only copies what it has.
 type record struct {
 	shown  store.Shown
+	of     shownOf
 	follow bool
-	ref    string // the alternative clicked, with follow
+}
+
+// shownOf is what an answer's reference and candidates are derived from (answerRef,
+// candidates): the answer's intent, its card's role or task, the others it offered. They
+// point into the content, which no one changes.
+type shownOf struct {
+	intent       answer.Intent
+	role         *answer.Role
+	task         *answer.Task
+	alternatives []answer.Ref
+	suggestions  []answer.Ref
+}
+
+// complete is the answer shown of rec, with its reference and candidates.
+func (rec record) complete() store.Shown {
+	sh := rec.shown
+	an := answer.Answer{Intent: rec.of.intent, Role: rec.of.role, Task: rec.of.task,
+		Alternatives: rec.of.alternatives, Suggestions: rec.of.suggestions}
+	sh.Ref, sh.Intent, sh.Candidates = answerRef(an), string(an.Intent), candidates(an)
+	return sh
 }
 
 // recorder writes records in the background. Its goroutine runs while Run does; outside of it
@@ -76,6 +100,9 @@ type recorder struct {
 	running bool
 	quit    chan struct{}
 	done    chan struct{}
+	// flushes asks the goroutine to write what is buffered now (flush);
+	// it closes the channel sent once that is written.
+	flushes chan chan struct{}
 
 	dropped     atomic.Int64 // drops since the last log line
 	lastDropLog atomic.Int64 // unix nanoseconds
@@ -85,7 +112,32 @@ func newRecorder(b *Bot, size int) *recorder {
 	if size <= 0 {
 		size = DefaultRecordBuffer
 	}
-	return &recorder{b: b, ch: make(chan record, size)}
+	return &recorder{b: b, ch: make(chan record, size), flushes: make(chan chan struct{})}
+}
+
+// flush writes what is buffered now, and returns once it is written, the recorder stopped, or
+// ctx done: a click on an answer's feedback buttons may come before its record, which waits
+// for a pause (recordQuiet) or up to recordMaxLinger under a steady load.
+func (r *recorder) flush(ctx context.Context) {
+	r.mu.RLock()
+	running, done := r.running, r.done
+	r.mu.RUnlock()
+	if !running {
+		return // every record was written as it came
+	}
+	written := make(chan struct{})
+	select {
+	case r.flushes <- written:
+	case <-done:
+		return
+	case <-ctx.Done():
+		return
+	}
+	select {
+	case <-written:
+	case <-done:
+	case <-ctx.Done():
+	}
 }
 
 // start runs the recorder's goroutine until stop.
@@ -139,22 +191,36 @@ func (r *recorder) loop(quit, done chan struct{}) {
 	for {
 		select {
 		case first := <-r.ch:
-			batch = r.gather(append(batch[:0], first), quit)
+			var flushed chan struct{}
+			batch, flushed = r.gather(append(batch[:0], first), quit)
 			ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
 			r.write(ctx, batch)
+			if flushed != nil {
+				r.writeAll(ctx, batch[:0])
+				close(flushed)
+			}
+			cancel()
+		case flushed := <-r.flushes:
+			ctx, cancel := context.WithTimeout(context.Background(), recordTimeout)
+			r.writeAll(ctx, batch[:0])
+			close(flushed)
 			cancel()
 		case <-quit:
 			ctx, cancel := context.WithTimeout(context.Background(), flushTimeout)
 			defer cancel()
-			for len(r.ch) > 0 && ctx.Err() == nil {
-				batch = r.fill(batch[:0])
-				r.write(ctx, batch)
-			}
+			r.writeAll(ctx, batch[:0])
 			if n := len(r.ch); n > 0 {
 				r.drop(dropStore, n, ctx.Err())
 			}
 			return
 		}
+	}
+}
+
+// writeAll writes what is waiting, in batches (batch is their room), within ctx.
+func (r *recorder) writeAll(ctx context.Context, batch []record) {
+	for len(r.ch) > 0 && ctx.Err() == nil {
+		r.write(ctx, r.fill(batch[:0]))
 	}
 }
 
@@ -171,27 +237,33 @@ func (r *recorder) fill(batch []record) []record {
 	return batch
 }
 
-// gather adds to batch what comes until recordQuiet passes without a record, recordMaxLinger
-// after the first, maxRecordBatch records, or quit.
-func (r *recorder) gather(batch []record, quit <-chan struct{}) []record {
-	linger := time.NewTimer(recordMaxLinger)
-	defer linger.Stop()
-	quiet := time.NewTimer(recordQuiet)
-	defer quiet.Stop()
-	for len(batch) < maxRecordBatch {
+// gather adds to batch what comes until a pause, a recordQuiet in which nothing came;
+// recordMaxLinger after the first record; maxRecordBatch records; or quit. It looks at the
+// buffer once every recordQuiet rather than take each record as it comes: an answer handed to
+// a buffer nobody waits on wakes no goroutine, where taking each one woke this goroutine and
+// reset its timer for every answer (paced, an answer every ~20 ms: cmd/loadtest -record all
+// -think 1s did not tell the two apart, within ±0.05 ms of CPU an answer). A flush asked
+// meanwhile ends it, and is returned, for the loop to write the rest and answer it.
+func (r *recorder) gather(batch []record, quit <-chan struct{}) ([]record, chan struct{}) {
+	tick := time.NewTicker(recordQuiet)
+	defer tick.Stop()
+	start := time.Now()
+	waiting := len(r.ch)
+	for len(batch)+waiting < maxRecordBatch && time.Since(start) < recordMaxLinger {
 		select {
-		case rec := <-r.ch:
-			batch = append(batch, rec)
-			quiet.Reset(recordQuiet)
-		case <-quiet.C:
-			return batch
-		case <-linger.C:
-			return batch
+		case <-tick.C:
+		case flushed := <-r.flushes:
+			return r.fill(batch), flushed
 		case <-quit:
-			return r.fill(batch)
+			return r.fill(batch), nil
 		}
+		came := len(r.ch) - waiting // only this goroutine takes from ch
+		if came == 0 {
+			break
+		}
+		waiting += came
 	}
-	return batch
+	return r.fill(batch), nil
 }
 
 // write writes records in order: the answers shown in batches, each click on an alternative
@@ -200,12 +272,12 @@ func (r *recorder) write(ctx context.Context, recs []record) {
 	shown := make([]store.Shown, 0, len(recs))
 	for _, rec := range recs {
 		if !rec.follow {
-			shown = append(shown, rec.shown)
+			shown = append(shown, rec.complete())
 			continue
 		}
 		r.writeShown(ctx, shown)
 		shown = shown[:0]
-		if _, err := r.b.feedback.RecordFollow(ctx, rec.shown.Key, rec.ref); err != nil {
+		if _, err := r.b.feedback.RecordFollow(ctx, rec.shown.Key, rec.shown.Ref); err != nil {
 			if errors.Is(err, store.ErrUnknownAnswer) {
 				// Its answer was not recorded (dropped, purged, or a forged block id).
 				r.b.log.Debug("suggestion suivie d'une réponse inconnue", "key", rec.shown.Key)
@@ -283,13 +355,13 @@ func (b *Bot) sharedKey(a jobs.AnswerArgs) string {
 
 // recordShown hands the answer an, posted with key for the request a, to the recorder. A card
 // opened by a click has no question of its own: it is recorded as following the answer
-// clicked, whose question the store gives it.
+// clicked, whose question the store gives it. It runs on the answer's goroutine, so it only
+// copies: what the store keeps of an is derived by the recorder (record.complete).
 func (b *Bot) recordShown(a jobs.AnswerArgs, key string, an answer.Answer) {
 	if key == "" {
 		return
 	}
-	sh := store.Shown{Key: key, Ref: answerRef(an), Intent: string(an.Intent), Candidates: candidates(an),
-		Channel: a.Channel, User: a.User, At: a.ReceivedAt}
+	sh := store.Shown{Key: key, Channel: a.Channel, User: a.User, At: a.ReceivedAt}
 	if a.Surface == SurfaceButton {
 		sh.Follows = a.Follows
 	} else {
@@ -298,7 +370,8 @@ func (b *Bot) recordShown(a jobs.AnswerArgs, key string, an answer.Answer) {
 	if sh.At.IsZero() {
 		sh.At = time.Now()
 	}
-	b.rec.add(record{shown: sh})
+	b.rec.add(record{shown: sh, of: shownOf{intent: an.Intent, role: an.Role, task: an.Task,
+		alternatives: an.Alternatives, suggestions: an.Suggestions}})
 }
 
 // recordFollow notes a click on an alternative or a suggestion of the answer key.
@@ -307,7 +380,7 @@ func (b *Bot) recordFollow(key, value string) {
 	if b.feedback == nil || !ok {
 		return
 	}
-	b.rec.add(record{shown: store.Shown{Key: key}, follow: true, ref: storeRef(ref)})
+	b.rec.add(record{shown: store.Shown{Key: key, Ref: storeRef(ref)}, follow: true})
 }
 
 // answerRef is an answer's reference as the store keeps it: "role:designer", "list_roles",

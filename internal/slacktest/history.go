@@ -4,6 +4,9 @@ package slacktest
 // events) are kept per channel, so that conversations.history and conversations.replies
 // answer as Slack's do, message metadata included when include_all_metadata is set. A bot
 // retrying an answer reads them to find out whether its first attempt reached Slack.
+//
+// Slack keeps every message; the fake keeps the newest MaxChannelHistory of each channel, as
+// it serves load runs of 100k messages whose history no one reads past the last few pages.
 
 import (
 	"encoding/json"
@@ -18,6 +21,13 @@ const (
 	maxHistoryPage     = 999
 )
 
+// MaxChannelHistory is how many messages the fake keeps of each channel (thread replies
+// included), the oldest dropped first: twice the 1,000 messages that rolebot's delivery
+// check reads at most (5 pages of 200), and more than two of the largest pages (999), so
+// that what the history API is asked for is still there. A reply whose thread's parent was
+// dropped can no longer be read with conversations.replies (thread_not_found).
+const MaxChannelHistory = 2 * 1000
+
 // storedMessage is one message of a channel's history.
 type storedMessage struct {
 	ts, threadTS, text, user, botID string
@@ -26,15 +36,20 @@ type storedMessage struct {
 	metadata json.RawMessage
 }
 
-// storeMessageLocked adds m to its channel's history, in ts order; a message already there
-// (an event sent again) is kept once.
+// storeMessageLocked adds m to its channel's history, in ts order, dropping the oldest past
+// MaxChannelHistory; a message already there (an event sent again) is kept once.
 func (s *Server) storeMessageLocked(channel string, m storedMessage) {
 	h := s.history[channel]
 	i, found := slices.BinarySearchFunc(h, m.ts, func(e *storedMessage, ts string) int { return compareTS(e.ts, ts) })
 	if found {
 		return
 	}
-	s.history[channel] = slices.Insert(h, i, &m)
+	h = slices.Insert(h, i, &m)
+	if over := len(h) - MaxChannelHistory; over > 0 {
+		// Delete clears the tail it leaves, so the dropped messages can be freed.
+		h = slices.Delete(h, 0, over)
+	}
+	s.history[channel] = h
 }
 
 // storedLocked returns the message of channel at ts, nil if there is none.

@@ -2,6 +2,7 @@ package slacktest_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -125,25 +126,32 @@ func TestHistoryPages(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	msgs, pages := readHistory(ctx, t, api, "C2", 3)
 	var texts string
+	for _, m := range msgs {
+		texts += m.Text
+	}
+	if texts != "gfedcba" || pages != 3 {
+		t.Errorf("read %q in %d pages, want gfedcba in 3", texts, pages)
+	}
+}
+
+// readHistory reads channel's whole history, limit messages a page, and returns it with the
+// number of pages read.
+func readHistory(ctx context.Context, t *testing.T, api *slack.Client, channel string, limit int) (msgs []slack.Message, pages int) {
+	t.Helper()
 	cursor := ""
-	pages := 0
 	for {
-		h, err := api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: "C2", Limit: 3, Cursor: cursor})
+		h, err := api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: channel, Limit: limit, Cursor: cursor})
 		if err != nil {
 			t.Fatal(err)
 		}
 		pages++
-		for _, m := range h.Messages {
-			texts += m.Text
-		}
+		msgs = append(msgs, h.Messages...)
 		if !h.HasMore {
-			break
+			return msgs, pages
 		}
 		cursor = h.ResponseMetaData.NextCursor
-	}
-	if texts != "gfedcba" || pages != 3 {
-		t.Errorf("read %q in %d pages, want gfedcba in 3", texts, pages)
 	}
 }
 
@@ -176,5 +184,61 @@ func TestHoldRecordsThenHoldsTheAnswer(t *testing.T) {
 	defer cancel()
 	if _, _, err := api.PostMessageContext(cctx, "C3", slack.MsgOptionText("libre", false)); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestHistoryKeepsTheNewest posts past MaxChannelHistory in one channel: its history holds
+// the newest MaxChannelHistory messages, newest first, the first ones dropped; a thread among
+// them is still read, and another channel keeps its own.
+func TestHistoryKeepsTheNewest(t *testing.T) {
+	t.Parallel()
+	srv := slacktest.NewTB(t, slacktest.Config{})
+	api := srv.Client()
+	ctx := timeout(t, 120*time.Second)
+	const dropped = 25
+	post := func(channel, threadTS string) string {
+		t.Helper()
+		opts := []slack.MsgOption{slack.MsgOptionText("message", false)}
+		if threadTS != "" {
+			opts = append(opts, slack.MsgOptionTS(threadTS))
+		}
+		_, ts, err := api.PostMessageContext(ctx, channel, opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ts
+	}
+	other := post("C5", "")
+	var posted []string // in ts order
+	for range slacktest.MaxChannelHistory + dropped - 2 {
+		posted = append(posted, post("C4", ""))
+	}
+	parent := posted[len(posted)-1]
+	reply := post("C4", parent)
+	posted = append(posted, reply, post("C4", ""))
+
+	msgs, _ := readHistory(ctx, t, api, "C4", 999)
+	var got []string
+	for _, m := range msgs {
+		got = append(got, m.Timestamp)
+	}
+	// The history leaves the reply out, as Slack's does.
+	var want []string
+	for _, ts := range slices.Backward(posted[dropped:]) {
+		if ts != reply {
+			want = append(want, ts)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("history of %d messages (first %v, last %v), want the newest %d (first %v, last %v)",
+			len(got), got[:1], got[len(got)-1:], len(want), want[:1], want[len(want)-1:])
+	}
+	msgs, _, _, err := api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{ChannelID: "C4", Timestamp: parent})
+	if err != nil || len(msgs) != 2 || msgs[1].Timestamp != reply {
+		t.Errorf("replies of a kept thread = %d messages, %v; want its parent and reply", len(msgs), err)
+	}
+	h, err := api.GetConversationHistoryContext(ctx, &slack.GetConversationHistoryParameters{ChannelID: "C5"})
+	if err != nil || len(h.Messages) != 1 || h.Messages[0].Timestamp != other {
+		t.Errorf("another channel's history = %+v, %v; want its one message", h, err)
 	}
 }

@@ -84,28 +84,40 @@ func BenchmarkTeam(b *testing.B) {
 
 // BenchmarkClaim is the cost of de-duplicating one delivery: one INSERT … ON CONFLICT.
 func BenchmarkClaim(b *testing.B) {
-	for _, be := range storetest.Backends() {
-		b.Run(be.Name, func(b *testing.B) {
-			s, err := Open(context.Background(), be.URL(b), "", nil)
-			if err != nil {
-				b.Fatal(err)
+	eachStore(b, func(b *testing.B, s *Store) {
+		ctx := context.Background()
+		i := 0
+		for b.Loop() {
+			if ok, err := s.Claim(ctx, fmt.Sprintf("Ev%09d", i), time.Hour); err != nil || !ok {
+				b.Fatalf("Claim = %v, %v", ok, err)
 			}
-			defer s.Close()
-			ctx := context.Background()
-			i := 0
-			for b.Loop() {
-				if ok, err := s.Claim(ctx, fmt.Sprintf("Ev%09d", i), time.Hour); err != nil || !ok {
-					b.Fatalf("Claim = %v, %v", ok, err)
-				}
-				i++
-			}
-		})
-	}
+			i++
+		}
+	})
 }
 
 // BenchmarkRecordAnswer is what recording an answer shown costs, one INSERT, and a click on it,
 // one INSERT … SELECT: the cost the Slack service pays off the answer's critical path.
 func BenchmarkRecordAnswer(b *testing.B) {
+	eachStore(b, func(b *testing.B, s *Store) {
+		ctx := context.Background()
+		i := 0
+		for b.Loop() {
+			key := fmt.Sprintf("C1-%09d", i)
+			if _, ok, err := s.RecordAnswer(ctx, Shown{Key: key, Question: "qui gère la facturation ?", Ref: "none", Intent: "none",
+				Candidates: []string{"role:designer"}, Channel: "C1", User: "U1"}); err != nil || !ok {
+				b.Fatalf("RecordAnswer = %v, %v", ok, err)
+			}
+			if ok, err := s.RecordFeedback(ctx, Feedback{Key: key, User: "U2"}); err != nil || !ok {
+				b.Fatalf("RecordFeedback = %v, %v", ok, err)
+			}
+			i++
+		}
+	})
+}
+
+// eachStore runs f as a sub-benchmark on a new store of each backend.
+func eachStore(b *testing.B, f func(b *testing.B, s *Store)) {
 	for _, be := range storetest.Backends() {
 		b.Run(be.Name, func(b *testing.B) {
 			s, err := Open(context.Background(), be.URL(b), "", nil)
@@ -113,19 +125,7 @@ func BenchmarkRecordAnswer(b *testing.B) {
 				b.Fatal(err)
 			}
 			defer s.Close()
-			ctx := context.Background()
-			i := 0
-			for b.Loop() {
-				key := fmt.Sprintf("C1-%09d", i)
-				if _, ok, err := s.RecordAnswer(ctx, Shown{Key: key, Question: "qui gère la facturation ?", Ref: "none", Intent: "none",
-					Candidates: []string{"role:designer"}, Channel: "C1", User: "U1"}); err != nil || !ok {
-					b.Fatalf("RecordAnswer = %v, %v", ok, err)
-				}
-				if ok, err := s.RecordFeedback(ctx, Feedback{Key: key, User: "U2"}); err != nil || !ok {
-					b.Fatalf("RecordFeedback = %v, %v", ok, err)
-				}
-				i++
-			}
+			f(b, s)
 		})
 	}
 }

@@ -63,37 +63,44 @@ func TestClaimConcurrent(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, url string) {
 		ctx := context.Background()
 		stores := []*Store{open(t, url), open(t, url)}
-		var granted [keys]atomic.Int32
-		var wg sync.WaitGroup
-		errs := make(chan error, goroutines*2)
-		for g := range goroutines * 2 {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				s := stores[g%2]
-				for k := range keys {
-					// Each goroutine walks the keys from another start, so that they collide.
-					key := (k + g*17) % keys
-					ok, err := s.Claim(ctx, fmt.Sprintf("Ev%03d", key), time.Hour)
-					if err != nil {
-						errs <- err
-						return
-					}
-					if ok {
-						granted[key].Add(1)
-					}
-				}
-			}()
-		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			t.Fatal(err)
-		}
-		for k := range granted {
-			if n := granted[k].Load(); n != 1 {
-				t.Errorf("key %d granted %d times", k, n)
-			}
-		}
+		grantedOnce(t, stores, goroutines, keys, "key %d granted %d times", func(s *Store, _, key int) (bool, error) {
+			return s.Claim(ctx, fmt.Sprintf("Ev%03d", key), time.Hour)
+		})
 	})
+}
+
+// grantedOnce runs op on every key from goroutines×2 goroutines, half on each of the two
+// stores, each walking the keys from another start so that they collide, and fails unless op
+// granted each key (returned true) exactly once; failed says so, with the key and its count.
+func grantedOnce(t *testing.T, stores []*Store, goroutines, keys int, failed string, op func(s *Store, g, key int) (bool, error)) {
+	t.Helper()
+	granted := make([]atomic.Int32, keys)
+	var wg sync.WaitGroup
+	errs := make(chan error, goroutines*2)
+	for g := range goroutines * 2 {
+		wg.Go(func() {
+			s := stores[g%2]
+			for k := range keys {
+				key := (k + g*17) % keys
+				ok, err := op(s, g, key)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if ok {
+					granted[key].Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	for k := range granted {
+		if n := granted[k].Load(); n != 1 {
+			t.Errorf(failed, k, n)
+		}
+	}
 }

@@ -102,62 +102,12 @@ func (s *Store) RecordAnswer(ctx context.Context, sh Shown) (key string, recorde
 	if err := checkShown(sh); err != nil {
 		return "", false, s.wrap("réponse", err)
 	}
-	at := sh.At
-	if at.IsZero() {
-		at = s.now()
-	}
-	res, err := s.db.ExecContext(ctx, insertAnswer, answerArgs(sh, at)...)
+	res, err := s.db.ExecContext(ctx, insertAnswer, answerArgs(sh, shownAt(sh, s.now()))...)
 	if err != nil {
 		return "", false, s.wrap("réponse", err)
 	}
 	n, err := res.RowsAffected()
 	return sh.Key, n == 1, s.wrap("réponse", err)
-}
-
-// RecordAnswers keeps many answers shown in one transaction, as RecordAnswer keeps one, and
-// returns how many were new. A caller that records off the answer's critical path can buffer
-// answers and flush them together; one bad answer refuses the whole batch.
-func (s *Store) RecordAnswers(ctx context.Context, batch []Shown) (int, error) {
-	now := s.now()
-	for i := range batch {
-		if batch[i].Key == "" {
-			key, err := newAnswerKey()
-			if err != nil {
-				return 0, s.wrap("réponses", err)
-			}
-			batch[i].Key = key
-		}
-		if err := checkShown(batch[i]); err != nil {
-			return 0, s.wrap("réponses", fmt.Errorf("réponse %d : %w", i+1, err))
-		}
-	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return 0, s.wrap("réponses", err)
-	}
-	defer func() { _ = tx.Rollback() }()
-	stmt, err := tx.PrepareContext(ctx, insertAnswer)
-	if err != nil {
-		return 0, s.wrap("réponses", err)
-	}
-	defer stmt.Close()
-	added := 0
-	for _, sh := range batch {
-		at := sh.At
-		if at.IsZero() {
-			at = now
-		}
-		res, err := stmt.ExecContext(ctx, answerArgs(sh, at)...)
-		if err != nil {
-			return 0, s.wrap("réponses", err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return 0, s.wrap("réponses", err)
-		} else if n == 1 {
-			added++
-		}
-	}
-	return added, s.wrap("réponses", tx.Commit())
 }
 
 // insertAnswer keeps one answer shown, unless its key is already there. An answer that follows

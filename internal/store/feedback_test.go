@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -181,35 +179,9 @@ func TestRecordFeedbackConcurrent(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		var granted [answers]atomic.Int32
-		var wg sync.WaitGroup
-		errs := make(chan error, goroutines*2)
-		for g := range goroutines * 2 {
-			wg.Go(func() {
-				s := stores[g%2]
-				for i := range answers {
-					k := (i + g*7) % answers
-					ok, err := s.RecordFeedback(ctx, Feedback{Key: fmt.Sprintf("k%02d", k), User: "UANN", Useful: g%3 == 0})
-					if err != nil {
-						errs <- err
-						return
-					}
-					if ok {
-						granted[k].Add(1)
-					}
-				}
-			})
-		}
-		wg.Wait()
-		close(errs)
-		for err := range errs {
-			t.Fatal(err)
-		}
-		for k := range granted {
-			if n := granted[k].Load(); n != 1 {
-				t.Errorf("answer %d: feedback recorded %d times", k, n)
-			}
-		}
+		grantedOnce(t, stores, goroutines, answers, "answer %d: feedback recorded %d times", func(s *Store, g, k int) (bool, error) {
+			return s.RecordFeedback(ctx, Feedback{Key: fmt.Sprintf("k%02d", k), User: "UANN", Useful: g%3 == 0})
+		})
 		got, err := stores[1].FeedbackSince(ctx, time.Time{})
 		if err != nil || len(got) != answers {
 			t.Fatalf("FeedbackSince = %d rows, %v; want %d", len(got), err, answers)
