@@ -149,13 +149,20 @@ func (c *committer) submit(w *write) writeResult {
 func (c *committer) submitLater(w *write, then func(writeResult)) {
 	w.done, w.then = make(chan writeResult, 1), then
 	select {
+	case <-c.stop: // first: a write buffered once the committer has drained would be left
+		then(writeResult{err: errClosed})
+		return
+	default:
+	}
+	select {
 	case c.writes <- w:
 	case <-c.stop:
 		then(writeResult{err: errClosed})
 	}
 }
 
-// flush waits until the writes submitted before it are written (or ctx is done).
+// flush waits until the writes submitted before it are written; with ctx done by then, it
+// returns ctx's error.
 func (c *committer) flush(ctx context.Context) error {
 	return c.submit(&write{ctx: ctx, kind: writeFlush}).err
 }
