@@ -147,6 +147,7 @@ func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
 	// sentences about it, gathered while the roles are merged.
 	n := len(t.Roles) + len(t.Tasks)
 	st := &buildState{keys: ix.newTaskKeys(t), context: make([][]string, len(t.Tasks)), addTerms: map[string][]string{}}
+	st.names = ix.learntNames(t, st.keys)
 	for _, adds := range syn.adds {
 		for _, a := range adds {
 			if _, ok := st.addTerms[a]; !ok {
@@ -280,6 +281,8 @@ type buildState struct {
 	// addTerms holds the analysed terms of every phrase the synonyms add,
 	// analysed once for all the sentences that hold it.
 	addTerms map[string][]string
+	// names holds, per role, the names its pages give it (learntNames).
+	names [][]string
 }
 
 // withSynonyms returns a sentence's terms and those the synonyms add to its
@@ -334,6 +337,7 @@ func (ix *Index) prepare(t *team.Team, st *buildState, sc *aboutScratch, i int) 
 	if i < len(t.Roles) {
 		r := &t.Roles[i]
 		names := append([]string{r.Title, strings.ReplaceAll(r.ID, "-", " ")}, r.Aliases...)
+		names = append(names, st.names[i]...)
 		if in := ix.initials(r.Title); in != "" {
 			names = append(names, in)
 		}

@@ -50,6 +50,7 @@ type parsed struct {
 	// one asking whether a role is something else does ("la juriste,
 	// c'est la DPO ?", "is the UX researcher a designer?").
 	likens bool
+	whos   int // the question words asking who: "qui", "who"
 }
 
 // copulas are the folded words of "c'est", "est-il", "is", "are".
@@ -131,6 +132,7 @@ func (ix *Index) parse(ws []string) parsed {
 			// "…, si ?" is a tag question, as "…, non ?" is: no "SI".
 		case whoWords[w], whichWords[w] && i+1 < len(ws) && personWords[ws[i+1]]:
 			p.who = true
+			p.whos++
 			p.bare = false
 		case weak[w]:
 			p.weak = true
