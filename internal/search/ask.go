@@ -86,6 +86,13 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 		// for, no role named, and much of it is words no page uses.
 		return ix.unanswered(question, a)
 	}
+	if a.Intent == answer.IntentRole && named == nil && !p.who && !p.weak && !p.asksRole {
+		// "c'est quoi le seuil de volume d'un forage ?", "combien coûte
+		// le service ?": a question asking neither who nor about a role,
+		// that no role's name answers, asks a fact of the domain that
+		// a role's page only mentions.
+		return ix.unanswered(question, a)
+	}
 	if p.identity && named == nil && !p.concepts[0].weak && !(describes(hits, a, 0) && !p.concepts[0].corrected) {
 		// "qui est le DPO ?" asks who holds a position the pages do not
 		// describe as a role (they name roles, never people): none, with

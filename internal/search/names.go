@@ -50,6 +50,10 @@ func namingSentence(f, title string) (string, bool) {
 		}
 	}
 	opens := strings.HasPrefix(f, title)
+	if ws := strings.Fields(f); len(ws) > 1 && aliasDeterminers[ws[0]] {
+		// "L'intrapreneur (on dit souvent « l'intra ») est…"
+		opens = opens || strings.HasPrefix(f[len(ws[0])+1:], title)
+	}
 	for _, o := range subjectOpenings {
 		opens = opens || strings.HasPrefix(f, o)
 	}
@@ -124,6 +128,13 @@ func proseAliases(r *team.Role) []string {
 	}
 	for _, sen := range append(sentences(r.Intro), sentences(r.Lead)...) {
 		look(sen)
+	}
+	// An acronym in parentheses in the title or the intro's first
+	// sentence: "Responsable sécurité (RSSI)", "Le responsable de la
+	// sécurité des systèmes d'information (RSSI) est…".
+	first := sentences(r.Intro)
+	for _, text := range append([]string{r.Title}, first[:min(1, len(first))]...) {
+		out = append(out, acronyms(text)...)
 	}
 	for i := range r.Sections {
 		s := &r.Sections[i]
@@ -311,4 +322,39 @@ func (ix *Index) learntNames(t *team.Team, keys taskKeys) [][]string {
 // others, as English puts it first, is no job's name alone.
 func (ix *Index) qualifier(w string) bool {
 	return slices.ContainsFunc(ix.synonyms.rules[w], func(p string) bool { return strings.Contains(p, " ") })
+}
+
+// acronyms returns the acronyms written in parentheses in a text: "(RSSI)",
+// "(PO)".
+func acronyms(text string) []string {
+	var out []string
+	for rest := text; ; {
+		i := strings.IndexByte(rest, '(')
+		if i < 0 {
+			return out
+		}
+		rest = rest[i+1:]
+		j := strings.IndexByte(rest, ')')
+		if j < 0 {
+			return out
+		}
+		if a := rest[:j]; isAcronym(a) {
+			out = append(out, a)
+		}
+		rest = rest[j+1:]
+	}
+}
+
+// isAcronym says whether a word is written in capitals, of 2 to 6 letters.
+func isAcronym(a string) bool {
+	n := utf8.RuneCountInString(a)
+	if n < 2 || n > 6 {
+		return false
+	}
+	for _, r := range a {
+		if !unicode.IsUpper(r) {
+			return false
+		}
+	}
+	return true
 }

@@ -51,6 +51,10 @@ type parsed struct {
 	// c'est la DPO ?", "is the UX researcher a designer?").
 	likens bool
 	whos   int // the question words asking who: "qui", "who"
+	// asksRole: the question speaks of a role or a person ("rôle",
+	// "poste", "profil", "personne", "job"): a role's card may answer it
+	// without its name.
+	asksRole bool
 }
 
 // copulas are the folded words of "c'est", "est-il", "is", "are".
@@ -119,6 +123,7 @@ func (ix *Index) parse(ws []string) parsed {
 	}
 	var kept []string
 	var isWeak, fixed, farFixed []bool
+	p.asksRole = slices.ContainsFunc(ws, func(w string) bool { return personWords[w] })
 	for i, w := range ws {
 		wasFixed, wasFar := false, false
 		if !structural[w] && !weak[w] && !whoWords[w] && !whichWords[w] {
