@@ -103,6 +103,9 @@ func (ix *Index) decide(p parsed, hits []hit, a *answer.Answer) (chosen, named *
 		chosen = other
 	case named != nil && !taskOverName(p, named, task):
 		chosen = named
+	case p.roleCommand && role != nil && role.strong && role.coverage >= minCoverage:
+		// "/role data": the card of the role the word best describes.
+		chosen = role
 	case taskOK && (role == nil || task.coverage >= role.coverage-taskSlack):
 		chosen = task
 	case task != nil && p.bare && task.head && p.unknown == 0:

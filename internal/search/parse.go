@@ -55,6 +55,9 @@ type parsed struct {
 	// "poste", "profil", "personne", "job"): a role's card may answer it
 	// without its name.
 	asksRole bool
+	// roleCommand: the question is "/role X" (or "rôle X"): a role's card
+	// is asked for, by any word of it ("/role data").
+	roleCommand bool
 }
 
 // copulas are the folded words of "c'est", "est-il", "is", "are".
@@ -77,6 +80,10 @@ func isIdentity(ws []string) bool {
 	}
 	return false
 }
+
+// maxCommandWords is the longest "/role X" read as asking for a role's
+// card: longer, "rôle" opens a sentence ("rôle du PO dans la recette ?").
+const maxCommandWords = 4
 
 // typoDoubt is how much a word the pages lack, matched only as a typo,
 // counts as unknown: a typo or another word, one cannot tell.
@@ -124,6 +131,7 @@ func (ix *Index) parse(ws []string) parsed {
 	var kept []string
 	var isWeak, fixed, farFixed []bool
 	p.asksRole = slices.ContainsFunc(ws, func(w string) bool { return personWords[w] })
+	p.roleCommand = len(ws) > 1 && len(ws) <= maxCommandWords && (ws[0] == "role" || ws[0] == "roles")
 	for i, w := range ws {
 		wasFixed, wasFar := false, false
 		if !structural[w] && !weak[w] && !whoWords[w] && !whichWords[w] {
