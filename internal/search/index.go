@@ -305,6 +305,22 @@ func (st *buildState) withSynonyms(ix *Index, ws, terms []string) []string {
 	return out
 }
 
+// phraseSynonyms returns the terms the synonyms add to the phrases of
+// several words in ws ("user stories" adds "us").
+func (st *buildState) phraseSynonyms(ix *Index, ws []string) []string {
+	var out []string
+	for i := 0; i < len(ws); {
+		n, adds := ix.synonyms.match(ws, i)
+		if n > 1 {
+			for _, add := range adds {
+				out = append(out, st.addTerms[add]...)
+			}
+		}
+		i += max(n, 1)
+	}
+	return out
+}
+
 // aboutTask is a role page's sentence, as terms, about a task.
 type aboutTask struct {
 	task  int
@@ -393,6 +409,14 @@ func (ix *Index) prepare(t *team.Team, st *buildState, sc *aboutScratch, i int) 
 	if k := i - len(t.Roles); k >= 0 {
 		// Already analysed, and the words already learnt from the roles.
 		p.terms[contextAt] = st.context[k]
+		// What the synonyms read the title's phrases as counts as its
+		// details: "rédiger les user stories" is also "US", the word a
+		// question uses for it. Phrases only: a word's equivalents
+		// ("rédiger", "write") would make every task about writing
+		// answer for a role named "writer".
+		if extra := st.phraseSynonyms(ix, words(d.Name+" "+d.Details)); len(extra) > 0 {
+			p.terms[detailsAt] = appendNew(slices.Clone(p.terms[detailsAt]), extra)
+		}
 	}
 	return p
 }

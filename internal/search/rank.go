@@ -437,14 +437,15 @@ func (ix *Index) conceptIs(c concept, term string) bool {
 
 // cutShort says whether a concept may be a word cut short: one word
 // whose term no page writes ("prod", "archi"; not "audit", which a page
-// writes, for "auditeur"). The role pages' sentences about a task hold
-// the synonyms' words too ("prod" for "production"): they do not count.
+// writes, for "auditeur"). The role pages' sentences about a task, and a
+// task's details, hold the synonyms' words too ("prod" for "mise en
+// production"): they do not count.
 func (ix *Index) cutShort(c concept) bool {
 	if len(c.words) != 1 || len(c.alts[0]) != 1 {
 		return false
 	}
 	for fi := range textFields {
-		if fi != contextAt && ix.fieldCount(c.alts[0][0], fi) > 0 {
+		if fi != contextAt && fi != detailsAt && ix.fieldCount(c.alts[0][0], fi) > 0 {
 			return false
 		}
 	}
