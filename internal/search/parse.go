@@ -17,6 +17,9 @@ type concept struct {
 	// corrected: a word of it was a typo, replaced by the nearest word of
 	// the pages ("ministre" may be "ministère", or a word the pages lack).
 	corrected bool
+	// short: it may be a word cut short (Index.cutShort), read once per
+	// question rather than per name it is compared with.
+	short bool
 	// far: the correction took more than one edit away from the word's
 	// start ("cantinne" read as "continue"): as likely another word the
 	// pages lack as a typo. Two edits at the end are a cognate's
@@ -175,6 +178,7 @@ func (ix *Index) parse(ws []string) parsed {
 		}
 		if len(c.alts) > 0 {
 			c.known = ix.known(c)
+			c.short = ix.cutShort(c)
 			// Weighed by its form as typed, unless only its synonyms are
 			// the pages' words ("conso" is "budget"): then by those.
 			typed := slices.ContainsFunc(c.alts[0], ix.termKnown)

@@ -400,10 +400,8 @@ func (ix *Index) nameMatch(roleID string, p parsed) (int, []bool) {
 				if !slices.ContainsFunc(alts(p.concepts[j]), func(alt []string) bool {
 					return len(alt) == 1 && ix.sameTerm(alt[0], name[k], !p.concepts[j].known)
 				}) {
-					if !slices.ContainsFunc(alts(p.concepts[j])[:1], func(alt []string) bool {
-						return len(alt) == 1 && ix.cutShort(p.concepts[j]) && abbreviates(alt[0], name[k]) &&
-							(len(name) > 1 || utf8.RuneCountInString(alt[0]) > minAbbrev)
-					}) {
+					typed := p.concepts[j].alts[0]
+					if !p.concepts[j].short || !abbreviates(typed[0], name[k]) || len(name) == 1 && utf8.RuneCountInString(typed[0]) <= minAbbrev {
 						break
 					}
 					cut++
@@ -431,7 +429,7 @@ func (ix *Index) nameMatch(roleID string, p parsed) (int, []bool) {
 // ("ref" for "référente") when the pages do not use it.
 func (ix *Index) conceptIs(c concept, term string) bool {
 	return slices.ContainsFunc(c.alts, func(alt []string) bool {
-		return len(alt) == 1 && (ix.sameTerm(alt[0], term, !c.known) || ix.cutShort(c) && abbreviates(alt[0], term))
+		return len(alt) == 1 && (ix.sameTerm(alt[0], term, !c.known) || c.short && abbreviates(alt[0], term))
 	})
 }
 
