@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -174,11 +175,17 @@ func clean(q string) string {
 // title or a task's details: the subject of a matrix row ("Tenir
 // l'annuaire : noms, numéros"), not a word a page uses in passing ("que
 // l'on appelle aussi DevOps").
+//
+// So is a word the synonyms read as one: "mails" is "courriels", which
+// "Rédiger les courriels" holds.
 func (ix *Index) taskWord(w string) bool {
-	for _, t := range ix.terms(w) {
-		if ix.fieldCount(t, nameAt) > 0 || ix.fieldCount(t, detailsAt) > 0 {
-			return true
+	inTask := func(text string) bool {
+		for _, t := range ix.terms(text) {
+			if ix.fieldCount(t, nameAt) > 0 || ix.fieldCount(t, detailsAt) > 0 {
+				return true
+			}
 		}
+		return false
 	}
-	return false
+	return inTask(w) || slices.ContainsFunc(ix.synonyms.adds[w], inTask)
 }
