@@ -150,6 +150,11 @@ func (ix *Index) unanswered(question string, a answer.Answer) answer.Answer {
 // in a message: <@U123>, <!here>, <#C1|général>, <https://x|label>.
 var slackMarkup = regexp.MustCompile(`<([@#!][^>|]*)(\|[^>]*)?>|<(https?://[^>|]*)(\|([^>]*))?>`)
 
+// domainName matches a site's name written bare ("data.gouv.fr",
+// "beta.gouv.fr"): its first label is what the question speaks of, the
+// rest words no page answers by.
+var domainName = regexp.MustCompile(`\b([A-Za-z0-9-]+)(?:\.[A-Za-z0-9-]+)*\.(?:fr|com|org|net|eu|io|info)\b`)
+
 // clean strips what is not the question: Slack markup, surplus length.
 func clean(q string) string {
 	if !utf8.ValidString(q) {
@@ -165,6 +170,9 @@ func clean(q string) string {
 		}
 		return " "
 	})
+	if strings.Contains(q, ".") {
+		q = domainName.ReplaceAllString(q, "$1")
+	}
 	if utf8.RuneCountInString(q) > maxQuestionRunes {
 		q = string([]rune(q)[:maxQuestionRunes])
 	}

@@ -93,3 +93,18 @@ func TestFactQuestionsGetNone(t *testing.T) {
 		t.Errorf("a role asked for by its page's words: %s %+v", a.Intent, a.Role)
 	}
 }
+
+// A task is found by what the synonyms read its title's phrases as ("user
+// stories" is "US"), and a site named bare in a question ("data.gouv.fr")
+// reads as the word it opens on, not as words no page uses.
+func TestTaskTitlePhrasesAndSites(t *testing.T) {
+	ix := indexFS(t, namesTeam(t))
+	ctx := context.Background()
+	if a := ix.Ask(ctx, "qui écrit les US ?"); a.Intent != answer.IntentTask || a.Task.Title != "Prioriser le backlog et rédiger les user stories" {
+		t.Errorf("qui écrit les US ?: %s %+v", a.Intent, a.Task)
+	}
+	site, word := ix.Ask(ctx, "qui publie les données sur data.gouv.fr ?"), ix.Ask(ctx, "qui publie les données sur data ?")
+	if site.Intent == answer.IntentNone || site.Intent != word.Intent || site.Role == nil || word.Role == nil || site.Role.ID != word.Role.ID {
+		t.Errorf("data.gouv.fr: %s %+v, data: %s %+v", site.Intent, site.Role, word.Intent, word.Role)
+	}
+}
