@@ -306,13 +306,15 @@ func (st *buildState) withSynonyms(ix *Index, ws, terms []string) []string {
 }
 
 // phraseSynonyms returns the terms the synonyms add to the phrases of
-// several words in ws ("user stories" adds "us").
+// several words in ws ("user stories" adds "us"), and to a word the forms
+// of its own family ("former" adds "formation": they share familyPrefix
+// letters).
 func (st *buildState) phraseSynonyms(ix *Index, ws []string) []string {
 	var out []string
 	for i := 0; i < len(ws); {
 		n, adds := ix.synonyms.match(ws, i)
-		if n > 1 {
-			for _, add := range adds {
+		for _, add := range adds {
+			if n > 1 || sharedPrefix(ws[i], add) >= familyPrefix {
 				out = append(out, st.addTerms[add]...)
 			}
 		}
@@ -320,6 +322,10 @@ func (st *buildState) phraseSynonyms(ix *Index, ws []string) []string {
 	}
 	return out
 }
+
+// familyPrefix is how many leading letters a word and a form the synonyms
+// give it share to be of one family: "former", "formation".
+const familyPrefix = 4
 
 // aboutTask is a role page's sentence, as terms, about a task.
 type aboutTask struct {
@@ -411,9 +417,9 @@ func (ix *Index) prepare(t *team.Team, st *buildState, sc *aboutScratch, i int) 
 		p.terms[contextAt] = st.context[k]
 		// What the synonyms read the title's phrases as counts as its
 		// details: "rédiger les user stories" is also "US", the word a
-		// question uses for it. Phrases only: a word's equivalents
-		// ("rédiger", "write") would make every task about writing
-		// answer for a role named "writer".
+		// question uses for it. Phrases and a word's own family only: a
+		// word's equivalents ("rédiger", "write") would make every task
+		// about writing answer for a role named "writer".
 		if extra := st.phraseSynonyms(ix, words(d.Name+" "+d.Details)); len(extra) > 0 {
 			p.terms[detailsAt] = appendNew(slices.Clone(p.terms[detailsAt]), extra)
 		}
