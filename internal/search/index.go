@@ -323,6 +323,15 @@ func (st *buildState) phraseSynonyms(ix *Index, ws []string) []string {
 	return out
 }
 
+// prefixForms says whether one term is the other or a longer form of it
+// that Index.expand finds: "budget" and "budgetair".
+func prefixForms(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	return a == b || utf8.RuneCountInString(a) >= minPrefix && strings.HasPrefix(b, a)
+}
+
 // familyPrefix is how many leading letters a word and a form the synonyms
 // give it share to be of one family: "former", "formation".
 const familyPrefix = 4
@@ -420,7 +429,13 @@ func (ix *Index) prepare(t *team.Team, st *buildState, sc *aboutScratch, i int) 
 		// question uses for it. Phrases and a word's own family only: a
 		// word's equivalents ("rédiger", "write") would make every task
 		// about writing answer for a role named "writer".
-		if extra := st.phraseSynonyms(ix, words(d.Name+" "+d.Details)); len(extra) > 0 {
+		own := slices.Concat(p.terms[nameAt], p.terms[detailsAt])
+		extra := slices.DeleteFunc(st.phraseSynonyms(ix, words(d.Name+" "+d.Details)), func(e string) bool {
+			// A form a question's word already reaches as a longer or
+			// shorter form (Index.expand) adds nothing but weight.
+			return slices.ContainsFunc(own, func(o string) bool { return prefixForms(o, e) })
+		})
+		if len(extra) > 0 {
 			p.terms[detailsAt] = appendNew(slices.Clone(p.terms[detailsAt]), extra)
 		}
 	}
