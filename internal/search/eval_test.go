@@ -161,6 +161,13 @@ func TestEvaluation(t *testing.T) {
 		// alt4 are its figures.
 		{"testdata/fresh-f.jsonl", "", 0.94, 0.004},
 		{"testdata/alt4.jsonl", "testdata/alt4", 0.92, 0.015},
+		// fresh-g.jsonl (220, our pages) and alt5.jsonl (200, asked of alt5/, a 9-role folder,
+		// Embarq, whose writer gave most roles a nickname): by writers who saw neither the code
+		// nor the other sets, kept from the tuning of issue-scorer3 (which tuned on alt4) and
+		// measured on main before and after it: fresh-g 89.5 % / 0.9 % → 90.0 % / 0.9 %, alt5
+		// 73.5 % / 4.0 % → 82.5 % / 2.5 %. Floors at what was measured; seen from now on.
+		{"testdata/fresh-g.jsonl", "", 0.90, 0.01},
+		{"testdata/alt5.jsonl", "testdata/alt5", 0.825, 0.025},
 	} {
 		t.Run(set.file, func(t *testing.T) {
 			on := ix
