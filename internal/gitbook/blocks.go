@@ -116,9 +116,13 @@ type rolePage struct {
 	title     string // from "# Title"; "" when the page has none
 	titleLine int
 	firstPara string
-	sections  []team.Section
-	words     int  // words of the body, title excluded
-	broken    bool // unreadable or badly encoded: no content used
+	// lead holds the paragraphs after the first and before any section
+	// ("Elle est souvent appelée « PO » dans l'équipe."), joined by blank
+	// lines.
+	lead     string
+	sections []team.Section
+	words    int  // words of the body, title excluded
+	broken   bool // unreadable or badly encoded: no content used
 }
 
 // roleReader collects a role page through the sink interface.
@@ -143,10 +147,18 @@ func (r *roleReader) heading(level int, text string, line int) {
 
 func (r *roleReader) para(text string) {
 	r.p.words += len(strings.Fields(text))
-	if r.p.firstPara == "" {
+	first := r.p.firstPara == ""
+	if first {
 		r.p.firstPara = text
 	}
 	if r.cur == nil {
+		if first {
+			return
+		}
+		if r.p.lead != "" {
+			r.p.lead += "\n\n"
+		}
+		r.p.lead += text
 		return
 	}
 	if r.cur.Text != "" {

@@ -667,3 +667,30 @@ func TestOtherTasksLeadIn(t *testing.T) {
 		})
 	}
 }
+
+// The paragraphs between a role page's first one and its first section are
+// kept apart from the intro (the card's summary is the first paragraph
+// alone): the search reads them, as it reads sections.
+func TestLeadParagraphs(t *testing.T) {
+	fsys := fstest.MapFS{
+		"README.md": {Data: []byte("# L'équipe\n\n<table data-view=\"cards\"><thead><tr><th></th><th data-hidden data-card-target data-type=\"content-ref\"></th></tr></thead><tbody>\n" +
+			"<tr><td>Cheffe de produit</td><td><a href=\"cheffe.md\">cheffe.md</a></td></tr>\n</tbody></table>\n\n" +
+			"|  | Cheffe de produit |\n| --- | --- |\n| Prioriser le backlog | Responsable |\n")},
+		"cheffe.md": {Data: []byte("# Cheffe de produit\n\nElle porte le produit.\n\nElle est souvent appelée « PO ».\n\nPar habitude.\n\n" +
+			"## Mission\n\nPrioriser le backlog.\n")},
+	}
+	tm, rep, err := load(t, fsys)
+	if err != nil {
+		t.Fatalf("%v%s", err, dump(rep))
+	}
+	r, _ := tm.Role("cheffe")
+	if r.Intro != "Elle porte le produit." || r.Summary != r.Intro {
+		t.Errorf("intro %q, summary %q", r.Intro, r.Summary)
+	}
+	if want := "Elle est souvent appelée « PO ».\n\nPar habitude."; r.Lead != want {
+		t.Errorf("lead %q, want %q", r.Lead, want)
+	}
+	if len(r.Sections) != 1 || r.Sections[0].Text != "Prioriser le backlog." {
+		t.Errorf("sections %+v", r.Sections)
+	}
+}

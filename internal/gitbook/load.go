@@ -436,6 +436,7 @@ func (rs *roleState) role() team.Role {
 		Title:     rs.title,
 		Summary:   rs.src.fm.description,
 		Intro:     rs.firstPara,
+		Lead:      rs.lead,
 		Aliases:   slices.Clone(rs.src.fm.aliases),
 		Questions: slices.Clone(rs.src.fm.questions),
 		Sections:  rs.sections,

@@ -49,10 +49,12 @@ func TestFastPathRecordOutlivesBusyDatabase(t *testing.T) {
 				}
 				// Held from the answer until past the first attempt's timeout: that attempt
 				// fails whatever the machine's speed; the next ones find the database free.
+				// held is closed before the release, so that a record made once the
+				// database is free always finds it closed.
 				held := make(chan struct{})
 				f.done = func(AnswerArgs) {
 					release := storetest.HoldWrites(t, url, "river_job")
-					time.AfterFunc(recordTimeout+time.Second, func() { release(); close(held) })
+					time.AfterFunc(recordTimeout+time.Second, func() { close(held); release() })
 				}
 				ok, err := q.AnswerNow(ctx, tickets[0])
 				if !ok || err != nil {

@@ -3,6 +3,7 @@ package search
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -86,6 +87,13 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 		// for, no role named, and much of it is words no page uses.
 		return ix.unanswered(question, a)
 	}
+	if a.Intent == answer.IntentRole && named == nil && !p.who && !p.weak && !p.asksRole {
+		// "c'est quoi le seuil de volume d'un forage ?", "combien coûte
+		// le service ?": a question asking neither who nor about a role,
+		// that no role's name answers, asks a fact of the domain that
+		// a role's page only mentions.
+		return ix.unanswered(question, a)
+	}
 	if p.identity && named == nil && !p.concepts[0].weak && !(describes(hits, a, 0) && !p.concepts[0].corrected) {
 		// "qui est le DPO ?" asks who holds a position the pages do not
 		// describe as a role (they name roles, never people): none, with
@@ -142,6 +150,11 @@ func (ix *Index) unanswered(question string, a answer.Answer) answer.Answer {
 // in a message: <@U123>, <!here>, <#C1|général>, <https://x|label>.
 var slackMarkup = regexp.MustCompile(`<([@#!][^>|]*)(\|[^>]*)?>|<(https?://[^>|]*)(\|([^>]*))?>`)
 
+// domainName matches a site's name written bare ("data.gouv.fr",
+// "beta.gouv.fr"): its first label is what the question speaks of, the
+// rest words no page answers by.
+var domainName = regexp.MustCompile(`\b([A-Za-z0-9-]+)(?:\.[A-Za-z0-9-]+)*\.(?:fr|com|org|net|eu|io|info)\b`)
+
 // clean strips what is not the question: Slack markup, surplus length.
 func clean(q string) string {
 	if !utf8.ValidString(q) {
@@ -157,6 +170,9 @@ func clean(q string) string {
 		}
 		return " "
 	})
+	if strings.Contains(q, ".") {
+		q = domainName.ReplaceAllString(q, "$1")
+	}
 	if utf8.RuneCountInString(q) > maxQuestionRunes {
 		q = string([]rune(q)[:maxQuestionRunes])
 	}
@@ -167,11 +183,17 @@ func clean(q string) string {
 // title or a task's details: the subject of a matrix row ("Tenir
 // l'annuaire : noms, numéros"), not a word a page uses in passing ("que
 // l'on appelle aussi DevOps").
+//
+// So is a word the synonyms read as one: "mails" is "courriels", which
+// "Rédiger les courriels" holds.
 func (ix *Index) taskWord(w string) bool {
-	for _, t := range ix.terms(w) {
-		if ix.fieldCount(t, nameAt) > 0 || ix.fieldCount(t, detailsAt) > 0 {
-			return true
+	inTask := func(text string) bool {
+		for _, t := range ix.terms(text) {
+			if ix.fieldCount(t, nameAt) > 0 || ix.fieldCount(t, detailsAt) > 0 {
+				return true
+			}
 		}
+		return false
 	}
-	return false
+	return inTask(w) || slices.ContainsFunc(ix.synonyms.adds[w], inTask)
 }

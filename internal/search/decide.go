@@ -85,7 +85,7 @@ func (ix *Index) decide(p parsed, hits []hit, a *answer.Answer) (chosen, named *
 		named = first
 	}
 	var other *hit
-	if named != nil && (p.who || p.weak || !p.bare) && !likensNamed(p, named) {
+	if named != nil && (p.who || p.weak || !p.bare) && !likensNamed(p, named) && !asksWhoIsNamed(p, named) {
 		// "qui accompagne le responsable métier ?": the role named is the
 		// object; the answer is who does the rest. Without a question
 		// word, only a task is the rest, and only when ownership is asked
@@ -103,6 +103,9 @@ func (ix *Index) decide(p parsed, hits []hit, a *answer.Answer) (chosen, named *
 		chosen = other
 	case named != nil && !taskOverName(p, named, task):
 		chosen = named
+	case p.roleCommand && role != nil && role.strong && role.coverage >= minCoverage:
+		// "/role data": the card of the role the word best describes.
+		chosen = role
 	case taskOK && (role == nil || task.coverage >= role.coverage-taskSlack):
 		chosen = task
 	case task != nil && p.bare && task.head && p.unknown == 0:
@@ -171,6 +174,15 @@ func likensNamed(p parsed, named *hit) bool {
 		}
 	}
 	return false
+}
+
+// asksWhoIsNamed says whether a question asks who holds the role it
+// names at its head, with no other clause ("c'est qui le PO de
+// Déclar'Eau ?", "qui est la référente ?"): the role's card answers it,
+// not a task or role about the words after the name. "qui est le dev qui
+// fait le run ?" asks who does the rest.
+func asksWhoIsNamed(p parsed, named *hit) bool {
+	return p.identity && p.whos == 1 && len(named.consumed) > 0 && named.consumed[0]
 }
 
 // namedFirst is the role named by the question's first named concept, if
@@ -255,7 +267,7 @@ func (ix *Index) aboutRest(p parsed, hits []hit, consumed []bool, tasksOnly bool
 		switch {
 		case consumed[i]:
 			used += c.weight
-		case !c.weak:
+		case inRest(c):
 			rest += c.weight
 		}
 	}
@@ -273,15 +285,22 @@ func (ix *Index) aboutRest(p parsed, hits []hit, consumed []bool, tasksOnly bool
 		}
 		cov := 0.0
 		for ci, c := range p.concepts {
-			if !consumed[ci] && !c.weak && ci < len(h.found) {
-				cov += c.weight * h.found[ci]
+			if !consumed[ci] && inRest(c) && ci < len(h.found) {
+				w := c.weight
+				if c.corrected && !slices.ContainsFunc(c.alts[0], func(t string) bool { return ix.df[t] > 0 }) {
+					// Corrected into a word only the lexicon knows
+					// ("journées" read as "journeys"): as likely a word
+					// the pages lack, which asks nothing of the role.
+					w *= 1 - typoDoubt
+				}
+				cov += w * h.found[ci]
 			}
 		}
 		cov /= rest
 		switch {
 		case h.kind == "task" && cov > taskCov:
 			bestTask, taskCov = h, cov
-		case h.kind == "role" && cov > roleCov:
+		case h.kind == "role" && h.strong && cov > roleCov:
 			bestRole, roleCov = h, cov
 		}
 	}
@@ -293,6 +312,12 @@ func (ix *Index) aboutRest(p parsed, hits []hit, consumed []bool, tasksOnly bool
 	}
 	return nil
 }
+
+// inRest says whether a concept, not a named role's, is part of what a
+// question asks about that role: not an ownership word, nor a word no page
+// uses (no answer can cover it: "c'est le designer qui fait les visuels
+// pour communiquer ?" is about communicating).
+func inRest(c concept) bool { return !c.weak && c.known }
 
 // nameWords marks as consumed by a named role the concepts that are words
 // of its names, wherever they stand: in "the a11y expert?", "expert" is

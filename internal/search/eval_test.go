@@ -123,7 +123,7 @@ func TestEvaluation(t *testing.T) {
 	}{
 		{"testdata/dev.jsonl", "", 1, 0},
 		{"testdata/extra.jsonl", "", 0.97, 0.01},
-		{"testdata/holdout.jsonl", "", 0.97, 0.01},
+		{"testdata/holdout.jsonl", "", 0.98, 0.01},
 		{"testdata/tune-a.jsonl", "", 0.98, 0.005},
 		{"testdata/issue.jsonl", "", 1, 0},
 		{"testdata/plain.jsonl", "testdata/plain", 1, 0},
@@ -134,7 +134,7 @@ func TestEvaluation(t *testing.T) {
 		// since, with the label scorer (fresh.jsonl still untuned on), so that a change cannot
 		// make them worse; raise them as they improve.
 		{"testdata/fresh.jsonl", "", 0.95, 0},
-		{"testdata/tune-b.jsonl", "", 0.93, 0.004},
+		{"testdata/tune-b.jsonl", "", 0.945, 0.004},
 		{"testdata/altteam.jsonl", "testdata/altteam", 0.975, 0},
 		// tune-e.jsonl: 220 questions by a writer who never saw the code, handed over during
 		// the scorer's work and tuned on (before it: 78.2 % right, 0.9 % confidently wrong).
@@ -149,15 +149,25 @@ func TestEvaluation(t *testing.T) {
 		// with the titles, 77.7 % / 5.8 % was 86.9 % / 0.4 %. Tuned on since (branch
 		// issue-scorer): the floors of fresh, tune-b, altteam, tune-e, fresh-e and alt3 are its figures.
 		{"testdata/fresh-e.jsonl", "", 0.94, 0},
-		{"testdata/alt3.jsonl", "testdata/alt3", 0.875, 0},
+		{"testdata/alt3.jsonl", "testdata/alt3", 0.89, 0},
 		// fresh-f.jsonl (250, our pages) and alt4.jsonl (200, asked of alt4/, a 10-role folder
 		// its writer made from the seed's format alone, Déclar'Eau): by writers who saw neither
 		// the code nor the other sets, kept from the scorer's tuning and measured on main
 		// before and after the scorer's second round (branch issue-scorer): fresh-f 90.8 % /
 		// 0.8 % → 93.6 % / 0.4 %, alt4 71.5 % / 5.0 % → 76.0 % / 4.5 %. Floors at what was
-		// measured; seen from now on.
-		{"testdata/fresh-f.jsonl", "", 0.935, 0.004},
-		{"testdata/alt4.jsonl", "testdata/alt4", 0.76, 0.045},
+		// measured; seen from now on. Tuned on since (branch issue-scorer3: the names a
+		// folder's prose gives its roles, fact questions, the English of job titles): alt4
+		// 76.0 % / 4.5 % -> 92.0 % / 1.5 %; the floors of holdout, tune-b, alt3, fresh-f and
+		// alt4 are its figures.
+		{"testdata/fresh-f.jsonl", "", 0.94, 0.004},
+		{"testdata/alt4.jsonl", "testdata/alt4", 0.92, 0.015},
+		// fresh-g.jsonl (220, our pages) and alt5.jsonl (200, asked of alt5/, a 9-role folder,
+		// Embarq, whose writer gave most roles a nickname): by writers who saw neither the code
+		// nor the other sets, kept from the tuning of issue-scorer3 (which tuned on alt4) and
+		// measured on main before and after it: fresh-g 89.5 % / 0.9 % → 90.0 % / 0.9 %, alt5
+		// 73.5 % / 4.0 % → 82.5 % / 2.5 %. Floors at what was measured; seen from now on.
+		{"testdata/fresh-g.jsonl", "", 0.90, 0.01},
+		{"testdata/alt5.jsonl", "testdata/alt5", 0.825, 0.025},
 	} {
 		t.Run(set.file, func(t *testing.T) {
 			on := ix

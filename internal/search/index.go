@@ -147,6 +147,7 @@ func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
 	// sentences about it, gathered while the roles are merged.
 	n := len(t.Roles) + len(t.Tasks)
 	st := &buildState{keys: ix.newTaskKeys(t), context: make([][]string, len(t.Tasks)), addTerms: map[string][]string{}}
+	st.names = ix.learntNames(t, st.keys)
 	for _, adds := range syn.adds {
 		for _, a := range adds {
 			if _, ok := st.addTerms[a]; !ok {
@@ -280,6 +281,8 @@ type buildState struct {
 	// addTerms holds the analysed terms of every phrase the synonyms add,
 	// analysed once for all the sentences that hold it.
 	addTerms map[string][]string
+	// names holds, per role, the names its pages give it (learntNames).
+	names [][]string
 }
 
 // withSynonyms returns a sentence's terms and those the synonyms add to its
@@ -301,6 +304,37 @@ func (st *buildState) withSynonyms(ix *Index, ws, terms []string) []string {
 	}
 	return out
 }
+
+// phraseSynonyms returns the terms the synonyms add to the phrases of
+// several words in ws ("user stories" adds "us"), and to a word the forms
+// of its own family ("former" adds "formation": they share familyPrefix
+// letters).
+func (st *buildState) phraseSynonyms(ix *Index, ws []string) []string {
+	var out []string
+	for i := 0; i < len(ws); {
+		n, adds := ix.synonyms.match(ws, i)
+		for _, add := range adds {
+			if n > 1 || sharedPrefix(ws[i], add) >= familyPrefix {
+				out = append(out, st.addTerms[add]...)
+			}
+		}
+		i += max(n, 1)
+	}
+	return out
+}
+
+// prefixForms says whether one term is the other or a longer form of it
+// that Index.expand finds: "budget" and "budgetair".
+func prefixForms(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	return a == b || utf8.RuneCountInString(a) >= minPrefix && strings.HasPrefix(b, a)
+}
+
+// familyPrefix is how many leading letters a word and a form the synonyms
+// give it share to be of one family: "former", "formation".
+const familyPrefix = 4
 
 // aboutTask is a role page's sentence, as terms, about a task.
 type aboutTask struct {
@@ -334,6 +368,7 @@ func (ix *Index) prepare(t *team.Team, st *buildState, sc *aboutScratch, i int) 
 	if i < len(t.Roles) {
 		r := &t.Roles[i]
 		names := append([]string{r.Title, strings.ReplaceAll(r.ID, "-", " ")}, r.Aliases...)
+		names = append(names, st.names[i]...)
 		if in := ix.initials(r.Title); in != "" {
 			names = append(names, in)
 		}
@@ -389,6 +424,20 @@ func (ix *Index) prepare(t *team.Team, st *buildState, sc *aboutScratch, i int) 
 	if k := i - len(t.Roles); k >= 0 {
 		// Already analysed, and the words already learnt from the roles.
 		p.terms[contextAt] = st.context[k]
+		// What the synonyms read the title's phrases as counts as its
+		// details: "rédiger les user stories" is also "US", the word a
+		// question uses for it. Phrases and a word's own family only: a
+		// word's equivalents ("rédiger", "write") would make every task
+		// about writing answer for a role named "writer".
+		own := slices.Concat(p.terms[nameAt], p.terms[detailsAt])
+		extra := slices.DeleteFunc(st.phraseSynonyms(ix, words(d.Name+" "+d.Details)), func(e string) bool {
+			// A form a question's word already reaches as a longer or
+			// shorter form (Index.expand) adds nothing but weight.
+			return slices.ContainsFunc(own, func(o string) bool { return prefixForms(o, e) })
+		})
+		if len(extra) > 0 {
+			p.terms[detailsAt] = appendNew(slices.Clone(p.terms[detailsAt]), extra)
+		}
 	}
 	return p
 }

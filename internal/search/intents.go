@@ -109,7 +109,11 @@ var (
 	listFrames = set("qui", "who", "s", "on", "compose", "composent", "composee", "composition", "typical", "typique", "type",
 		"have", "has", "does", "do", "a", "an", "un", "une", "fait", "font", "partie", "part", "rolebot", "bot", "avec", "with",
 		"each", "one", "chacun", "chacune", "chaque", "profils", "est", "sont", "ce", "en", "un", "se", "trouve", "trouvent",
-		"existants", "existe", "me", "give", "moi", "please", "can", "you", "peux", "tu", "tell", "dis", "dire", "une")
+		"existants", "existe", "me", "give", "moi", "please", "can", "you", "peux", "tu", "tell", "dis", "dire", "une",
+		// The team page's groups of cards: "tous les rôles, soutiens
+		// experts compris", "including the expert supports".
+		"soutien", "soutiens", "expert", "experts", "experte", "expertes", "appui", "appuis", "support", "supports",
+		"compris", "inclus", "incluses", "included", "including", "core", "coeur")
 	// taskListFrames may stand around the matrix's key words only: "toutes
 	// les tâches et leurs responsables" lists the matrix, "qui est
 	// responsable de l'équipe ?" does not list the roles.

@@ -92,6 +92,13 @@ func readPage(r *team.Role) pageText {
 	if r.Intro != r.Summary {
 		p.does = append(p.does, sentences(r.Intro)...)
 	}
+	for _, it := range sentences(r.Lead) {
+		if denial(it) {
+			p.denies = append(p.denies, denied(it))
+		} else {
+			p.does = append(p.does, it)
+		}
+	}
 	for i := range r.Sections {
 		s := &r.Sections[i]
 		switch {

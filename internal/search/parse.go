@@ -17,6 +17,9 @@ type concept struct {
 	// corrected: a word of it was a typo, replaced by the nearest word of
 	// the pages ("ministre" may be "ministère", or a word the pages lack).
 	corrected bool
+	// short: it may be a word cut short (Index.cutShort), read once per
+	// question rather than per name it is compared with.
+	short bool
 	// far: the correction took more than one edit away from the word's
 	// start ("cantinne" read as "continue"): as likely another word the
 	// pages lack as a typo. Two edits at the end are a cognate's
@@ -50,6 +53,14 @@ type parsed struct {
 	// one asking whether a role is something else does ("la juriste,
 	// c'est la DPO ?", "is the UX researcher a designer?").
 	likens bool
+	whos   int // the question words asking who: "qui", "who"
+	// asksRole: the question speaks of a role or a person ("rôle",
+	// "poste", "profil", "personne", "job"): a role's card may answer it
+	// without its name.
+	asksRole bool
+	// roleCommand: the question is "/role X" (or "rôle X"): a role's card
+	// is asked for, by any word of it ("/role data").
+	roleCommand bool
 }
 
 // copulas are the folded words of "c'est", "est-il", "is", "are".
@@ -72,6 +83,10 @@ func isIdentity(ws []string) bool {
 	}
 	return false
 }
+
+// maxCommandWords is the longest "/role X" read as asking for a role's
+// card: longer, "rôle" opens a sentence ("rôle du PO dans la recette ?").
+const maxCommandWords = 4
 
 // typoDoubt is how much a word the pages lack, matched only as a typo,
 // counts as unknown: a typo or another word, one cannot tell.
@@ -118,6 +133,8 @@ func (ix *Index) parse(ws []string) parsed {
 	}
 	var kept []string
 	var isWeak, fixed, farFixed []bool
+	p.asksRole = slices.ContainsFunc(ws, func(w string) bool { return personWords[w] })
+	p.roleCommand = len(ws) > 1 && len(ws) <= maxCommandWords && (ws[0] == "role" || ws[0] == "roles")
 	for i, w := range ws {
 		wasFixed, wasFar := false, false
 		if !structural[w] && !weak[w] && !whoWords[w] && !whichWords[w] {
@@ -131,6 +148,7 @@ func (ix *Index) parse(ws []string) parsed {
 			// "…, si ?" is a tag question, as "…, non ?" is: no "SI".
 		case whoWords[w], whichWords[w] && i+1 < len(ws) && personWords[ws[i+1]]:
 			p.who = true
+			p.whos++
 			p.bare = false
 		case weak[w]:
 			p.weak = true
@@ -160,6 +178,7 @@ func (ix *Index) parse(ws []string) parsed {
 		}
 		if len(c.alts) > 0 {
 			c.known = ix.known(c)
+			c.short = ix.cutShort(c)
 			// Weighed by its form as typed, unless only its synonyms are
 			// the pages' words ("conso" is "budget"): then by those.
 			typed := slices.ContainsFunc(c.alts[0], ix.termKnown)

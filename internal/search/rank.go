@@ -392,21 +392,72 @@ func (ix *Index) nameMatch(roleID string, p parsed) (int, []bool) {
 			if p.concepts[i].weak {
 				alts = func(c concept) [][]string { return c.alts[:1] }
 			}
-			j, k := i, 0
+			// A word cut short ("cheffe de prod", "ingé d'exploit") counts
+			// when another is written out; a name of one word, when the
+			// question's is no word of the pages ("archi").
+			j, k, cut := i, 0, 0
 			for k < len(name) && j < len(p.concepts) {
 				if !slices.ContainsFunc(alts(p.concepts[j]), func(alt []string) bool {
 					return len(alt) == 1 && ix.sameTerm(alt[0], name[k], !p.concepts[j].known)
 				}) {
-					break
+					typed := p.concepts[j].alts[0]
+					if !p.concepts[j].short || !abbreviates(typed[0], name[k]) || len(name) == 1 && utf8.RuneCountInString(typed[0]) <= minAbbrev {
+						break
+					}
+					cut++
 				}
 				j, k = j+1, k+1
 			}
-			if k == len(name) {
+			if k == len(name) && (cut < k || k == 1) {
 				best, used = len(name), mark(len(p.concepts), i, j-i)
+				continue
+			}
+			if len(name) == 2 && i+1 < len(p.concepts) && !p.concepts[i].weak && !p.concepts[i+1].weak &&
+				ix.conceptIs(p.concepts[i], name[1]) && ix.conceptIs(p.concepts[i+1], name[0]) {
+				// English puts the qualifier first: "data analyst" is
+				// "analyste (de) données", "service designer" "designer de
+				// services".
+				best, used = 2, mark(len(p.concepts), i, 2)
 			}
 		}
 	}
 	return best, used
+}
+
+// conceptIs says whether one of a concept's one-term forms is a name's
+// term: as written, through a synonym, as a typo, or as its abbreviation
+// ("ref" for "référente") when the pages do not use it.
+func (ix *Index) conceptIs(c concept, term string) bool {
+	return slices.ContainsFunc(c.alts, func(alt []string) bool {
+		return len(alt) == 1 && (ix.sameTerm(alt[0], term, !c.known) || c.short && abbreviates(alt[0], term))
+	})
+}
+
+// cutShort says whether a concept may be a word cut short: one word
+// whose term no page writes ("prod", "archi"; not "audit", which a page
+// writes, for "auditeur"). The role pages' sentences about a task, and a
+// task's details, hold the synonyms' words too ("prod" for "mise en
+// production"): they do not count.
+func (ix *Index) cutShort(c concept) bool {
+	if len(c.words) != 1 || len(c.alts[0]) != 1 {
+		return false
+	}
+	for fi := range textFields {
+		if fi != contextAt && fi != detailsAt && ix.fieldCount(c.alts[0][0], fi) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// minAbbrev is the shortest abbreviation of a name's word: "ref",
+// "prod", "archi".
+const minAbbrev = 3
+
+// abbreviates says whether a question's term is a name's term cut short:
+// "inge" for "ingenieur", "prod" for "produit".
+func abbreviates(q, name string) bool {
+	return utf8.RuneCountInString(q) >= minAbbrev && len(q) < len(name) && strings.HasPrefix(name, q)
 }
 
 func mark(n, from, count int) []bool {

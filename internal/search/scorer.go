@@ -244,6 +244,8 @@ func (ix *Index) reconsider(p parsed, v verdict, chosen, named *hit, unknown flo
 			ix.guess(v, top, nil, a)
 		}
 	case agrees:
+	case p.roleCommand && chosen.kind == "role":
+		// "/role data" asks for a role's card: a task is no answer.
 	case named == nil && margin >= switchMargin && top.net >= rescueNet && !(chosen.head && top.h.kind == "role"):
 		// A task whose title holds the question's subject is not traded
 		// for a role the question does not name: who does what is first

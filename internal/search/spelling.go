@@ -14,7 +14,7 @@ var chatSpellings = map[string]string{
 	// Greetings and help, as chat writes them ("slt tu fais quoi", "jcomprend
 	// pas"): small talk gets help, not none.
 	"slt": "salut", "bjr": "bonjour", "cc": "coucou", "mrc": "merci", "jcomprend": "comprends", "jcomprends": "comprends",
-	"quest": "que",
+	"quest": "que", "fe": "fait",
 }
 
 // elisions are the French words that lose their vowel before another

@@ -87,10 +87,13 @@ func (t *Team) Reindex() {
 
 // Role is one role of the team, from its page and the team page's cards.
 type Role struct {
-	ID      string   // the page's slug: "responsable-produit"
-	Title   string   // the page title without any leading emoji
-	Summary string   // front matter description, or the first paragraph
-	Intro   string   // the page's first paragraph, under its title
+	ID      string // the page's slug: "responsable-produit"
+	Title   string // the page title without any leading emoji
+	Summary string // front matter description, or the first paragraph
+	Intro   string // the page's first paragraph, under its title
+	// Lead holds the page's other paragraphs before its first section,
+	// joined by blank lines: prose the search reads, no card shows.
+	Lead    string
 	Aliases []string // other names: front matter "aliases"
 	// Questions are example questions the role answers: front matter
 	// "questions", written to teach the words people use.
@@ -158,7 +161,7 @@ func (t *Team) eachString(visit func(*string)) {
 	visit(&t.Source)
 	for i := range t.Roles {
 		r := &t.Roles[i]
-		for _, s := range []*string{&r.ID, &r.Title, &r.Summary, &r.Intro, &r.Source} {
+		for _, s := range []*string{&r.ID, &r.Title, &r.Summary, &r.Intro, &r.Lead, &r.Source} {
 			visit(s)
 		}
 		for j := range r.Aliases {
