@@ -94,6 +94,13 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 		// a role's page only mentions.
 		return ix.unanswered(question, a)
 	}
+	if !p.who && asksQuantity(ws) && a.Intent != answer.IntentNone && coverageOf(hits, a) < minCoverage {
+		// "combien d'élèves prennent le car ?", "combien de développeurs
+		// y a-t-il dans notre équipe ?": a count the pages do not hold
+		// (they describe roles and tasks, never how many), found by the
+		// counted thing's name alone.
+		return ix.unanswered(question, a)
+	}
 	if p.identity && named == nil && !p.concepts[0].weak && !(describes(hits, a, 0) && !p.concepts[0].corrected) {
 		// "qui est le DPO ?" asks who holds a position the pages do not
 		// describe as a role (they name roles, never people): none, with
@@ -118,6 +125,26 @@ func describes(hits []hit, a answer.Answer, ci int) bool {
 		}
 	}
 	return false
+}
+
+// coverageOf is the share of the question the hit an answer shows
+// matches; 0 when it shows none.
+func coverageOf(hits []hit, a answer.Answer) float64 {
+	kind, id := "", ""
+	switch {
+	case a.Intent == answer.IntentRole && a.Role != nil:
+		kind, id = "role", a.Role.ID
+	case a.Intent == answer.IntentTask && a.Task != nil:
+		kind, id = "task", a.Task.ID
+	default:
+		return 1 // a list or help: not a card found by some words
+	}
+	for i := range hits {
+		if hits[i].kind == kind && hits[i].id == id {
+			return hits[i].coverage
+		}
+	}
+	return 0
 }
 
 // unanswered turns an answer into none, offering its reading and

@@ -58,6 +58,17 @@ func TestAskShapes(t *testing.T) {
 		{"recette de la tarte tatin", answer.IntentNone, nil},
 		{"quelle heure est-il ?", answer.IntentNone, nil},
 		{"   ", answer.IntentHelp, nil},
+		{"?", answer.IntentHelp, nil},
+		{"???", answer.IntentNone, nil},
+		// A count the pages never give, found by a role's name alone;
+		// a duration they do give.
+		{"combien de développeurs travaillent ici ?", answer.IntentNone, nil},
+		{"how many developers are on the team?", answer.IntentNone, nil},
+		{"combien de temps un coach reste sur un produit ?", answer.IntentRole, func(t *testing.T, a answer.Answer) {
+			if a.Role.ID != "coach-produit" {
+				t.Errorf("role %s", a.Role.ID)
+			}
+		}},
 		{"desinger", answer.IntentRole, func(t *testing.T, a answer.Answer) {
 			if a.Role.ID != "designer" {
 				t.Errorf("role %s", a.Role.ID)
