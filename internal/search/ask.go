@@ -101,6 +101,12 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 		// counted thing's name alone.
 		return ix.unanswered(question, a)
 	}
+	if a.Intent == answer.IntentRole && p.who && named == nil && !a.Confident() && ix.aboutElsewhere(p, hits, a) {
+		// "qui gère le parking du ministère ?", "who's responsible for the
+		// office printer?": what is asked about is a word no page uses,
+		// and the role was found by one word around it.
+		return ix.unanswered(question, a)
+	}
 	if p.identity && named == nil && !p.concepts[0].weak && !(describes(hits, a, 0) && !p.concepts[0].corrected) {
 		// "qui est le DPO ?" asks who holds a position the pages do not
 		// describe as a role (they name roles, never people): none, with
@@ -125,6 +131,36 @@ func describes(hits []hit, a answer.Answer, ci int) bool {
 		}
 	}
 	return false
+}
+
+// aboutElsewhere says whether a who-question's role answer rests on
+// one word of the question while another, no page uses in any form nor
+// as a typo, is left: the question is about that thing ("le parking"),
+// which the role's page only stands near ("du ministère").
+func (ix *Index) aboutElsewhere(p parsed, hits []hit, a answer.Answer) bool {
+	var h *hit
+	for i := range hits {
+		if hits[i].kind == "role" && hits[i].id == a.Role.ID {
+			h = &hits[i]
+		}
+	}
+	if h == nil {
+		return false
+	}
+	matched, elsewhere := 0, false
+	for ci, c := range p.concepts {
+		if c.weak {
+			continue
+		}
+		if ci < len(h.found) && h.found[ci] > 0 {
+			matched++
+			continue
+		}
+		if !c.known && !slices.ContainsFunc(hits, func(o hit) bool { return ci < len(o.found) && o.found[ci] > 0 }) {
+			elsewhere = true
+		}
+	}
+	return matched == 1 && elsewhere
 }
 
 // coverageOf is the share of the question the hit an answer shows

@@ -167,8 +167,8 @@ func TestEvaluation(t *testing.T) {
 		// measured on main before and after it: fresh-g 89.5 % / 0.9 % → 90.0 % / 0.9 %, alt5
 		// 73.5 % / 4.0 % → 82.5 % / 2.5 %. Floors at what was measured; seen from now on.
 		// Tuned on since (branch issue-scorer4: counts the pages do not hold, "???"): the
-		// floors of tune-a, fresh, tune-b, fresh-f and alt5 are its figures.
-		{"testdata/fresh-g.jsonl", "", 0.90, 0.01},
+		// floors of tune-a, fresh, tune-b, fresh-f, fresh-g and alt5 are its figures.
+		{"testdata/fresh-g.jsonl", "", 0.909, 0},
 		{"testdata/alt5.jsonl", "testdata/alt5", 0.83, 0.02},
 	} {
 		t.Run(set.file, func(t *testing.T) {

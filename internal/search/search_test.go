@@ -64,6 +64,19 @@ func TestAskShapes(t *testing.T) {
 		// a duration they do give.
 		{"combien de développeurs travaillent ici ?", answer.IntentNone, nil},
 		{"how many developers are on the team?", answer.IntentNone, nil},
+		// What is asked about is a word no page uses; the role was found
+		// by the one word beside it: none, the role offered as a suggestion.
+		{"qui gère la cafétéria du ministère ?", answer.IntentNone, func(t *testing.T, a answer.Answer) {
+			if len(a.Suggestions) == 0 {
+				t.Error("no suggestion")
+			}
+		}},
+		{"who fixes the office coffee machine?", answer.IntentNone, nil},
+		{"qui fait les maquettes ?", answer.IntentRole, func(t *testing.T, a answer.Answer) {
+			if a.Role.ID != "designer" {
+				t.Errorf("role %s", a.Role.ID)
+			}
+		}},
 		{"combien de temps un coach reste sur un produit ?", answer.IntentRole, func(t *testing.T, a answer.Answer) {
 			if a.Role.ID != "coach-produit" {
 				t.Errorf("role %s", a.Role.ID)
