@@ -249,14 +249,61 @@ func clean(q string) string {
 //
 // So is a word the synonyms read as one: "mails" is "courriels", which
 // "Rédiger les courriels" holds.
+//
+// A form must be the word inflected, not a longer word sharing its stem:
+// "paie" (the payroll) is no "paiement" (a payment), though both stem
+// to "pai".
 func (ix *Index) taskWord(w string) bool {
 	inTask := func(text string) bool {
 		for _, t := range ix.terms(text) {
-			if ix.fieldCount(t, nameAt) > 0 || ix.fieldCount(t, detailsAt) > 0 {
+			if (ix.fieldCount(t, nameAt) > 0 || ix.fieldCount(t, detailsAt) > 0) && ix.inflectedInTitles(text, t) {
 				return true
 			}
 		}
 		return false
 	}
 	return inTask(w) || slices.ContainsFunc(ix.synonyms.adds[w], inTask)
+}
+
+// inflectionSlack is how many letters a word of a title may differ in
+// length from the question's word and still be one of its forms ("nom",
+// "noms"; "numéro", "numéros"; "rapport", "rapports").
+const inflectionSlack = 2
+
+// inflectedInTitles says whether a title, a task's details or a role's
+// other names hold a word of stem t within inflectionSlack letters of
+// the length of text's word of that stem.
+func (ix *Index) inflectedInTitles(text, t string) bool {
+	size := -1
+	for _, w := range words(text) {
+		if slices.Contains(ix.terms(w), t) {
+			size = len(w)
+			break
+		}
+	}
+	if size < 0 {
+		return false
+	}
+	match := func(text string) bool {
+		for _, tw := range words(text) {
+			if d := len(tw) - size; d < -inflectionSlack || d > inflectionSlack {
+				continue
+			}
+			if slices.Contains(ix.terms(tw), t) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, k := range ix.team.Tasks {
+		if match(k.Title) || match(k.Details) {
+			return true
+		}
+	}
+	for _, r := range ix.team.Roles {
+		if match(r.Title) || slices.ContainsFunc(r.Aliases, match) {
+			return true
+		}
+	}
+	return false
 }

@@ -169,7 +169,7 @@ func TestEvaluation(t *testing.T) {
 		// Tuned on since (branch issue-scorer4: counts the pages do not hold, "???"): the
 		// floors of tune-a, fresh, tune-b, fresh-f, fresh-g and alt5 are its figures.
 		{"testdata/fresh-g.jsonl", "", 0.909, 0},
-		{"testdata/alt5.jsonl", "testdata/alt5", 0.83, 0.02},
+		{"testdata/alt5.jsonl", "testdata/alt5", 0.835, 0.015},
 	} {
 		t.Run(set.file, func(t *testing.T) {
 			on := ix

@@ -329,3 +329,24 @@ func TestSameAnswersEveryBuild(t *testing.T) {
 		}
 	}
 }
+
+// TestFactWordsOfTasks checks that a word asking a person's facts ("paie",
+// "courriel") is out of scope unless a matrix row is about it, in one of
+// its forms: "courriels" is one of "courriel", "paiement" no form of "paie".
+func TestFactWordsOfTasks(t *testing.T) {
+	for _, tt := range []struct {
+		dir, q string
+		intent answer.Intent
+	}{
+		{"testdata/alt5", "qui fait la paie des agents ?", answer.IntentNone},
+		{"testdata/alt5", "qui connecte le paiement en ligne ?", answer.IntentTask},
+		{"testdata/alt4", "qui écrit le courriel envoyé aux déclarants ?", answer.IntentTask},
+	} {
+		t.Run(tt.q, func(t *testing.T) {
+			a := loadFolder(t, tt.dir).Ask(context.Background(), tt.q)
+			if a.Intent != tt.intent {
+				t.Errorf("intent %s, want %s", a.Intent, tt.intent)
+			}
+		})
+	}
+}
