@@ -160,14 +160,14 @@ func TestEvaluation(t *testing.T) {
 		// 76.0 % / 4.5 % -> 92.0 % / 1.5 %; the floors of holdout, tune-b, alt3, fresh-f and
 		// alt4 are its figures.
 		{"testdata/fresh-f.jsonl", "", 0.944, 0},
-		{"testdata/alt4.jsonl", "testdata/alt4", 0.92, 0.015},
+		{"testdata/alt4.jsonl", "testdata/alt4", 0.925, 0.01},
 		// fresh-g.jsonl (220, our pages) and alt5.jsonl (200, asked of alt5/, a 9-role folder,
 		// Embarq, whose writer gave most roles a nickname): by writers who saw neither the code
 		// nor the other sets, kept from the tuning of issue-scorer3 (which tuned on alt4) and
 		// measured on main before and after it: fresh-g 89.5 % / 0.9 % → 90.0 % / 0.9 %, alt5
 		// 73.5 % / 4.0 % → 82.5 % / 2.5 %. Floors at what was measured; seen from now on.
 		// Tuned on since (branch issue-scorer4: counts the pages do not hold, "???"): the
-		// floors of tune-a, fresh, tune-b, fresh-f, fresh-g and alt5 are its figures.
+		// floors of tune-a, fresh, tune-b, fresh-f, alt4, fresh-g and alt5 are its figures.
 		{"testdata/fresh-g.jsonl", "", 0.909, 0},
 		{"testdata/alt5.jsonl", "testdata/alt5", 0.835, 0.015},
 	} {
