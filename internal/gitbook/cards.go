@@ -2,6 +2,7 @@ package gitbook
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/rolebot/rolebot/internal/team"
@@ -17,7 +18,10 @@ type card struct {
 	href        string // the page the card opens, as written; "" for none
 	label       string // the first cell without a link
 	labelHidden bool   // the label's column is data-hidden: readers never see it
-	line        int
+	// more holds the row's other text cells: descriptions such as "Appui
+	// juridique et données personnelles" beside the label "Juriste".
+	more []string
+	line int
 }
 
 // cardTable is one card view of the team page and the heading above it.
@@ -94,8 +98,12 @@ func (s *source) parseCards(raw string, base int) []card {
 			if col.target && len(hrefs) > 0 && row.href == "" {
 				row.href = hrefs[0]
 			}
-			if len(hrefs) == 0 && rowCells[i] != "" && row.label == "" {
-				row.label, row.labelHidden = rowCells[i], col.hidden
+			if len(hrefs) == 0 && rowCells[i] != "" && !col.files {
+				if row.label == "" {
+					row.label, row.labelHidden = rowCells[i], col.hidden
+				} else {
+					row.more = append(row.more, rowCells[i])
+				}
 			}
 		}
 		if row.href == "" {
@@ -163,4 +171,36 @@ func isPageLink(h string) bool {
 	}
 	p := stripFragment(h)
 	return strings.HasSuffix(strings.ToLower(p), ".md") || strings.HasSuffix(p, "/")
+}
+
+// supportWords say a card is a support, not what it supports: "Appui
+// juridique" is described by "juridique" alone.
+var supportWords = map[string]bool{"appui": true, "appuis": true, "soutien": true, "soutiens": true, "expert": true, "experts": true, "experte": true, "expertes": true}
+
+// stemPrefix is how many leading letters two words share to be read as one
+// ("juridique", "juridiquement"; "données", "donnee").
+const stemPrefix = 5
+
+// describedShare is the share of a card text's words its page's
+// description must bear out: "Appui architecture et urbanisation du SI"
+// on a page about architecture and the information system.
+const describedShare = 0.5
+
+// describedBy says whether most words of a card's text, but the words of a
+// support, begin a word of the page's own description (front matter or
+// first paragraph): the card says what the page says the role is.
+func (rs *roleState) describedBy(label string) bool {
+	desc := nameWords(rs.src.fm.description + " " + rs.firstPara)
+	prefix := func(w string) string { return w[:min(len(w), stemPrefix)] }
+	n, borne := 0, 0
+	for _, w := range nameWords(label) {
+		if supportWords[w] {
+			continue
+		}
+		n++
+		if slices.ContainsFunc(desc, func(d string) bool { return prefix(d) == prefix(w) }) {
+			borne++
+		}
+	}
+	return n > 0 && float64(borne) >= describedShare*float64(n)
 }

@@ -694,3 +694,47 @@ func TestLeadParagraphs(t *testing.T) {
 		t.Errorf("sections %+v", r.Sections)
 	}
 }
+
+// TestCardDescriptions checks that a card's description beside its label
+// ("Appui juridique et données personnelles" on the Juriste card) is kept
+// as the role's card text when the page's own description bears it out,
+// and dropped when it does not (a scrambled "Appui homologations" on the
+// Architecte card), like the shipped content's hidden labels.
+func TestCardDescriptions(t *testing.T) {
+	for name, tt := range map[string]struct {
+		dir  string
+		want map[string][]string
+	}{
+		"descriptions": {"testdata/carddescriptions", map[string][]string{
+			"juriste":          {"Appui juridique et données personnelles"},
+			"architecte":       nil,
+			"cheffe-de-projet": nil,
+		}},
+		"hidden label that disagrees": {"testdata/labelmismatch", map[string][]string{"juriste": nil}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			tm, _, err := load(t, os.DirFS(tt.dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for id, want := range tt.want {
+				r, ok := tm.Role(id)
+				if !ok {
+					t.Fatalf("no role %s", id)
+				}
+				if !slices.Equal(r.Cards, want) {
+					t.Errorf("%s: cards %q, want %q", id, r.Cards, want)
+				}
+			}
+		})
+	}
+	tm, _, err := load(t, content.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range tm.Roles {
+		if len(r.Cards) > 0 {
+			t.Errorf("%s: shipped content's scrambled labels kept as %q", r.ID, r.Cards)
+		}
+	}
+}

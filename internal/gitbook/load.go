@@ -52,6 +52,7 @@ type roleState struct {
 	core, expert bool
 	cards        []card   // the cards that open this page
 	labels       []string // card labels that agree with the page
+	cardTexts    []string // visible card texts that do not name the page: descriptions
 }
 
 func (l *loader) load() (*team.Team, error) {
@@ -359,6 +360,11 @@ func (l *loader) applyCards(tp *teamPage, byPath map[string]*roleState, pages []
 	if tp != nil {
 		for _, rs := range ordered {
 			for _, c := range rs.cards {
+				for _, m := range c.more {
+					if rs.describedBy(m) {
+						rs.cardTexts = append(rs.cardTexts, m)
+					}
+				}
 				if c.label == "" {
 					continue
 				}
@@ -374,12 +380,25 @@ func (l *loader) applyCards(tp *teamPage, byPath map[string]*roleState, pages []
 					}
 				}
 				if c.labelHidden {
-					// Readers never see a hidden label and rolebot ignores
-					// one that disagrees: worth a note only.
+					// Readers never see a hidden label, and some folders
+					// scramble them (ours: "Appui homologations" on the
+					// data card). One its page's own description bears out
+					// ("Appui juridique et données personnelles" on a page
+					// about law and personal data) describes the role;
+					// others are ignored, worth a note only.
+					if hint == "" && rs.describedBy(c.label) {
+						rs.cardTexts = append(rs.cardTexts, c.label)
+						continue
+					}
 					l.diags.notef(tp.src.path, c.line, "le libellé masqué « %s » de la carte vers %s ne correspond pas au titre de la page, « %s »%s : il n'est ni affiché ni utilisé", c.label, rs.src.path, rs.title, hint)
 					continue
 				}
 				l.diags.warnf(tp.src.path, c.line, "le libellé « %s » de la carte vers %s ne correspond pas au titre de la page, « %s »%s : corrigez le libellé ou le lien", c.label, rs.src.path, rs.title, hint)
+				if hint == "" && rs.describedBy(c.label) {
+					// Readers see it on the card, and the page bears it
+					// out: a description of the role ("Appui juridique").
+					rs.cardTexts = append(rs.cardTexts, c.label)
+				}
 			}
 		}
 	}
@@ -439,6 +458,7 @@ func (rs *roleState) role() team.Role {
 		Lead:      rs.lead,
 		Aliases:   slices.Clone(rs.src.fm.aliases),
 		Questions: slices.Clone(rs.src.fm.questions),
+		Cards:     slices.Clone(rs.cardTexts),
 		Sections:  rs.sections,
 		Source:    rs.src.path,
 		Line:      rs.titleLine,

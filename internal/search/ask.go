@@ -94,6 +94,19 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 		// a role's page only mentions.
 		return ix.unanswered(question, a)
 	}
+	if !p.who && asksQuantity(ws) && a.Intent != answer.IntentNone && coverageOf(hits, a) < minCoverage {
+		// "combien d'élèves prennent le car ?", "combien de développeurs
+		// y a-t-il dans notre équipe ?": a count the pages do not hold
+		// (they describe roles and tasks, never how many), found by the
+		// counted thing's name alone.
+		return ix.unanswered(question, a)
+	}
+	if a.Intent == answer.IntentRole && p.who && named == nil && !a.Confident() && ix.aboutElsewhere(p, hits, a) {
+		// "qui gère le parking du ministère ?", "who's responsible for the
+		// office printer?": what is asked about is a word no page uses,
+		// and the role was found by one word around it.
+		return ix.unanswered(question, a)
+	}
 	if p.identity && named == nil && !p.concepts[0].weak && !(describes(hits, a, 0) && !p.concepts[0].corrected) {
 		// "qui est le DPO ?" asks who holds a position the pages do not
 		// describe as a role (they name roles, never people): none, with
@@ -118,6 +131,56 @@ func describes(hits []hit, a answer.Answer, ci int) bool {
 		}
 	}
 	return false
+}
+
+// aboutElsewhere says whether a who-question's role answer rests on
+// one word of the question while another, no page uses in any form nor
+// as a typo, is left: the question is about that thing ("le parking"),
+// which the role's page only stands near ("du ministère").
+func (ix *Index) aboutElsewhere(p parsed, hits []hit, a answer.Answer) bool {
+	var h *hit
+	for i := range hits {
+		if hits[i].kind == "role" && hits[i].id == a.Role.ID {
+			h = &hits[i]
+		}
+	}
+	if h == nil {
+		return false
+	}
+	matched, elsewhere := 0, false
+	for ci, c := range p.concepts {
+		if c.weak {
+			continue
+		}
+		if ci < len(h.found) && h.found[ci] > 0 {
+			matched++
+			continue
+		}
+		if !c.known && !slices.ContainsFunc(hits, func(o hit) bool { return ci < len(o.found) && o.found[ci] > 0 }) {
+			elsewhere = true
+		}
+	}
+	return matched == 1 && elsewhere
+}
+
+// coverageOf is the share of the question the hit an answer shows
+// matches; 0 when it shows none.
+func coverageOf(hits []hit, a answer.Answer) float64 {
+	kind, id := "", ""
+	switch {
+	case a.Intent == answer.IntentRole && a.Role != nil:
+		kind, id = "role", a.Role.ID
+	case a.Intent == answer.IntentTask && a.Task != nil:
+		kind, id = "task", a.Task.ID
+	default:
+		return 1 // a list or help: not a card found by some words
+	}
+	for i := range hits {
+		if hits[i].kind == kind && hits[i].id == id {
+			return hits[i].coverage
+		}
+	}
+	return 0
 }
 
 // unanswered turns an answer into none, offering its reading and
@@ -186,14 +249,61 @@ func clean(q string) string {
 //
 // So is a word the synonyms read as one: "mails" is "courriels", which
 // "Rédiger les courriels" holds.
+//
+// A form must be the word inflected, not a longer word sharing its stem:
+// "paie" (the payroll) is no "paiement" (a payment), though both stem
+// to "pai".
 func (ix *Index) taskWord(w string) bool {
 	inTask := func(text string) bool {
 		for _, t := range ix.terms(text) {
-			if ix.fieldCount(t, nameAt) > 0 || ix.fieldCount(t, detailsAt) > 0 {
+			if (ix.fieldCount(t, nameAt) > 0 || ix.fieldCount(t, detailsAt) > 0) && ix.inflectedInTitles(text, t) {
 				return true
 			}
 		}
 		return false
 	}
 	return inTask(w) || slices.ContainsFunc(ix.synonyms.adds[w], inTask)
+}
+
+// inflectionSlack is how many letters a word of a title may differ in
+// length from the question's word and still be one of its forms ("nom",
+// "noms"; "numéro", "numéros"; "rapport", "rapports").
+const inflectionSlack = 2
+
+// inflectedInTitles says whether a title, a task's details or a role's
+// other names hold a word of stem t within inflectionSlack letters of
+// the length of text's word of that stem.
+func (ix *Index) inflectedInTitles(text, t string) bool {
+	size := -1
+	for _, w := range words(text) {
+		if slices.Contains(ix.terms(w), t) {
+			size = len(w)
+			break
+		}
+	}
+	if size < 0 {
+		return false
+	}
+	match := func(text string) bool {
+		for _, tw := range words(text) {
+			if d := len(tw) - size; d < -inflectionSlack || d > inflectionSlack {
+				continue
+			}
+			if slices.Contains(ix.terms(tw), t) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, k := range ix.team.Tasks {
+		if match(k.Title) || match(k.Details) {
+			return true
+		}
+	}
+	for _, r := range ix.team.Roles {
+		if match(r.Title) || slices.ContainsFunc(r.Aliases, match) {
+			return true
+		}
+	}
+	return false
 }

@@ -124,7 +124,7 @@ func TestEvaluation(t *testing.T) {
 		{"testdata/dev.jsonl", "", 1, 0},
 		{"testdata/extra.jsonl", "", 0.97, 0.01},
 		{"testdata/holdout.jsonl", "", 0.98, 0.01},
-		{"testdata/tune-a.jsonl", "", 0.98, 0.005},
+		{"testdata/tune-a.jsonl", "", 0.984, 0.005},
 		{"testdata/issue.jsonl", "", 1, 0},
 		{"testdata/plain.jsonl", "testdata/plain", 1, 0},
 		// Written by three more writers who saw neither the code nor the other sets, and
@@ -133,8 +133,8 @@ func TestEvaluation(t *testing.T) {
 		// from the brief alone). Below issue 12's goals: these floors are the figures measured
 		// since, with the label scorer (fresh.jsonl still untuned on), so that a change cannot
 		// make them worse; raise them as they improve.
-		{"testdata/fresh.jsonl", "", 0.95, 0},
-		{"testdata/tune-b.jsonl", "", 0.945, 0.004},
+		{"testdata/fresh.jsonl", "", 0.955, 0},
+		{"testdata/tune-b.jsonl", "", 0.949, 0.004},
 		{"testdata/altteam.jsonl", "testdata/altteam", 0.975, 0},
 		// tune-e.jsonl: 220 questions by a writer who never saw the code, handed over during
 		// the scorer's work and tuned on (before it: 78.2 % right, 0.9 % confidently wrong).
@@ -159,15 +159,17 @@ func TestEvaluation(t *testing.T) {
 		// folder's prose gives its roles, fact questions, the English of job titles): alt4
 		// 76.0 % / 4.5 % -> 92.0 % / 1.5 %; the floors of holdout, tune-b, alt3, fresh-f and
 		// alt4 are its figures.
-		{"testdata/fresh-f.jsonl", "", 0.94, 0.004},
-		{"testdata/alt4.jsonl", "testdata/alt4", 0.92, 0.015},
+		{"testdata/fresh-f.jsonl", "", 0.944, 0},
+		{"testdata/alt4.jsonl", "testdata/alt4", 0.925, 0.01},
 		// fresh-g.jsonl (220, our pages) and alt5.jsonl (200, asked of alt5/, a 9-role folder,
 		// Embarq, whose writer gave most roles a nickname): by writers who saw neither the code
 		// nor the other sets, kept from the tuning of issue-scorer3 (which tuned on alt4) and
 		// measured on main before and after it: fresh-g 89.5 % / 0.9 % → 90.0 % / 0.9 %, alt5
 		// 73.5 % / 4.0 % → 82.5 % / 2.5 %. Floors at what was measured; seen from now on.
-		{"testdata/fresh-g.jsonl", "", 0.90, 0.01},
-		{"testdata/alt5.jsonl", "testdata/alt5", 0.825, 0.025},
+		// Tuned on since (branch issue-scorer4: counts the pages do not hold, "???"): the
+		// floors of tune-a, fresh, tune-b, fresh-f, alt4, fresh-g and alt5 are its figures.
+		{"testdata/fresh-g.jsonl", "", 0.909, 0},
+		{"testdata/alt5.jsonl", "testdata/alt5", 0.835, 0.015},
 	} {
 		t.Run(set.file, func(t *testing.T) {
 			on := ix

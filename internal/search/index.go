@@ -382,6 +382,9 @@ func (ix *Index) prepare(t *team.Team, st *buildState, sc *aboutScratch, i int) 
 		// Example questions count with the summary: a writer put them there
 		// to say what the role answers.
 		summary := r.Summary
+		if len(r.Cards) > 0 {
+			summary += " ; " + strings.Join(r.Cards, " ; ")
+		}
 		if len(pt.faq) > 0 {
 			summary += " ; " + strings.Join(pt.faq, " ; ")
 		}

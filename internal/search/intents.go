@@ -140,6 +140,36 @@ var personalFacts = set("appelle", "appellent", "name", "names", "nom", "noms", 
 	"remuneration", "paye", "paie", "payed", "paid", "contacter", "joindre", "reach", "linkedin",
 	"gagne", "gagnent", "earn", "earns", "wage", "wages")
 
+// quantityWords ask for a count or an amount: "combien d'élèves…",
+// "how many farmers…". durationWords are the amounts the role pages do
+// give: "combien de temps un coach reste sur un produit ?".
+var (
+	quantityWords = set("combien")
+	quantityPairs = [][2]string{{"how", "many"}, {"how", "much"}}
+	durationWords = set("temps", "jours", "jour", "heures", "semaines", "mois", "ans", "annees", "long", "often")
+)
+
+// asksQuantity says whether a question asks how many or how much of
+// something other than time.
+func asksQuantity(ws []string) bool {
+	for i, w := range ws {
+		q := quantityWords[w]
+		for _, pair := range quantityPairs {
+			q = q || i+1 < len(ws) && w == pair[0] && ws[i+1] == pair[1]
+		}
+		if !q {
+			continue
+		}
+		// The counted thing is among the next three words ("combien de
+		// temps", "how much time").
+		if slices.ContainsFunc(ws[i+1:min(i+4, len(ws))], func(n string) bool { return durationWords[n] || n == "time" }) {
+			return false
+		}
+		return true
+	}
+	return false
+}
+
 // whenWords ask for a date or a time, which the pages never give: "quand
 // a lieu le prochain comité ?".
 var whenWords = set("quand", "when", "date", "dates", "heure", "horaire", "horaires")
@@ -157,6 +187,12 @@ func special(ws []string, raw string, teamWords map[string]bool, taskWord func(s
 		return answer.IntentNone, true
 	}
 	if len(ws) == 0 {
+		if t := strings.TrimSpace(raw); t != "" && t != "?" {
+			// "???", "!!": something was sent, but no word of it can be
+			// read. An empty mention, or a lone "?" (what is this?), asks
+			// for help; this says nothing.
+			return answer.IntentNone, true
+		}
 		return answer.IntentHelp, true
 	}
 	if all(ws, helpWords) && anyOf(ws, helpKeys) {

@@ -58,6 +58,30 @@ func TestAskShapes(t *testing.T) {
 		{"recette de la tarte tatin", answer.IntentNone, nil},
 		{"quelle heure est-il ?", answer.IntentNone, nil},
 		{"   ", answer.IntentHelp, nil},
+		{"?", answer.IntentHelp, nil},
+		{"???", answer.IntentNone, nil},
+		// A count the pages never give, found by a role's name alone;
+		// a duration they do give.
+		{"combien de développeurs travaillent ici ?", answer.IntentNone, nil},
+		{"how many developers are on the team?", answer.IntentNone, nil},
+		// What is asked about is a word no page uses; the role was found
+		// by the one word beside it: none, the role offered as a suggestion.
+		{"qui gère la cafétéria du ministère ?", answer.IntentNone, func(t *testing.T, a answer.Answer) {
+			if len(a.Suggestions) == 0 {
+				t.Error("no suggestion")
+			}
+		}},
+		{"who fixes the office coffee machine?", answer.IntentNone, nil},
+		{"qui fait les maquettes ?", answer.IntentRole, func(t *testing.T, a answer.Answer) {
+			if a.Role.ID != "designer" {
+				t.Errorf("role %s", a.Role.ID)
+			}
+		}},
+		{"combien de temps un coach reste sur un produit ?", answer.IntentRole, func(t *testing.T, a answer.Answer) {
+			if a.Role.ID != "coach-produit" {
+				t.Errorf("role %s", a.Role.ID)
+			}
+		}},
 		{"desinger", answer.IntentRole, func(t *testing.T, a answer.Answer) {
 			if a.Role.ID != "designer" {
 				t.Errorf("role %s", a.Role.ID)
@@ -303,5 +327,26 @@ func TestSameAnswersEveryBuild(t *testing.T) {
 				t.Fatalf("%q answered differently by two builds:\n%s\n%s", questions[i], first[i], got[i])
 			}
 		}
+	}
+}
+
+// TestFactWordsOfTasks checks that a word asking a person's facts ("paie",
+// "courriel") is out of scope unless a matrix row is about it, in one of
+// its forms: "courriels" is one of "courriel", "paiement" no form of "paie".
+func TestFactWordsOfTasks(t *testing.T) {
+	for _, tt := range []struct {
+		dir, q string
+		intent answer.Intent
+	}{
+		{"testdata/alt5", "qui fait la paie des agents ?", answer.IntentNone},
+		{"testdata/alt5", "qui connecte le paiement en ligne ?", answer.IntentTask},
+		{"testdata/alt4", "qui écrit le courriel envoyé aux déclarants ?", answer.IntentTask},
+	} {
+		t.Run(tt.q, func(t *testing.T) {
+			a := loadFolder(t, tt.dir).Ask(context.Background(), tt.q)
+			if a.Intent != tt.intent {
+				t.Errorf("intent %s, want %s", a.Intent, tt.intent)
+			}
+		})
 	}
 }

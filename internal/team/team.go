@@ -98,11 +98,15 @@ type Role struct {
 	// Questions are example questions the role answers: front matter
 	// "questions", written to teach the words people use.
 	Questions []string
-	Sections  []Section
-	Source    string // file relative to the content folder
-	Line      int    // line of the title in Source
-	Core      bool   // listed among the team page's core role cards
-	Expert    bool   // listed among the team page's expert supports
+	// Cards are the texts the team page's cards show for the role besides
+	// its name ("Appui juridique et données personnelles"): how the team
+	// page presents it, which the search reads as part of its summary.
+	Cards    []string
+	Sections []Section
+	Source   string // file relative to the content folder
+	Line     int    // line of the title in Source
+	Core     bool   // listed among the team page's core role cards
+	Expert   bool   // listed among the team page's expert supports
 }
 
 // Section is a "## Heading" of a role page with its prose and list items.
