@@ -205,7 +205,12 @@ func (b *Bot) answerClick(ctx context.Context, a jobs.AnswerArgs, key string) (a
 	}
 	found, ok := b.lookup(a.Text)
 	if !ok {
-		return answer.IntentNone, nil, b.privately(ctx, cb, reply.Message{Text: goneText}, false)
+		// Before the first content nothing can be looked up: that is not a card gone.
+		text := goneText
+		if b.content() == nil {
+			text = NotLoadedText
+		}
+		return answer.IntentNone, nil, b.privately(ctx, cb, reply.Message{Text: text}, false)
 	}
 	if reply.ActionName(a.Action) == reply.ActionShare {
 		// The card shared is the preview's answer: its feedback buttons are that answer's.

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/rolebot/rolebot/internal/knowledge"
+	"github.com/rolebot/rolebot/internal/reply"
 	"github.com/rolebot/rolebot/internal/slackbot"
 	"github.com/rolebot/rolebot/internal/slacktest"
 	"github.com/rolebot/rolebot/internal/store/storetest"
@@ -52,6 +53,17 @@ func TestBeforeFirstContent(t *testing.T) {
 				}
 				if n := len(h.srv.Messages(slacktest.Method("views.publish"))); n != 0 {
 					t.Errorf("%d Home views published before the content, want 0", n)
+				}
+
+				clickURL := h.srv.ResponseURL()
+				if _, err := h.srv.SendInteraction(ctx, slacktest.BlockActions{
+					UserID: marc, ChannelID: prod, MessageTS: h.srv.NewTS(), Ephemeral: true, ResponseURL: clickURL,
+					Actions: []slacktest.Action{{ActionID: reply.ActionOpen, BlockID: "rolebot_alternatives", Value: "list_roles:"}},
+				}); err != nil {
+					t.Fatal(err)
+				}
+				if m, err := h.srv.WaitMessage(ctx, func(m slacktest.Message) bool { return m.ResponseURL == clickURL }); err != nil || m.Text != slackbot.NotLoadedText {
+					t.Errorf("a click before the content = %q (%v), want %q", m.Text, err, slackbot.NotLoadedText)
 				}
 
 				empty.Swap(content(t).Current())
