@@ -20,8 +20,20 @@ const (
 // dateLayout is how the report writes days, French style.
 const dateLayout = "02/01/2006"
 
+// Hints for the text rendering's cut lists: where the reader finds the rest. The terminal's
+// reader has the other formats at hand; a reader of Slack's channel has to ask for them.
+const (
+	// MoreInTerminal is the hint of `rolebot report`.
+	MoreInTerminal = "--format csv ou json pour tout voir"
+	// MoreInSlack is the hint of a report posted in a channel.
+	MoreInSlack = "« rolebot report --format csv » sur le serveur donne tout"
+)
+
 // Text writes r for a terminal, in French.
-func Text(w io.Writer, r Report) error {
+func Text(w io.Writer, r Report) error { return TextWith(w, r, MoreInTerminal) }
+
+// TextWith is Text with more as the hint of every list cut after textItems items.
+func TextWith(w io.Writer, r Report, more string) error {
 	b := &strings.Builder{}
 	fmt.Fprintf(b, "Rapport des manques du contenu, du %s au %s\n\n", r.Since.Format(dateLayout), r.Until.Format(dateLayout))
 	fmt.Fprintf(b, "%s de %s, %d sans réponse (%s), %d retrouvées par une suggestion.\n", plural(r.Questions, "question", "questions"),
@@ -31,7 +43,7 @@ func Text(w io.Writer, r Report) error {
 		fmt.Fprintf(b, "Et %s depuis les boutons d'une réponse (comptées avec leur question).\n", plural(r.Opened, "fiche ouverte", "fiches ouvertes"))
 	}
 
-	section(b, "Questions sans réponse", len(r.Unanswered), func(i int) {
+	section(b, more, "Questions sans réponse", len(r.Unanswered), func(i int) {
 		g := r.Unanswered[i]
 		fmt.Fprintf(b, "- %d × « %s »", g.Count, oneLine(g.Samples[0]))
 		if len(g.Samples) > 1 {
@@ -42,11 +54,11 @@ func Text(w io.Writer, r Report) error {
 		}
 		b.WriteByte('\n')
 	})
-	section(b, "Tâches demandées absentes de la matrice", len(r.MissingTasks), func(i int) {
+	section(b, more, "Tâches demandées absentes de la matrice", len(r.MissingTasks), func(i int) {
 		g := r.MissingTasks[i]
 		fmt.Fprintf(b, "- %d × « %s »\n", g.Count, oneLine(g.Samples[0]))
 	})
-	section(b, "Réponses jugées pas utiles", len(r.Disliked), func(i int) {
+	section(b, more, "Réponses jugées pas utiles", len(r.Disliked), func(i int) {
 		d := r.Disliked[i]
 		fmt.Fprintf(b, "- %s : %d pas utile, %d utile", refLabel(d.Ref, d.Title), d.Count, d.Useful)
 		if d.Page != "" {
@@ -61,11 +73,11 @@ func Text(w io.Writer, r Report) error {
 			b.WriteByte('\n')
 		}
 	})
-	section(b, "Tâches sans responsable demandées", len(r.UnownedTasks), func(i int) {
+	section(b, more, "Tâches sans responsable demandées", len(r.UnownedTasks), func(i int) {
 		c := r.UnownedTasks[i]
 		fmt.Fprintf(b, "- %s : %d × (« %s »)\n", c.Title, c.Count, oneLine(c.Sample))
 	})
-	section(b, "Rôles sans personne dans les canaux qui ont une équipe", len(r.EmptyRoles), func(i int) {
+	section(b, more, "Rôles sans personne dans les canaux qui ont une équipe", len(r.EmptyRoles), func(i int) {
 		e := r.EmptyRoles[i]
 		fmt.Fprintf(b, "- %s :", e.Channel)
 		if len(e.Core) > 0 {
@@ -76,11 +88,11 @@ func Text(w io.Writer, r Report) error {
 		}
 		b.WriteByte('\n')
 	})
-	section(b, "Équipes dont le rôle a quitté le contenu", len(r.Orphans), func(i int) {
+	section(b, more, "Équipes dont le rôle a quitté le contenu", len(r.Orphans), func(i int) {
 		o := r.Orphans[i]
 		fmt.Fprintf(b, "- %s : %s tient « %s »\n", o.Channel, o.User, o.Role)
 	})
-	section(b, "Pages les plus citées", len(r.TopPages), func(i int) {
+	section(b, more, "Pages les plus citées", len(r.TopPages), func(i int) {
 		p := r.TopPages[i]
 		fmt.Fprintf(b, "- %s (%s) : %d\n", p.Title, p.Page, p.Count)
 	})
@@ -89,7 +101,7 @@ func Text(w io.Writer, r Report) error {
 }
 
 // section writes a heading and up to textItems items, or "rien" for an empty list.
-func section(b *strings.Builder, title string, n int, item func(i int)) {
+func section(b *strings.Builder, more, title string, n int, item func(i int)) {
 	fmt.Fprintf(b, "\n%s (%d)\n", title, n)
 	if n == 0 {
 		b.WriteString("- rien\n")
@@ -99,7 +111,7 @@ func section(b *strings.Builder, title string, n int, item func(i int)) {
 		item(i)
 	}
 	if n > textItems {
-		fmt.Fprintf(b, "- … et %d de plus (--format csv ou json pour tout voir)\n", n-textItems)
+		fmt.Fprintf(b, "- … et %d de plus (%s)\n", n-textItems, more)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -314,5 +315,33 @@ func TestTextStripsControls(t *testing.T) {
 	}
 	if strings.ContainsRune(b.String(), 0x1b) || !strings.Contains(b.String(), "« qui [31mgère [0m la cantine ? »") {
 		t.Errorf("text = %q", b.String())
+	}
+}
+
+// TestTextCutHint: a list cut after its first items says where the rest is, in the words of
+// where the report is read (the terminal's flags, or the command for a channel's reader).
+func TestTextCutHint(t *testing.T) {
+	var in report.Input
+	// 25 questions on 25 unrelated subjects: 25 groups, 5 past the cut.
+	for i := range 25 {
+		subject := strings.Repeat(string(rune('a'+i)), 6)
+		in.Answers = append(in.Answers, store.Shown{Question: fmt.Sprintf("%s ?", subject), Ref: "none", User: "U1", Channel: "C1"})
+	}
+	r := report.Build(in, nil)
+	for _, tt := range []struct {
+		name  string
+		write func(*bytes.Buffer) error
+		want  string
+	}{
+		{"terminal", func(b *bytes.Buffer) error { return report.Text(b, r) }, "(--format csv ou json pour tout voir)"},
+		{"channel", func(b *bytes.Buffer) error { return report.TextWith(b, r, report.MoreInSlack) }, "(" + report.MoreInSlack + ")"},
+	} {
+		var b bytes.Buffer
+		if err := tt.write(&b); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(b.String(), "… et 5 de plus "+tt.want) {
+			t.Errorf("%s: text = %q, want the cut hint %q", tt.name, b.String(), tt.want)
+		}
 	}
 }

@@ -133,11 +133,12 @@ func blocksRefused(code string) bool {
 	return false
 }
 
-// fallbackText is the report as `rolebot report` writes it, cut to fallbackTextRunes (the
+// fallbackText is the report as `rolebot report` writes it (its cut lists pointing to the
+// command, not to the terminal's flags), cut to fallbackTextRunes (the
 // caller has slack-go escape it).
 func fallbackText(r report.Report) string {
 	var b strings.Builder
-	_ = report.Text(&b, r) // a strings.Builder does not fail
+	_ = report.TextWith(&b, r, report.MoreInSlack) // a strings.Builder does not fail
 	s := b.String()
 	if utf8.RuneCountInString(s) <= fallbackTextRunes {
 		return s
