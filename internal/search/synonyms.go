@@ -15,6 +15,9 @@ var builtinSynonyms string
 //go:embed lexicon_fr.txt
 var builtinLexicon string
 
+//go:embed lexicon_work.txt
+var builtinWorkLexicon string
+
 // Synonyms maps the words people type to the words the pages use. Each rule
 // reads a phrase of folded, lower-case words and adds other phrases to the
 // question: "kpi => indicateurs", or "a, b, c" where each stands for all.
@@ -28,19 +31,22 @@ type Synonyms struct {
 }
 
 // BuiltinSynonyms returns the lists compiled into rolebot: the team's jargon
-// and English equivalents (synonyms.txt), and the everyday lexicon of the
-// acts people ask about (lexicon_fr.txt).
+// and English equivalents (synonyms.txt), the everyday lexicon of the acts
+// people ask about (lexicon_fr.txt), and the broad lexicon of a
+// public-service product team's work (lexicon_work.txt).
 func BuiltinSynonyms() *Synonyms {
 	s, err := ParseSynonyms(strings.NewReader(builtinSynonyms), "synonyms.txt")
 	if err != nil {
 		// The lists are compiled in and covered by tests: this is a build bug.
 		panic(err)
 	}
-	lex, err := ParseSynonyms(strings.NewReader(builtinLexicon), "lexicon_fr.txt")
-	if err != nil {
-		panic(err)
+	for _, l := range []struct{ text, name string }{{builtinLexicon, "lexicon_fr.txt"}, {builtinWorkLexicon, "lexicon_work.txt"}} {
+		lex, err := ParseSynonyms(strings.NewReader(l.text), l.name)
+		if err != nil {
+			panic(err)
+		}
+		s.Merge(lex)
 	}
-	s.Merge(lex)
 	return s
 }
 
