@@ -149,7 +149,7 @@ func TestEvaluation(t *testing.T) {
 		// with the titles, 77.7 % / 5.8 % was 86.9 % / 0.4 %. Tuned on since (branch
 		// issue-scorer): the floors of fresh, tune-b, altteam, tune-e, fresh-e and alt3 are its figures.
 		{"testdata/fresh-e.jsonl", "", 0.946, 0},
-		{"testdata/alt3.jsonl", "testdata/alt3", 0.895, 0},
+		{"testdata/alt3.jsonl", "testdata/alt3", 0.9, 0},
 		// fresh-f.jsonl (250, our pages) and alt4.jsonl (200, asked of alt4/, a 10-role folder
 		// its writer made from the seed's format alone, Déclar'Eau): by writers who saw neither
 		// the code nor the other sets, kept from the scorer's tuning and measured on main
@@ -168,8 +168,8 @@ func TestEvaluation(t *testing.T) {
 		// 73.5 % / 4.0 % → 82.5 % / 2.5 %. Floors at what was measured; seen from now on.
 		// Tuned on since (branch issue-scorer4: counts the pages do not hold, "???"): the
 		// floors of tune-a, fresh, tune-b, fresh-f, alt4, fresh-g and alt5 are its figures.
-		{"testdata/fresh-g.jsonl", "", 0.909, 0},
-		{"testdata/alt5.jsonl", "testdata/alt5", 0.865, 0.015},
+		{"testdata/fresh-g.jsonl", "", 0.913, 0},
+		{"testdata/alt5.jsonl", "testdata/alt5", 0.87, 0.015},
 		// fresh-h.jsonl (200, our pages) and alt6.jsonl (200, asked of alt6/, a 10-role
 		// hospital team with role names of its own: directrice des admissions, product lead,
 		// cadre de santé référente, tech lead…): by writers who saw neither the code nor the
@@ -179,16 +179,16 @@ func TestEvaluation(t *testing.T) {
 		// (before issue-scorer3: 92.0 % / 1.5 % and 70.5 % / 2.5 %). Floors at what was
 		// measured; seen from now on.
 		{"testdata/fresh-h.jsonl", "", 0.93, 0.01},
-		{"testdata/alt6.jsonl", "testdata/alt6", 0.805, 0.01},
+		{"testdata/alt6.jsonl", "testdata/alt6", 0.87, 0.01},
 		// fresh-i.jsonl (200, our pages) and alt7.jsonl (200, asked of alt7/, a 9-role
 		// university team, role names of its own): by writers who saw neither the code nor the
 		// other sets, measured once on main after issue-scorer4: 95.5 % / 0 % and 78.0 % /
 		// 1.0 %. Floors at what was measured; seen from now on. Tuned on since (branch
-		// issue-lex: a broad lexicon of the work, lexicon_work.txt): alt7 78.0 → 86.0 %, alt6
-		// 74.5 → 80.5 %, alt5 83.5 → 86.5 %; the floors of extra, holdout, tune-e, fresh-e,
-		// alt3, alt4, alt5, alt6, fresh-i and alt7 are its figures.
+		// issue-lex: a broad lexicon of the work, lexicon_work.txt): alt7 78.0 → 87.5 %, alt6
+		// 74.5 → 87.0 %, alt5 83.5 → 87.0 %; the floors of extra, holdout, tune-e, fresh-e,
+		// alt3, alt4, fresh-g, alt5, alt6, fresh-i and alt7 are its figures.
 		{"testdata/fresh-i.jsonl", "", 0.96, 0},
-		{"testdata/alt7.jsonl", "testdata/alt7", 0.86, 0.01},
+		{"testdata/alt7.jsonl", "testdata/alt7", 0.875, 0.01},
 	} {
 		t.Run(set.file, func(t *testing.T) {
 			on := ix
