@@ -46,7 +46,11 @@ func (ix *Index) resolveSynonyms(addTerms map[string][]string) map[string]synFor
 		})
 	}
 	for phrase, adds := range ix.synonyms.adds {
-		f := synForms{own: ix.terms(phrase)}
+		own, ok := addTerms[phrase] // analysed already when another phrase adds it
+		if !ok {
+			own = ix.terms(phrase)
+		}
+		f := synForms{own: own}
 		for _, a := range adds {
 			t := addTerms[a]
 			if len(t) == 0 || slices.Equal(t, f.own) || slices.ContainsFunc(f.alts, func(k []string) bool { return slices.Equal(k, t) }) {
