@@ -96,6 +96,12 @@ type Index struct {
 	// what the role is not, as sorted term ids: a question they answer
 	// lowers that role (Index.denied).
 	denials map[string][][]uint32
+	// synForms holds, per phrase of the synonyms, its forms in this folder
+	// (resolveSynonyms).
+	synForms map[string]synForms
+	// synExpand holds the expansions (Index.expand, no typos) of the terms
+	// of synForms' alternatives.
+	synExpand map[string]map[string]float64
 	// teamWords are the words of the team page's title: "les rôles de
 	// l'équipe produit" asks for the list, not for a task about "produit".
 	teamWords map[string]bool
@@ -220,6 +226,7 @@ func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
 	for t := range ix.df {
 		ix.termsByFirst.add(t)
 	}
+	ix.synForms = ix.resolveSynonyms(st.addTerms)
 	built = true
 	return ix, nil
 }

@@ -163,18 +163,22 @@ func (ix *Index) parse(ws []string) parsed {
 		}
 	}
 	for i := 0; i < len(kept) && len(p.concepts) < maxConcepts; {
-		n, adds := ix.synonyms.match(kept, i)
+		n, phrase := ix.synonyms.matchPhrase(kept, i)
+		var adds []string
 		if n == 0 {
 			n = 1
+		} else {
+			adds = ix.synonyms.adds[phrase]
 		}
 		c := concept{words: kept[i : i+n], corrected: slices.Contains(fixed[i:i+n], true), far: slices.Contains(farFixed[i:i+n], true)}
-		if t := ix.terms(strings.Join(c.words, " ")); len(t) > 0 {
-			c.alts = append(c.alts, t)
-		}
-		for _, add := range adds {
-			if t := ix.terms(add); len(t) > 0 {
-				c.alts = append(c.alts, t)
+		if forms, ok := ix.synForms[phrase]; ok {
+			// A phrase of the synonyms: its forms were resolved at build.
+			if len(forms.own) > 0 {
+				c.alts = append(c.alts, forms.own)
 			}
+			c.alts = append(c.alts, forms.alts...)
+		} else if t := ix.terms(strings.Join(c.words, " ")); len(t) > 0 {
+			c.alts = append(c.alts, t)
 		}
 		if len(c.alts) > 0 {
 			c.known = ix.known(c)

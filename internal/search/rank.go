@@ -67,7 +67,7 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 				if _, done := exp[t]; done {
 					continue
 				}
-				exp[t] = ix.expand(t, typo)
+				exp[t] = ix.expanded(t, typo)
 				// Sorted: the clauses, and so bleve's ties, do not depend on
 				// map order.
 				for _, m := range slices.Sorted(maps.Keys(exp[t])) {

@@ -15,29 +15,38 @@ var builtinSynonyms string
 //go:embed lexicon_fr.txt
 var builtinLexicon string
 
+//go:embed lexicon_work.txt
+var builtinWorkLexicon string
+
 // Synonyms maps the words people type to the words the pages use. Each rule
 // reads a phrase of folded, lower-case words and adds other phrases to the
 // question: "kpi => indicateurs", or "a, b, c" where each stands for all.
 type Synonyms struct {
 	rules map[string][]string // first word → phrases starting with it
+	// split holds rules' phrases as words, in the same order: a question's
+	// words are matched against them without splitting a phrase per word.
+	split map[string][][]string
 	adds  map[string][]string // phrase → phrases it adds
 	words map[string]bool     // every word of every phrase: none is a typo
 }
 
 // BuiltinSynonyms returns the lists compiled into rolebot: the team's jargon
-// and English equivalents (synonyms.txt), and the everyday lexicon of the
-// acts people ask about (lexicon_fr.txt).
+// and English equivalents (synonyms.txt), the everyday lexicon of the acts
+// people ask about (lexicon_fr.txt), and the broad lexicon of a
+// public-service product team's work (lexicon_work.txt).
 func BuiltinSynonyms() *Synonyms {
 	s, err := ParseSynonyms(strings.NewReader(builtinSynonyms), "synonyms.txt")
 	if err != nil {
 		// The lists are compiled in and covered by tests: this is a build bug.
 		panic(err)
 	}
-	lex, err := ParseSynonyms(strings.NewReader(builtinLexicon), "lexicon_fr.txt")
-	if err != nil {
-		panic(err)
+	for _, l := range []struct{ text, name string }{{builtinLexicon, "lexicon_fr.txt"}, {builtinWorkLexicon, "lexicon_work.txt"}} {
+		lex, err := ParseSynonyms(strings.NewReader(l.text), l.name)
+		if err != nil {
+			panic(err)
+		}
+		s.Merge(lex)
 	}
-	s.Merge(lex)
 	return s
 }
 
@@ -46,7 +55,7 @@ func BuiltinSynonyms() *Synonyms {
 // phrases to a question holding a left-hand one, and "a, b, c" makes each an
 // equivalent of the others. name is used in error messages.
 func ParseSynonyms(r io.Reader, name string) (*Synonyms, error) {
-	s := &Synonyms{rules: map[string][]string{}, adds: map[string][]string{}, words: map[string]bool{}}
+	s := &Synonyms{rules: map[string][]string{}, split: map[string][][]string{}, adds: map[string][]string{}, words: map[string]bool{}}
 	sc := bufio.NewScanner(r)
 	for n := 1; sc.Scan(); n++ {
 		line := sc.Text()
@@ -107,11 +116,12 @@ func (s *Synonyms) phrase(p string) {
 		return
 	}
 	s.adds[p] = nil
-	for _, w := range strings.Fields(p) {
+	ws := strings.Fields(p)
+	for _, w := range ws {
 		s.words[w] = true
 	}
-	first := strings.Fields(p)[0]
-	s.rules[first] = append(s.rules[first], p)
+	s.rules[ws[0]] = append(s.rules[ws[0]], p)
+	s.split[ws[0]] = append(s.split[ws[0]], ws)
 }
 
 // phrases splits a comma-separated list into normalised phrases. The
@@ -137,22 +147,24 @@ func phrases(list string) []string {
 // match finds the longest phrase starting at words[i] and returns its length
 // in words and the phrases it adds.
 func (s *Synonyms) match(ws []string, i int) (int, []string) {
-	best, adds := 0, []string(nil)
-	for _, p := range s.rules[ws[i]] {
-		pw := strings.Fields(p)
+	n, p := s.matchPhrase(ws, i)
+	if n == 0 {
+		return 0, nil
+	}
+	return n, s.adds[p]
+}
+
+// matchPhrase finds the longest phrase starting at words[i] and returns its
+// length in words and the phrase itself, as the rules key it.
+func (s *Synonyms) matchPhrase(ws []string, i int) (int, string) {
+	best, phrase := 0, ""
+	for k, pw := range s.split[ws[i]] {
 		if len(pw) <= best || i+len(pw) > len(ws) {
 			continue
 		}
-		ok := true
-		for j, w := range pw {
-			if ws[i+j] != w {
-				ok = false
-				break
-			}
-		}
-		if ok {
-			best, adds = len(pw), s.adds[p]
+		if slices.Equal(ws[i:i+len(pw)], pw) {
+			best, phrase = len(pw), s.rules[ws[i]][k]
 		}
 	}
-	return best, adds
+	return best, phrase
 }
