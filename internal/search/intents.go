@@ -61,7 +61,14 @@ var (
 		// Modal verbs: "le PO peut-il porter…", "should the designer…".
 		"peut", "peuvent", "pourrait", "doit", "doivent", "devrait", "can", "could", "should", "must", "may",
 		// Filler nouns: "the comitology stuff", "les trucs de budget".
-		"truc", "trucs", "machin", "machins", "stuff", "thing", "things")
+		"truc", "trucs", "machin", "machins", "stuff", "thing", "things",
+		// The near future and what one is supposed to do, like the modal
+		// verbs: "qui va discuter avec les lycéens…", "à quoi vont
+		// ressembler les pages", "qui est censé le surveiller ?", "who is
+		// supposed to…"; and adverbs of manner that only insist: "qui
+		// programme le site concrètement".
+		"va", "vont", "vais", "allons", "allez", "cense", "censee", "censes", "censees", "suppose", "supposee",
+		"supposed", "concretement", "precisement", "going", "will", "would")
 	// weak words say that an owner is asked for, not what is owned.
 	weak = set("responsable", "responsables", "responsible", "accountable", "owner", "owners", "owns", "own", "owned",
 		"charge", "porte", "portent", "porter", "carry", "carries", "occupe", "occupent", "occuper", "gere", "gerent",

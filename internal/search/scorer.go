@@ -251,6 +251,16 @@ func (ix *Index) reconsider(p parsed, v verdict, chosen, named *hit, unknown flo
 		// for a role the question does not name: who does what is first
 		// a task's question.
 		ix.guess(v, top, chosen, a)
+	case named == nil && chosen.kind == "role" && top.h.kind == "task" && asksOwner(p) && top.h.strong && top.net >= rescueNet &&
+		top.h.coverage >= chosen.coverage-taskSlack && (!findsAll(p, chosen) || findsAll(p, top.h)):
+		// "qui monte le dossier d'homologation ?": who does something is
+		// first a task's question. The scorer reads a task first and the
+		// role's page covers not clearly more of the question ("qui anime
+		// la rétro ?" is all on the PO's page, one word of a task's
+		// title), nor all of it while the task does not ("qui prépare les
+		// jeux de données pour data.gouv.fr ?"): the task, the role the
+		// rules found offered beside it.
+		ix.guess(v, top, chosen, a)
 	case a.Confidence == answer.Sure && named == nil:
 		// The rules were sure of a reading the scorer does not rank first.
 		a.Confidence = answer.Guess
@@ -302,3 +312,14 @@ func (ix *Index) guess(v verdict, top scored, prev *hit, a *answer.Answer) {
 }
 
 func sameHit(a, b *hit) bool { return a.kind == b.kind && a.id == b.id }
+
+// findsAll says whether a label matched every concept of p that is no
+// ownership word: its text answers the whole question.
+func findsAll(p parsed, h *hit) bool {
+	for ci, c := range p.concepts {
+		if !c.weak && (ci >= len(h.found) || h.found[ci] == 0) {
+			return false
+		}
+	}
+	return true
+}
