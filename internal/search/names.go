@@ -297,6 +297,12 @@ func (ix *Index) learntNames(t *team.Team, keys taskKeys) [][]string {
 		if o := otherGender(r.Title); o != "" {
 			cands = append(cands, o)
 		}
+		// The title without its acronym is a name too, however long:
+		// "c'est qui le délégué à la protection des données ?" names
+		// "Délégué à la protection des données (DPO)".
+		if bare := withoutParens(r.Title); bare != r.Title && bare != "" {
+			cands = append(cands, bare)
+		}
 		if ws := words(r.Title); len(ws) > 1 {
 			head := ws[0]
 			if utf8.RuneCountInString(head) >= minHeadNoun && titleWords[head] == 1 && !weak[head] && !structural[head] &&
@@ -343,6 +349,24 @@ func acronyms(text string) []string {
 		}
 		rest = rest[j+1:]
 	}
+}
+
+// withoutParens returns a text less what it holds in parentheses,
+// trimmed: "Responsable sécurité (RSSI)" is "Responsable sécurité".
+func withoutParens(text string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range text {
+		switch {
+		case r == '(':
+			depth++
+		case r == ')' && depth > 0:
+			depth--
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
 }
 
 // isAcronym says whether a word is written in capitals, of 2 to 6 letters.

@@ -1,0 +1,47 @@
+package search_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/rolebot/rolebot/internal/answer"
+)
+
+// A role's title without its acronym names it: "Délégué à la protection
+// des données (DPO)" is asked for as "le délégué à la protection des
+// données", not only as "DPO".
+func TestTitleWithoutAcronymNamesRole(t *testing.T) {
+	ix := loadFolder(t, "testdata/alt7")
+	for _, q := range []string{"c'est qui le délégué à la protection des données ?", "délégué protection donnée il sert a quoi"} {
+		if a := ix.Ask(context.Background(), q); a.Intent != answer.IntentRole || a.Role.ID != "dpo" {
+			t.Errorf("%q: %s %+v, want the DPO's card", q, a.Intent, a.Role)
+		}
+	}
+}
+
+// A question asking who does something is about a task first: when the
+// scorer reads a task first and the role the rules found covers not
+// clearly more of the question, the task answers, as a guess, with that
+// role among the alternatives. A role whose page covers the whole
+// question, where the task holds one of its words, keeps its card.
+func TestWhoDoesIsTaskFirst(t *testing.T) {
+	ctx := context.Background()
+	alt7 := loadFolder(t, "testdata/alt7")
+	q := "qui vérifie que la nouvelle version marche bien avant qu'on la sorte"
+	a := alt7.Ask(ctx, q)
+	if a.Intent != answer.IntentTask || !strings.Contains(a.Task.Title, "recette") || a.Confident() {
+		t.Fatalf("%q: %s %+v confident=%v, want the acceptance task as a guess", q, a.Intent, a.Task, a.Confident())
+	}
+	offered := false
+	for _, alt := range a.Alternatives {
+		offered = offered || alt.Intent == answer.IntentRole
+	}
+	if !offered {
+		t.Errorf("the role the rules found is not offered: %+v", a.Alternatives)
+	}
+	alt3 := loadFolder(t, "testdata/alt3")
+	if a := alt3.Ask(ctx, "qui anime la rétro ?"); a.Intent != answer.IntentRole || a.Role.ID != "product-owner" {
+		t.Errorf("qui anime la rétro ?: %s %+v, want the PO's card", a.Intent, a.Role)
+	}
+}
