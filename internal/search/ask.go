@@ -107,7 +107,7 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 		// and the role was found by one word around it.
 		return ix.unanswered(question, a)
 	}
-	if p.identity && named == nil && !p.concepts[0].weak && !(describes(hits, a, 0) && !p.concepts[0].corrected) {
+	if p.identity && named == nil && !p.concepts[0].weak && !(describes(hits, a, 0) && !p.concepts[0].corrected) && !ix.teamMember(ws, hits, a) {
 		// "qui est le DPO ?" asks who holds a position the pages do not
 		// describe as a role (they name roles, never people): none, with
 		// what was found as suggestions.

@@ -45,3 +45,23 @@ func TestWhoDoesIsTaskFirst(t *testing.T) {
 		t.Errorf("qui anime la rétro ?: %s %+v, want the PO's card", a.Intent, a.Role)
 	}
 }
+
+// A question asking who someone is in the team, by a word of one role's
+// page ("la designer" of a team whose designer is « Responsable de
+// l'expérience étudiante »), gets that role; one placing the person
+// elsewhere ("du ministère") still gets none.
+func TestWhoIsInTheTeam(t *testing.T) {
+	ctx := context.Background()
+	alt7 := loadFolder(t, "testdata/alt7")
+	for _, q := range []string{"c'est qui la designer de l'équipe ?", "who's the UX designer here"} {
+		if a := alt7.Ask(ctx, q); a.Intent != answer.IntentRole || a.Role.ID != "responsable-experience-etudiante" {
+			t.Errorf("%q: %s %+v, want the student experience lead's card", q, a.Intent, a.Role)
+		}
+	}
+	shipped := buildShipped(t)
+	for _, q := range []string{"qui est le DPO du ministère ?", "qui est le ministre du numérique ?"} {
+		if a := shipped.Ask(ctx, q); a.Intent != answer.IntentNone {
+			t.Errorf("%q: %s, want none", q, a.Intent)
+		}
+	}
+}
