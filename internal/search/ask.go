@@ -107,6 +107,12 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 		// and the role was found by one word around it.
 		return ix.unanswered(question, a)
 	}
+	if named == nil && asksOwner(p) && !a.Confident() && (a.Intent == answer.IntentRole || a.Intent == answer.IntentTask) && unknownHead(p, ws, hits) {
+		// "qui gère la cantine scolaire ?", "qui choisit les menus des
+		// patients ?": what is asked about, the question's head noun, is
+		// a word no page uses; the card was found by the words around it.
+		return ix.unanswered(question, a)
+	}
 	if p.identity && named == nil && !p.concepts[0].weak && !(describes(hits, a, 0) && !p.concepts[0].corrected) && !ix.teamMember(ws, hits, a) {
 		// "qui est le DPO ?" asks who holds a position the pages do not
 		// describe as a role (they name roles, never people): none, with

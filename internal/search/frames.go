@@ -1,6 +1,10 @@
 package search
 
-import "github.com/rolebot/rolebot/internal/answer"
+import (
+	"slices"
+
+	"github.com/rolebot/rolebot/internal/answer"
+)
 
 // teamFrames place the person a question asks about in the team: "c'est
 // qui la designer de l'équipe ?", "who's the UX designer here?", "qui est
@@ -37,4 +41,31 @@ func (ix *Index) teamMember(ws []string, hits []hit, a answer.Answer) bool {
 		return h.exact
 	}
 	return false
+}
+
+// nounMarks are the determiners that make the word after them a noun:
+// "la cantine", "les menus"; not "qui obtient". French only: after an
+// English article comes a qualifier as often as the noun asked about
+// ("the enrollment campaign schedule").
+var nounMarks = set("le", "la", "les", "l", "un", "une", "des", "ce", "cette", "ces", "nos", "vos", "ses", "leurs")
+
+// unknownHead says whether a question's head concept (its first that is
+// no ownership word: in French, what is asked about comes first), the
+// object of the question's "qui", is a
+// noun no page uses in any form, matched by no candidate even as a typo:
+// "qui gère la cantine scolaire ?" asks about the canteen, which the task
+// found by "scolaire" does not speak of.
+func unknownHead(p parsed, ws []string, hits []hit) bool {
+	ci := headConcept(p)
+	if ci >= len(p.concepts) || p.concepts[ci].weak || p.concepts[ci].known {
+		return false
+	}
+	if slices.ContainsFunc(hits, func(h hit) bool { return ci < len(h.found) && h.found[ci] > 0 }) {
+		return false
+	}
+	// The object of "qui …": a subject set before the question ("le site
+	// est planté, qui gère la supervision ?") is context, not what is asked.
+	who := slices.IndexFunc(ws, func(w string) bool { return whoWords[w] })
+	at := slices.Index(ws, p.concepts[ci].words[0])
+	return who >= 0 && at > who+1 && nounMarks[ws[at-1]]
 }

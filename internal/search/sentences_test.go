@@ -65,3 +65,29 @@ func TestWhoIsInTheTeam(t *testing.T) {
 		}
 	}
 }
+
+// A who-question whose object, the noun after "qui"'s verb, is a word no
+// page uses asks about something the pages do not speak of: none, even
+// when a card holds the words around it ("scolaire"). A verb no page uses
+// ("obtient"), or a subject set before the question, is not that object.
+func TestUnknownObjectGetsNone(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range []struct {
+		dir, q string
+		none   bool
+	}{
+		{"testdata/alt5", "qui gère la cantine scolaire ?", true},
+		{"testdata/alt7", "qui fait les emplois du temps des cours", true},
+		{"testdata/alt6", "qui choisit les menus des patients hospitalisés", true},
+		{"testdata/alt3", "Qui obtient l'homologation de sécurité ?", false},
+		{"testdata/alt4", "le site est planté, qui gère la supervision ?", false},
+	} {
+		a := loadFolder(t, tt.dir).Ask(ctx, tt.q)
+		if got := a.Intent == answer.IntentNone; got != tt.none {
+			t.Errorf("%s %q: %s, want none %v", tt.dir, tt.q, a.Intent, tt.none)
+		}
+		if tt.none && len(a.Suggestions) == 0 {
+			t.Errorf("%q: none without suggestions", tt.q)
+		}
+	}
+}
