@@ -204,6 +204,10 @@ const (
 	// unknown 0.63) stay below each of them.
 	askRescueMargin  = 0.1
 	askRescueUnknown = 0.6
+	// headRescueNet: a task whose own text holds the head of a question
+	// asking who is offered, however close the next reading, when it
+	// explains this much.
+	headRescueNet = 0.2
 	// switchMargin: the scorer's label replaces the decision's, as a
 	// guess, when no role is named and it leads by this much.
 	switchMargin = 0.15
@@ -241,6 +245,8 @@ func (ix *Index) reconsider(p parsed, v verdict, chosen, named *hit, unknown flo
 		clear := top.exact >= rescueExact && margin >= rescueMargin
 		asked := asksOwner(p) && !p.identity && margin >= askRescueMargin && unknown < askRescueUnknown
 		if top.h.strong && top.net >= rescueNet && (clear || asked) {
+			ix.guess(v, top, nil, a)
+		} else if top.h.strong && top.h.kind == "task" && asksOwner(p) && !p.identity && top.net >= headRescueNet && margin > 0 && unknown < askRescueUnknown && headFound(p, top.h) {
 			ix.guess(v, top, nil, a)
 		}
 	case agrees:
@@ -322,4 +328,11 @@ func findsAll(p parsed, h *hit) bool {
 		}
 	}
 	return true
+}
+
+// headFound says whether a label matched the question's head concept,
+// what it asks about, as written or through a synonym.
+func headFound(p parsed, h *hit) bool {
+	ci := headConcept(p)
+	return ci < len(h.found) && h.found[ci] == 1 && !p.concepts[ci].corrected
 }

@@ -91,3 +91,19 @@ func TestUnknownObjectGetsNone(t *testing.T) {
 		}
 	}
 }
+
+// A who-question the rules leave as none is offered, as a guess, the task
+// whose own text holds what it asks about (its head), when the scorer
+// ranks that task ahead of every other reading; a tie offers nothing.
+func TestHeadRescuesTask(t *testing.T) {
+	ctx := context.Background()
+	q := "c'est qui qui donne le cap du projet, le pourquoi on fait tout ça ?"
+	a := loadFolder(t, "testdata/alt7").Ask(ctx, q)
+	if a.Intent != answer.IntentTask || !strings.Contains(a.Task.Title, "vision") || a.Confident() {
+		t.Errorf("%q: %s %+v confident=%v, want the vision's task as a guess", q, a.Intent, a.Task, a.Confident())
+	}
+	q = "qui gère les plannings des infirmières ?"
+	if a := loadFolder(t, "testdata/alt6").Ask(ctx, q); a.Intent != answer.IntentNone {
+		t.Errorf("%q: %s, want none (two readings tie)", q, a.Intent)
+	}
+}
