@@ -26,6 +26,10 @@ type hit struct {
 	found    []float64 // per concept: how well it matched, in any field
 	denied   float64   // share of the question a denial of the role's page answers
 	exact    bool      // some concept matched as written or by a synonym, not only by typo
+	// typed counts the concepts with synonyms whose form as written the
+	// label's title holds: between equal scores, the title that says
+	// what the question says wins over one the synonyms reach.
+	typed int
 	// weighted holds, per concept, its best match weighted by the field
 	// it matched in (fieldWeight): what the scorer counts as evidence.
 	weighted []float64
@@ -137,6 +141,9 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 					h.head = true
 				}
 			}
+			if best > 0 && fw[nameAt] > 0 && len(lk.forms[ci]) > 1 && lk.formQuality(ci, 0, held[nameAt]) == 1 {
+				h.typed++
+			}
 			h.score += c.weight * best
 			h.coverage += c.weight * bestAny
 			h.found = append(h.found, bestAny)
@@ -168,6 +175,11 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 		a, b := &hits[i], &hits[j]
 		if a.score != b.score {
 			return a.score > b.score
+		}
+		if a.typed != b.typed {
+			// "qui fait la recette ?": the title that says "recette"
+			// before the one that says "tests", which the synonyms give.
+			return a.typed > b.typed
 		}
 		if a.kind != b.kind {
 			return a.kind > b.kind // tasks first: the matrix says who owns what
@@ -299,6 +311,26 @@ func (lk lookedUp) held(fields *[len(textFields)][]uint32) [len(textFields)]mask
 		out[fi] = m
 	}
 	return out
+}
+
+// formQuality is how well form fi of concept ci matches the terms a
+// field holds: the mean of its terms' matches.
+func (lk lookedUp) formQuality(ci, fi int, held mask) float64 {
+	if held == nil {
+		return 0
+	}
+	f := lk.forms[ci][fi]
+	sum := 0.0
+	for _, term := range f {
+		q := 0.0
+		for _, pw := range term {
+			if held.has(pw.pos) {
+				q = max(q, pw.w)
+			}
+		}
+		sum += q
+	}
+	return sum / float64(len(f))
 }
 
 // quality is how well concept ci matches the terms a field holds: the best

@@ -107,3 +107,14 @@ func TestHeadRescuesTask(t *testing.T) {
 		t.Errorf("%q: %s, want none (two readings tie)", q, a.Intent)
 	}
 }
+
+// Between two labels the question matches equally, the one whose title
+// says what the question says wins over the one the synonyms reach:
+// "recette" is also "tests", but "Recetter chaque mise en production"
+// says "recette".
+func TestTypedFormBreaksTies(t *testing.T) {
+	a := loadFolder(t, "testdata/alt5").Ask(context.Background(), "qui fait la recette ?")
+	if a.Intent != answer.IntentTask || !strings.HasPrefix(a.Task.Title, "Recetter") {
+		t.Errorf("qui fait la recette ?: %s %+v, want the acceptance task", a.Intent, a.Task)
+	}
+}
