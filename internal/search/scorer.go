@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/rolebot/rolebot/internal/answer"
+	"github.com/rolebot/rolebot/internal/team"
 )
 
 // The scorer reads every candidate label (a role or a task) the same way:
@@ -267,6 +268,15 @@ func (ix *Index) reconsider(p parsed, v verdict, chosen, named *hit, unknown flo
 		// jeux de données pour data.gouv.fr ?"): the task, the role the
 		// rules found offered beside it.
 		ix.guess(v, top, chosen, a)
+	case named == nil && chosen.kind == "role" && asksOwner(p) && !p.identity && ix.ownedTask(chosen, v) != nil:
+		// "qui décide des dates d'ouverture des inscriptions ?": the
+		// role's page says it does this, and the matrix says which of its
+		// rows the question's words name; the row answers, with the role
+		// among its owners.
+		t := ix.ownedTask(chosen, v)
+		ix.fill(t, a)
+		a.Confidence = answer.Guess
+		a.Alternatives = []answer.Ref{ix.ref(chosen)}
 	case a.Confidence == answer.Sure && named == nil:
 		// The rules were sure of a reading the scorer does not rank first.
 		a.Confidence = answer.Guess
@@ -335,4 +345,41 @@ func findsAll(p parsed, h *hit) bool {
 func headFound(p parsed, h *hit) bool {
 	ci := headConcept(p)
 	return ci < len(h.found) && h.found[ci] == 1 && !p.concepts[ci].corrected
+}
+
+// ledShare is how much of the role's coverage of a question a task it
+// leads must cover to answer for it.
+const ledShare = 0.5
+
+// ownedTask returns the task among the candidates that role r leads (responsable or
+// co-responsable), whose title or details hold words of the question
+// (strong) covering at least ledShare of what r's page covers; the
+// best-scored one, or nil.
+func (ix *Index) ownedTask(r *hit, v verdict) *hit {
+	var best *hit
+	for _, s := range v.ranked {
+		h := s.h
+		if h.kind != "task" || !h.strong || h.coverage < ledShare*r.coverage || !ix.leads(h, r) {
+			continue
+		}
+		if best == nil || h.score > best.score {
+			best = h
+		}
+	}
+	return best
+}
+
+// leads reports whether role hit r is responsable or co-responsable of
+// task hit t.
+func (ix *Index) leads(t, r *hit) bool {
+	k, ok := ix.team.Task(t.id)
+	if !ok {
+		return false
+	}
+	for _, a := range k.Owners {
+		if a.Role == r.id && a.Level.Rank() <= team.CoResponsable.Rank() {
+			return true
+		}
+	}
+	return false
 }

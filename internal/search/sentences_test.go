@@ -118,3 +118,18 @@ func TestTypedFormBreaksTies(t *testing.T) {
 		t.Errorf("qui fait la recette ?: %s %+v, want the acceptance task", a.Intent, a.Task)
 	}
 }
+
+// A who-question the rules answer with a role the question does not name
+// is answered by the task that role leads, when the task's own text holds
+// enough of the question: the row shows the role among its owners, and
+// the role's card is offered beside it.
+func TestLedTaskAnswersForItsRole(t *testing.T) {
+	q := "qui monte le dossier d'homologation"
+	a := loadFolder(t, "testdata/alt7").Ask(context.Background(), q)
+	if a.Intent != answer.IntentTask || !strings.Contains(a.Task.Title, "homologation") || a.Confident() {
+		t.Fatalf("%q: %s %+v confident=%v, want the homologation task as a guess", q, a.Intent, a.Task, a.Confident())
+	}
+	if len(a.Alternatives) == 0 || a.Alternatives[0].Intent != answer.IntentRole {
+		t.Errorf("the role is not offered: %+v", a.Alternatives)
+	}
+}
