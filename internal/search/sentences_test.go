@@ -133,3 +133,13 @@ func TestLedTaskAnswersForItsRole(t *testing.T) {
 		t.Errorf("the role is not offered: %+v", a.Alternatives)
 	}
 }
+
+// Likening a role to another's head ("le chef des devs") is about the role
+// named first: an ownership word before another role's name is that
+// name's, not a question about who owns the rest.
+func TestLikensToAnotherRolesHead(t *testing.T) {
+	q := "le product owner c'est le chef des devs ?"
+	if a := loadFolder(t, "testdata/alt7").Ask(context.Background(), q); a.Intent != answer.IntentRole || a.Role.ID != "product-owner" {
+		t.Errorf("%q: %s %+v, want the PO's card", q, a.Intent, a.Role)
+	}
+}
