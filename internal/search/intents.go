@@ -181,6 +181,21 @@ func asksQuantity(ws []string) bool {
 // a lieu le prochain comité ?".
 var whenWords = set("quand", "when", "date", "dates", "heure", "horaire", "horaires")
 
+// asksDate says whether a question asks which date something is
+// ("quelle est la date du prochain comité ?", "what is the date of…"),
+// whatever a task's title says of dates: the pages give none.
+func asksDate(ws []string) bool {
+	if len(ws) < 3 || !whichWords[ws[0]] {
+		return false
+	}
+	for i := 1; i+1 < len(ws); i++ {
+		if determiners[ws[i]] && whenWords[ws[i+1]] {
+			return true
+		}
+	}
+	return false
+}
+
 // special recognises help, small talk, the two lists and the questions
 // the pages cannot answer whatever they say, none of which need a search.
 // teamWords are the team page's title words ("equipe", "produit"): a
@@ -207,6 +222,9 @@ func special(ws []string, raw string, teamWords map[string]bool, taskWord func(s
 	}
 	if all(ws, helpWords, smallTalk) && anyOf(ws, smallTalkKeys) {
 		return answer.IntentHelp, true
+	}
+	if asksDate(ws) {
+		return answer.IntentNone, true
 	}
 	// "quand" asks for a date unless the question asks who: "qui répare
 	// quand le site est en panne ?" asks for an owner.

@@ -143,3 +143,16 @@ func TestLikensToAnotherRolesHead(t *testing.T) {
 		t.Errorf("%q: %s %+v, want the PO's card", q, a.Intent, a.Role)
 	}
 }
+
+// A question asking which date something is gets none, even when a task's
+// title holds its words: the pages give no dates. A who-question about
+// dates still asks for an owner.
+func TestWhichDateGetsNone(t *testing.T) {
+	ctx := context.Background()
+	if a := buildShipped(t).Ask(ctx, "quelle est la date du prochain comité d'investissement ?"); a.Intent != answer.IntentNone {
+		t.Errorf("the date of a committee: %s, want none", a.Intent)
+	}
+	if a := loadFolder(t, "testdata/alt7").Ask(ctx, "qui décide des dates d'ouverture et de clôture des inscriptions ?"); a.Intent == answer.IntentNone {
+		t.Errorf("who decides the dates: none, want an owner")
+	}
+}
