@@ -69,3 +69,37 @@ func unknownHead(p parsed, ws []string, hits []hit) bool {
 	at := slices.Index(ws, p.concepts[ci].words[0])
 	return who >= 0 && at > who+1 && nounMarks[ws[at-1]]
 }
+
+// roleWords name one role, as "quel rôle" asks for it: "c'est quel rôle,
+// la personne qui fait le lien avec le terrain ?". Plurals ask for a list.
+var roleWords = set("role", "poste", "profil", "metier", "job")
+
+// asksWhichRole says whether a question asks which role something is:
+// a which-word before a singular role word ("quel rôle", "which role").
+func asksWhichRole(ws []string) bool {
+	for i := 0; i+1 < len(ws); i++ {
+		if whichWords[ws[i]] && roleWords[ws[i+1]] {
+			return true
+		}
+	}
+	return false
+}
+
+// roleAsked answers a question asking which role with a role: when the
+// answer is a task, the role the scorer ranks first answers, as a guess,
+// the task offered beside it. "quel rôle" makes a question ask who, which
+// favours tasks; it asks for a role's card.
+func (ix *Index) roleAsked(ws []string, v verdict, a *answer.Answer) {
+	if a.Intent != answer.IntentTask || a.Task == nil || !asksWhichRole(ws) {
+		return
+	}
+	for _, s := range v.ranked {
+		if s.h.kind == "role" && s.net > 0 {
+			task := answer.Ref{Intent: answer.IntentTask, ID: a.Task.ID, Title: a.Task.Title}
+			ix.fill(s.h, a)
+			a.Confidence = answer.Guess
+			a.Alternatives = []answer.Ref{task}
+			return
+		}
+	}
+}

@@ -156,3 +156,13 @@ func TestWhichDateGetsNone(t *testing.T) {
 		t.Errorf("who decides the dates: none, want an owner")
 	}
 }
+
+// "c'est quel rôle …" asks for a role's card: a task found for its words
+// gives way to the role the scorer ranks first, as a guess.
+func TestWhichRoleGetsARole(t *testing.T) {
+	q := "c'est quel rôle le lien le plus direct entre l'équipe et le terrain ?"
+	a := loadFolder(t, "testdata/alt4").Ask(context.Background(), q)
+	if a.Intent != answer.IntentRole || a.Confident() {
+		t.Errorf("%q: %s confident=%v, want a role as a guess", q, a.Intent, a.Confident())
+	}
+}
