@@ -23,7 +23,10 @@ import (
 // opening on the role or a pronoun (checked by namingSentence).
 var (
 	objectCues = []string{" l appelle ", " l appellent ", " l appelait ", " l appelaient ", " l appelle aussi ",
-		" l etiquette ", " l on appelle ", " l on appelait ", " qu on appelle ", " l surnomme "}
+		" l etiquette ", " l on appelle ", " l on appelait ", " qu on appelle ", " l surnomme ",
+		// The indirect object: "Au GHT, on lui dit parfois « la cheffe de
+		// produit »"; "on la surnomme « la capitaine »".
+		" on lui dit ", " on la surnomme ", " on le surnomme "}
 	subjectCues = []string{" appele ", " appelee ", " appeles ", " appelees ", " surnomme ", " surnommee ", " dit ",
 		" dite ", " also called ", " also known as ", " known as ", " aka ", " called ", " s appelait ", " s appelle "}
 	// subjectOpenings are how a sentence about the page's role opens

@@ -179,3 +179,12 @@ func TestWhichRoleGetsARole(t *testing.T) {
 		t.Errorf("%q: %s confident=%v, want a role as a guess", q, a.Intent, a.Confident())
 	}
 }
+
+// A name the pages give through the indirect object ("Au GHT, on lui dit
+// parfois « la cheffe de produit »") names the page's role.
+func TestIndirectObjectNames(t *testing.T) {
+	q := "qui est la cheffe de produit ?"
+	if a := loadFolder(t, "testdata/alt6").Ask(context.Background(), q); a.Intent != answer.IntentRole || a.Role.ID != "product-lead" {
+		t.Errorf("%q: %s %+v, want the product lead's card", q, a.Intent, a.Role)
+	}
+}
