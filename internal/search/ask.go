@@ -84,6 +84,7 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 	v := ix.classify(p, hits)
 	ix.reconsider(p, v, chosen, named, p.unknownShare(hits), &a)
 	ix.roleAsked(ws, v, &a)
+	ix.whatRoleDoes(ws, named, &a)
 	if !p.who && !p.weak && named == nil && a.Intent != answer.IntentNone && p.unknownShare(hits) >= unknownNotAsked {
 		// "on utilise React ou Vue pour le front ?": no owner is asked
 		// for, no role named, and much of it is words no page uses.

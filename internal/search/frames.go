@@ -103,3 +103,30 @@ func (ix *Index) roleAsked(ws []string, v verdict, a *answer.Answer) {
 		}
 	}
 }
+
+// whatDoesOpenings open a question asking what a role does or delivers:
+// "what does the Ops expert deliver?", "que fait le designer ?",
+// "qu'est-ce que livre le PO ?". Folded words.
+var whatDoesOpenings = [][]string{{"what", "does"}, {"what", "do"}, {"what", "s"}, {"que", "fait"}, {"que", "font"},
+	{"que", "livre"}, {"qu", "est", "ce", "que"}}
+
+// whatRoleDoes answers a question asking what the role it names does or
+// delivers with that role's card, as a guess beside the task its verb
+// found ("deliver" is also "Piloter le delivery"): the card says what the
+// role does and delivers.
+func (ix *Index) whatRoleDoes(ws []string, named *hit, a *answer.Answer) {
+	if named == nil || a.Intent != answer.IntentTask || a.Task == nil {
+		return
+	}
+	opens := false
+	for _, o := range whatDoesOpenings {
+		opens = opens || len(ws) > len(o) && slices.Equal(ws[:len(o)], o)
+	}
+	if !opens {
+		return
+	}
+	task := answer.Ref{Intent: answer.IntentTask, ID: a.Task.ID, Title: a.Task.Title}
+	ix.fill(named, a)
+	a.Confidence = answer.Guess
+	a.Alternatives = []answer.Ref{task}
+}

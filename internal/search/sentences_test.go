@@ -188,3 +188,17 @@ func TestIndirectObjectNames(t *testing.T) {
 		t.Errorf("%q: %s %+v, want the product lead's card", q, a.Intent, a.Role)
 	}
 }
+
+// "what does <role> do/deliver?" asks for the role's card, not the task
+// its verb reaches ("deliver" is also "Piloter le delivery").
+func TestWhatRoleDoes(t *testing.T) {
+	ix := buildShipped(t)
+	for _, tt := range []struct{ q, role string }{
+		{"what does the Ops expert deliver?", "devops"},
+		{"what does a UI designer deliver?", "designer"},
+	} {
+		if a := ix.Ask(context.Background(), tt.q); a.Intent != answer.IntentRole || a.Role.ID != tt.role {
+			t.Errorf("%q: %s %+v, want the %s card", tt.q, a.Intent, a.Role, tt.role)
+		}
+	}
+}
