@@ -181,6 +181,14 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 			// before the one that says "tests", which the synonyms give.
 			return a.typed > b.typed
 		}
+		if a.kind == "role" && b.kind == "role" {
+			// "/role patient": "Patient partenaire" before "Directrice
+			// des admissions et de la relation avec les patients": the
+			// word says more of a shorter title.
+			if la, lb := ix.titleLen(a.id), ix.titleLen(b.id); la != lb {
+				return la < lb
+			}
+		}
 		if a.kind != b.kind {
 			return a.kind > b.kind // tasks first: the matrix says who owns what
 		}
@@ -574,4 +582,12 @@ func (lk lookedUp) heldIn(ids []uint32, m mask) mask {
 		}
 	}
 	return m
+}
+
+// titleLen is the number of terms of a role's title (its first name).
+func (ix *Index) titleLen(id string) int {
+	if names := ix.names[id]; len(names) > 0 {
+		return len(names[0])
+	}
+	return 0
 }

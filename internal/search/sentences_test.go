@@ -202,3 +202,12 @@ func TestWhatRoleDoes(t *testing.T) {
 		}
 	}
 }
+
+// Between two roles a question matches equally, the one with the shorter
+// title is the better reading: "/role patient" is the patient partner,
+// not the director whose long title ends on "patients".
+func TestShorterTitleBreaksRoleTies(t *testing.T) {
+	if a := loadFolder(t, "testdata/alt6").Ask(context.Background(), "/role patient"); a.Intent != answer.IntentRole || a.Role.ID != "patient-partenaire" {
+		t.Errorf("/role patient: %s %+v, want the patient partner", a.Intent, a.Role)
+	}
+}
