@@ -32,7 +32,10 @@ var (
 		// "les tâches pour porter un produit", "what tasks does the team cover?",
 		// "all the tasks and who owns them".
 		"pour", "for", "porter", "carrying", "carry", "cover", "covers", "couvre", "couvrent", "involve", "involves",
-		"them", "eux")
+		"them", "eux",
+		// "les rôles dispo", "les soutiens experts et les autres rôles",
+		// "ça implique quoi comme tâches ?".
+		"dispo", "dispos", "autres", "other", "others", "implique", "impliquent", "comme", "ca")
 	roleListKeys = set("liste", "list", "roles", "role", "equipe", "team", "membres", "members", "profils", "composition", "postes", "metiers")
 	taskListKeys = set("matrice", "matrix", "taches", "tache", "tasks", "responsabilites", "responsibilities", "responsibility",
 		"raci", "repartition", "tableau")
@@ -106,10 +109,11 @@ var (
 	smallTalk = set("coucou", "bonsoir", "yo", "re", "ca", "va", "vas", "bien", "bonne", "bon", "journee", "soiree", "apres", "midi",
 		"day", "nice", "good", "morning", "evening", "lot", "much", "cool", "super", "top", "ok", "okay", "parfait", "bravo",
 		"genial", "au", "revoir", "bye", "ciao", "tchao", "plus", "thank", "thx", "beaucoup", "sers", "sert", "servir", "serves",
-		"for", "a", "tout", "le", "monde", "all", "everyone", "there", "hola", "salutations", "bienvenue", "welcome")
+		"for", "a", "tout", "le", "monde", "all", "everyone", "there", "hola", "salutations", "bienvenue", "welcome",
+		"that", "it", "helped", "helpful", "useful", "utile")
 	smallTalkKeys = set("bonjour", "salut", "hello", "hi", "hey", "coucou", "bonsoir", "yo", "merci", "thanks", "thank", "thx",
 		"bye", "revoir", "ciao", "tchao", "bravo", "journee", "soiree", "morning", "evening", "sers", "sert", "servir", "hola",
-		"salutations", "ca")
+		"salutations", "ca", "helped", "helpful")
 	// listFrames may stand around a list's key word without making it
 	// a question about one role or task: "qui compose l'équipe ?",
 	// "who's on the team?", "which roles does a product team have?".

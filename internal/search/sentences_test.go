@@ -211,3 +211,21 @@ func TestShorterTitleBreaksRoleTies(t *testing.T) {
 		t.Errorf("/role patient: %s %+v, want the patient partner", a.Intent, a.Role)
 	}
 }
+
+// Lists and thanks in a few more everyday words.
+func TestListsInEverydayWords(t *testing.T) {
+	ix := buildShipped(t)
+	for _, tt := range []struct {
+		q      string
+		intent answer.Intent
+	}{
+		{"les rôles dispo stp", answer.IntentListRoles},
+		{"c'est qui les soutiens experts et les autres rôles ?", answer.IntentListRoles},
+		{"ça implique quoi comme tâches ?", answer.IntentListTasks},
+		{"thanks, that helped!", answer.IntentHelp},
+	} {
+		if a := ix.Ask(context.Background(), tt.q); a.Intent != tt.intent {
+			t.Errorf("%q: %s, want %s", tt.q, a.Intent, tt.intent)
+		}
+	}
+}
