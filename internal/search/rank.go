@@ -342,24 +342,14 @@ func (lk lookedUp) formQuality(ci, fi int, held mask) float64 {
 }
 
 // quality is how well concept ci matches the terms a field holds: the best
-// of its forms, each the mean of its terms' matches.
+// of its forms (formQuality).
 func (lk lookedUp) quality(ci int, held mask) float64 {
 	if held == nil {
 		return 0
 	}
 	best := 0.0
-	for _, f := range lk.forms[ci] {
-		sum := 0.0
-		for _, term := range f {
-			q := 0.0
-			for _, pw := range term {
-				if held.has(pw.pos) {
-					q = max(q, pw.w)
-				}
-			}
-			sum += q
-		}
-		best = max(best, sum/float64(len(f)))
+	for fi := range lk.forms[ci] {
+		best = max(best, lk.formQuality(ci, fi, held))
 	}
 	return best
 }
