@@ -50,11 +50,11 @@ func (ix *Index) teamMember(ws []string, hits []hit, a answer.Answer) bool {
 var nounMarks = set("le", "la", "les", "l", "un", "une", "des", "ce", "cette", "ces", "nos", "vos", "ses", "leurs")
 
 // unknownHead says whether a question's head concept (its first that is
-// no ownership word: in French, what is asked about comes first), the
-// object of the question's "qui", is a
-// noun no page uses in any form, matched by no candidate even as a typo:
-// "qui gère la cantine scolaire ?" asks about the canteen, which the task
-// found by "scolaire" does not speak of.
+// no ownership word: in French, what is asked about comes first), as the
+// noun a determiner opens after its "qui", is a word no page uses in any
+// form, matched by no candidate even as a typo: "qui gère la cantine
+// scolaire ?" asks about the canteen, which the task found by "scolaire"
+// does not speak of.
 func unknownHead(p parsed, ws []string, hits []hit) bool {
 	ci := headConcept(p)
 	if ci >= len(p.concepts) || p.concepts[ci].weak || p.concepts[ci].known {

@@ -241,6 +241,10 @@ func (ix *Index) reconsider(p parsed, v verdict, chosen, named *hit, unknown flo
 	// A task's answer shows its owners: a role owning the chosen task
 	// agrees with it. A role's card does not show the task, though.
 	agrees := chosen != nil && (sameHit(chosen, top.h) || ix.owns(chosen, top.h))
+	var led *hit // a task the role the rules chose leads, that names the question's work
+	if chosen != nil && named == nil && chosen.kind == "role" && p.who && !p.identity {
+		led = ix.ownedTask(p, chosen, v)
+	}
 	switch {
 	case chosen == nil:
 		clear := top.exact >= rescueExact && margin >= rescueMargin
@@ -250,14 +254,14 @@ func (ix *Index) reconsider(p parsed, v verdict, chosen, named *hit, unknown flo
 		} else if top.h.strong && top.h.kind == "task" && asksOwner(p) && !p.identity && top.net >= headRescueNet && margin > 0 && unknown < askRescueUnknown && headFound(p, top.h) {
 			ix.guess(v, top, nil, a)
 		}
-	case named == nil && chosen.kind == "role" && p.who && !p.identity && ix.ownedTask(p, chosen, v) != nil:
-		// "qui décide des dates d'ouverture des inscriptions ?": the
-		// role's page says it does this, and the matrix says which of its
-		// rows the question's words name; the row answers, with the role
-		// among its owners and offered beside it. Even when the scorer
-		// agrees with the role: who does something is a task's question.
-		t := ix.ownedTask(p, chosen, v)
-		ix.fill(t, a)
+	case led != nil:
+		// "qui rédige les sms envoyés aux parents ?": the UX writer's page
+		// says it does this, and the matrix says which of the rows it
+		// leads the question's words name ("Rédiger les textes du
+		// service"); the row answers, with the role among its owners and
+		// offered beside it. Even when the scorer agrees with the role:
+		// who does something is a task's question.
+		ix.fill(led, a)
 		a.Confidence = answer.Guess
 		a.Alternatives = []answer.Ref{ix.ref(chosen)}
 	case agrees:
@@ -357,10 +361,10 @@ func headFound(p parsed, h *hit) bool {
 const ledShare = 0.3
 
 // ownedTask returns the task among the candidates that role r leads
-// (responsable or co-responsable), whose title or details hold words of
-// the question
-// (strong) covering at least ledShare of what r's page covers, and more
-// than the question's head (beyondHead); the best-scored one, or nil.
+// (responsable or co-responsable) whose title or details hold words of
+// the question (strong), covering at least ledShare of what r's page
+// covers and more than the question's verb (beyondHead): the best-scored
+// one, or nil.
 func (ix *Index) ownedTask(p parsed, r *hit, v verdict) *hit {
 	var best *hit
 	for _, s := range v.ranked {
