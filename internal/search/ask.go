@@ -81,7 +81,10 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 		return a
 	}
 	chosen, named := ix.decide(p, hits, &a)
-	ix.reconsider(p, ix.classify(p, hits), chosen, named, p.unknownShare(hits), &a)
+	v := ix.classify(p, hits)
+	ix.reconsider(p, v, chosen, named, p.unknownShare(hits), &a)
+	ix.roleAsked(ws, v, &a)
+	ix.whatRoleDoes(ws, named, &a)
 	if !p.who && !p.weak && named == nil && a.Intent != answer.IntentNone && p.unknownShare(hits) >= unknownNotAsked {
 		// "on utilise React ou Vue pour le front ?": no owner is asked
 		// for, no role named, and much of it is words no page uses.
@@ -107,7 +110,13 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 		// and the role was found by one word around it.
 		return ix.unanswered(question, a)
 	}
-	if p.identity && named == nil && !p.concepts[0].weak && !(describes(hits, a, 0) && !p.concepts[0].corrected) {
+	if named == nil && asksOwner(p) && !a.Confident() && (a.Intent == answer.IntentRole || a.Intent == answer.IntentTask) && ix.unknownHead(p, ws, hits) {
+		// "qui gère la cantine scolaire ?", "qui choisit les menus des
+		// patients ?": what is asked about, the question's head noun, is
+		// a word no page uses; the card was found by the words around it.
+		return ix.unanswered(question, a)
+	}
+	if p.identity && named == nil && !p.concepts[0].weak && !(describes(hits, a, 0) && !p.concepts[0].corrected) && !ix.teamMember(ws, hits, a) {
 		// "qui est le DPO ?" asks who holds a position the pages do not
 		// describe as a role (they name roles, never people): none, with
 		// what was found as suggestions.

@@ -79,13 +79,13 @@ func (ix *Index) decide(p parsed, hits []hit, a *answer.Answer) (chosen, named *
 			}
 		}
 	}
-	if first := namedFirst(p, hits); first != nil && likensNamed(p, first) {
+	if first := namedFirst(p, hits); first != nil && likensNamed(p, first, hits) {
 		// "la gestionnaire, c'est une coordinatrice ?" is about the
 		// gestionnaire, whichever name is longer.
 		named = first
 	}
 	var other *hit
-	if named != nil && (p.who || p.weak || !p.bare) && !likensNamed(p, named) && !asksWhoIsNamed(p, named) {
+	if named != nil && (p.who || p.weak || !p.bare) && !likensNamed(p, named, hits) && !asksWhoIsNamed(p, named) {
 		// "qui accompagne le responsable métier ?": the role named is the
 		// object; the answer is who does the rest. Without a question
 		// word, only a task is the rest, and only when ownership is asked
@@ -154,17 +154,23 @@ func (ix *Index) decide(p parsed, hits []hit, a *answer.Answer) (chosen, named *
 // likensNamed says whether a question asks whether the role it names
 // first is something else ("la juriste, c'est la DPO ?", "is the UX
 // researcher a kind of designer?"): a copula ("est-ce que" is none), the
-// role's name at its head, and no owner asked for. The role's card answers it, not a task about the
+// role's name at its head, and no owner asked for (an ownership word
+// before a role's name is that name's: "le chef des devs"). The role's card answers it, not a task about the
 // rest: that would say who owns the rest, which was not asked.
-func likensNamed(p parsed, named *hit) bool {
+func likensNamed(p parsed, named *hit, hits []hit) bool {
 	if !p.likens || p.who {
 		return false
 	}
 	consumed := func(ci int) bool { return ci < len(named.consumed) && named.consumed[ci] }
+	// Any role's name: "le product owner, c'est le chef des devs ?"
+	// likens the PO to a head of the developers.
+	anyName := func(ci int) bool {
+		return slices.ContainsFunc(hits, func(h hit) bool { return h.name > 0 && ci < len(h.consumed) && h.consumed[ci] })
+	}
 	for ci, c := range p.concepts {
-		// An ownership word just before the role's name ("le responsable
+		// An ownership word just before a role's name ("le responsable
 		// data, c'est le DPO ?") is the name's: it asks for no owner.
-		if c.weak && !consumed(ci) && !consumed(ci+1) {
+		if c.weak && !consumed(ci) && !anyName(ci+1) {
 			return false
 		}
 	}

@@ -138,7 +138,7 @@ func TestEvaluation(t *testing.T) {
 		{"testdata/altteam.jsonl", "testdata/altteam", 0.975, 0},
 		// tune-e.jsonl: 220 questions by a writer who never saw the code, handed over during
 		// the scorer's work and tuned on (before it: 78.2 % right, 0.9 % confidently wrong).
-		{"testdata/tune-e.jsonl", "", 0.954, 0},
+		{"testdata/tune-e.jsonl", "", 0.963, 0},
 		// fresh-e.jsonl (260, our pages) and alt3.jsonl (200, asked of alt3/, an 8-role
 		// folder another writer made from the brief alone): by writers who saw neither the
 		// code nor the other sets, kept away from the scorer's tuning and measured once, at
@@ -148,8 +148,8 @@ func TestEvaluation(t *testing.T) {
 		// "RGAA", words of those tasks' details, not titles (TestEvalSetsNameOneTask):
 		// with the titles, 77.7 % / 5.8 % was 86.9 % / 0.4 %. Tuned on since (branch
 		// issue-scorer): the floors of fresh, tune-b, altteam, tune-e, fresh-e and alt3 are its figures.
-		{"testdata/fresh-e.jsonl", "", 0.95, 0},
-		{"testdata/alt3.jsonl", "testdata/alt3", 0.905, 0},
+		{"testdata/fresh-e.jsonl", "", 0.957, 0},
+		{"testdata/alt3.jsonl", "testdata/alt3", 0.915, 0},
 		// fresh-f.jsonl (250, our pages) and alt4.jsonl (200, asked of alt4/, a 10-role folder
 		// its writer made from the seed's format alone, Déclar'Eau): by writers who saw neither
 		// the code nor the other sets, kept from the scorer's tuning and measured on main
@@ -159,8 +159,8 @@ func TestEvaluation(t *testing.T) {
 		// folder's prose gives its roles, fact questions, the English of job titles): alt4
 		// 76.0 % / 4.5 % -> 92.0 % / 1.5 %; the floors of holdout, tune-b, alt3, fresh-f and
 		// alt4 are its figures.
-		{"testdata/fresh-f.jsonl", "", 0.948, 0},
-		{"testdata/alt4.jsonl", "testdata/alt4", 0.93, 0.01},
+		{"testdata/fresh-f.jsonl", "", 0.975, 0},
+		{"testdata/alt4.jsonl", "testdata/alt4", 0.94, 0.005},
 		// fresh-g.jsonl (220, our pages) and alt5.jsonl (200, asked of alt5/, a 9-role folder,
 		// Embarq, whose writer gave most roles a nickname): by writers who saw neither the code
 		// nor the other sets, kept from the tuning of issue-scorer3 (which tuned on alt4) and
@@ -168,8 +168,8 @@ func TestEvaluation(t *testing.T) {
 		// 73.5 % / 4.0 % → 82.5 % / 2.5 %. Floors at what was measured; seen from now on.
 		// Tuned on since (branch issue-scorer4: counts the pages do not hold, "???"): the
 		// floors of tune-a, fresh, tune-b, fresh-f, alt4, fresh-g and alt5 are its figures.
-		{"testdata/fresh-g.jsonl", "", 0.913, 0},
-		{"testdata/alt5.jsonl", "testdata/alt5", 0.88, 0.015},
+		{"testdata/fresh-g.jsonl", "", 0.945, 0},
+		{"testdata/alt5.jsonl", "testdata/alt5", 0.90, 0.005},
 		// fresh-h.jsonl (200, our pages) and alt6.jsonl (200, asked of alt6/, a 10-role
 		// hospital team with role names of its own: directrice des admissions, product lead,
 		// cadre de santé référente, tech lead…): by writers who saw neither the code nor the
@@ -178,17 +178,20 @@ func TestEvaluation(t *testing.T) {
 		// fresh-h 92.5 % / 1.5 % → 93.0 % / 1.0 %, alt6 74.5 % / 1.5 % → 74.5 % / 1.5 %
 		// (before issue-scorer3: 92.0 % / 1.5 % and 70.5 % / 2.5 %). Floors at what was
 		// measured; seen from now on.
-		{"testdata/fresh-h.jsonl", "", 0.93, 0.01},
-		{"testdata/alt6.jsonl", "testdata/alt6", 0.87, 0.01},
+		{"testdata/fresh-h.jsonl", "", 0.955, 0.005},
+		{"testdata/alt6.jsonl", "testdata/alt6", 0.905, 0.005},
 		// fresh-i.jsonl (200, our pages) and alt7.jsonl (200, asked of alt7/, a 9-role
 		// university team, role names of its own): by writers who saw neither the code nor the
 		// other sets, measured once on main after issue-scorer4: 95.5 % / 0 % and 78.0 % /
 		// 1.0 %. Floors at what was measured; seen from now on. Tuned on since (branch
 		// issue-lex: a broad lexicon of the work, lexicon_work.txt): alt7 78.0 → 87.5 %, alt6
 		// 74.5 → 87.0 %, alt5 83.5 → 88.0 %; the floors of extra, holdout, tune-e, fresh-e,
-		// alt3, fresh-f, alt4, fresh-g, alt5, alt6, fresh-i and alt7 are its figures.
-		{"testdata/fresh-i.jsonl", "", 0.96, 0},
-		{"testdata/alt7.jsonl", "testdata/alt7", 0.875, 0.01},
+		// alt3, fresh-f, alt4, fresh-g, alt5, alt6, fresh-i and alt7 are its figures. Merged
+		// with issue-sent (who-questions read as tasks first, objects no page names, roles by
+		// description): alt7 91.5 %, alt6 90.5 %, alt5 90.0 %; the floors of tune-e, fresh-e,
+		// alt3, fresh-f, alt4, fresh-g, alt5, fresh-h, alt6, fresh-i and alt7 are the merge's.
+		{"testdata/fresh-i.jsonl", "", 0.975, 0},
+		{"testdata/alt7.jsonl", "testdata/alt7", 0.915, 0.005},
 	} {
 		t.Run(set.file, func(t *testing.T) {
 			on := ix

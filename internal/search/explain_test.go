@@ -55,6 +55,14 @@ func TestExplain(t *testing.T) {
 			fmt.Fprintf(&b, "  %s:%s score=%.2f cov=%.2f neg=%.2f matched=%d strong=%v head=%v name=%d found=%.2f\n",
 				h.kind, h.id, h.score, h.coverage, h.denied, h.matched, h.strong, h.head, h.name, h.found)
 		}
+		v := ix.classify(p, hits)
+		for i, s := range v.ranked {
+			if i == 4 {
+				break
+			}
+			fmt.Fprintf(&b, "  scorer %s:%s net=%.2f exact=%.2f\n", s.h.kind, s.h.id, s.net, s.exact)
+		}
+		fmt.Fprintf(&b, "  margin=%.2f unknown=%.2f\n", v.margin(ix), p.unknownShare(hits))
 		a := ix.Ask(ctx, q)
 		fmt.Fprintf(&b, "  => %s confident=%v", a.Intent, a.Confident())
 		if a.Role != nil {

@@ -32,7 +32,10 @@ var (
 		// "les tâches pour porter un produit", "what tasks does the team cover?",
 		// "all the tasks and who owns them".
 		"pour", "for", "porter", "carrying", "carry", "cover", "covers", "couvre", "couvrent", "involve", "involves",
-		"them", "eux")
+		"them", "eux",
+		// "les rôles dispo", "les soutiens experts et les autres rôles",
+		// "ça implique quoi comme tâches ?".
+		"dispo", "dispos", "autres", "other", "others", "implique", "impliquent", "comme", "ca")
 	roleListKeys = set("liste", "list", "roles", "role", "equipe", "team", "membres", "members", "profils", "composition", "postes", "metiers")
 	taskListKeys = set("matrice", "matrix", "taches", "tache", "tasks", "responsabilites", "responsibilities", "responsibility",
 		"raci", "repartition", "tableau")
@@ -61,7 +64,14 @@ var (
 		// Modal verbs: "le PO peut-il porter…", "should the designer…".
 		"peut", "peuvent", "pourrait", "doit", "doivent", "devrait", "can", "could", "should", "must", "may",
 		// Filler nouns: "the comitology stuff", "les trucs de budget".
-		"truc", "trucs", "machin", "machins", "stuff", "thing", "things")
+		"truc", "trucs", "machin", "machins", "stuff", "thing", "things",
+		// The near future and what one is supposed to do, like the modal
+		// verbs: "qui va discuter avec les lycéens…", "à quoi vont
+		// ressembler les pages", "qui est censé le surveiller ?", "who is
+		// supposed to…"; and adverbs of manner that only insist: "qui
+		// programme le site concrètement".
+		"va", "vont", "vais", "allons", "allez", "cense", "censee", "censes", "censees", "suppose", "supposee",
+		"supposed", "concretement", "precisement", "going", "will", "would")
 	// weak words say that an owner is asked for, not what is owned.
 	weak = set("responsable", "responsables", "responsible", "accountable", "owner", "owners", "owns", "own", "owned",
 		"charge", "porte", "portent", "porter", "carry", "carries", "occupe", "occupent", "occuper", "gere", "gerent",
@@ -99,10 +109,11 @@ var (
 	smallTalk = set("coucou", "bonsoir", "yo", "re", "ca", "va", "vas", "bien", "bonne", "bon", "journee", "soiree", "apres", "midi",
 		"day", "nice", "good", "morning", "evening", "lot", "much", "cool", "super", "top", "ok", "okay", "parfait", "bravo",
 		"genial", "au", "revoir", "bye", "ciao", "tchao", "plus", "thank", "thx", "beaucoup", "sers", "sert", "servir", "serves",
-		"for", "a", "tout", "le", "monde", "all", "everyone", "there", "hola", "salutations", "bienvenue", "welcome")
+		"for", "a", "tout", "le", "monde", "all", "everyone", "there", "hola", "salutations", "bienvenue", "welcome",
+		"that", "it", "helped", "helpful", "useful", "utile")
 	smallTalkKeys = set("bonjour", "salut", "hello", "hi", "hey", "coucou", "bonsoir", "yo", "merci", "thanks", "thank", "thx",
 		"bye", "revoir", "ciao", "tchao", "bravo", "journee", "soiree", "morning", "evening", "sers", "sert", "servir", "hola",
-		"salutations", "ca")
+		"salutations", "ca", "helped", "helpful")
 	// listFrames may stand around a list's key word without making it
 	// a question about one role or task: "qui compose l'équipe ?",
 	// "who's on the team?", "which roles does a product team have?".
@@ -174,6 +185,21 @@ func asksQuantity(ws []string) bool {
 // a lieu le prochain comité ?".
 var whenWords = set("quand", "when", "date", "dates", "heure", "horaire", "horaires")
 
+// asksDate says whether a question asks which date something is
+// ("quelle est la date du prochain comité ?", "what is the date of…"),
+// whatever a task's title says of dates: the pages give none.
+func asksDate(ws []string) bool {
+	if len(ws) < 3 || !whichWords[ws[0]] {
+		return false
+	}
+	for i := 1; i+1 < len(ws); i++ {
+		if determiners[ws[i]] && whenWords[ws[i+1]] {
+			return true
+		}
+	}
+	return false
+}
+
 // special recognises help, small talk, the two lists and the questions
 // the pages cannot answer whatever they say, none of which need a search.
 // teamWords are the team page's title words ("equipe", "produit"): a
@@ -200,6 +226,9 @@ func special(ws []string, raw string, teamWords map[string]bool, taskWord func(s
 	}
 	if all(ws, helpWords, smallTalk) && anyOf(ws, smallTalkKeys) {
 		return answer.IntentHelp, true
+	}
+	if asksDate(ws) {
+		return answer.IntentNone, true
 	}
 	// "quand" asks for a date unless the question asks who: "qui répare
 	// quand le site est en panne ?" asks for an owner.

@@ -23,7 +23,10 @@ import (
 // opening on the role or a pronoun (checked by namingSentence).
 var (
 	objectCues = []string{" l appelle ", " l appellent ", " l appelait ", " l appelaient ", " l appelle aussi ",
-		" l etiquette ", " l on appelle ", " l on appelait ", " qu on appelle ", " l surnomme "}
+		" l etiquette ", " l on appelle ", " l on appelait ", " qu on appelle ", " l surnomme ",
+		// The indirect object: "Au GHT, on lui dit parfois « la cheffe de
+		// produit »"; "on la surnomme « la capitaine »".
+		" on lui dit ", " on la surnomme ", " on le surnomme "}
 	subjectCues = []string{" appele ", " appelee ", " appeles ", " appelees ", " surnomme ", " surnommee ", " dit ",
 		" dite ", " also called ", " also known as ", " known as ", " aka ", " called ", " s appelait ", " s appelle "}
 	// subjectOpenings are how a sentence about the page's role opens
@@ -297,6 +300,12 @@ func (ix *Index) learntNames(t *team.Team, keys taskKeys) [][]string {
 		if o := otherGender(r.Title); o != "" {
 			cands = append(cands, o)
 		}
+		// The title without its acronym is a name too, however long:
+		// "c'est qui le délégué à la protection des données ?" names
+		// "Délégué à la protection des données (DPO)".
+		if bare := withoutParens(r.Title); bare != r.Title && bare != "" {
+			cands = append(cands, bare)
+		}
 		if ws := words(r.Title); len(ws) > 1 {
 			head := ws[0]
 			if utf8.RuneCountInString(head) >= minHeadNoun && titleWords[head] == 1 && !weak[head] && !structural[head] &&
@@ -343,6 +352,24 @@ func acronyms(text string) []string {
 		}
 		rest = rest[j+1:]
 	}
+}
+
+// withoutParens returns a text less what it holds in parentheses,
+// trimmed: "Responsable sécurité (RSSI)" is "Responsable sécurité".
+func withoutParens(text string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range text {
+		switch {
+		case r == '(':
+			depth++
+		case r == ')' && depth > 0:
+			depth--
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
 }
 
 // isAcronym says whether a word is written in capitals, of 2 to 6 letters.

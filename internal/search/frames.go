@@ -1,0 +1,135 @@
+package search
+
+import (
+	"slices"
+
+	"github.com/rolebot/rolebot/internal/answer"
+)
+
+// teamFrames place the person a question asks about in the team: "c'est
+// qui la designer de l'équipe ?", "who's the UX designer here?", "qui est
+// le dev chez nous ?". Folded words.
+var teamFrames = set("equipe", "team", "here", "ici", "nous", "us")
+
+// teamMember says whether a question asking who someone is asks for a
+// member of the team by a word of one role's page: it places the person in
+// the team (teamFrames, or a word of the team's title), and the role
+// answered holds every concept the question asks about, as written. "qui
+// est le DPO du ministère ?" places the DPO elsewhere: none.
+func (ix *Index) teamMember(ws []string, hits []hit, a answer.Answer) bool {
+	if a.Intent != answer.IntentRole || a.Role == nil {
+		return false
+	}
+	placed := false
+	for _, w := range ws {
+		// A title's small words ("l'équipe du site") place nothing.
+		placed = placed || teamFrames[w] || ix.teamWords[w] && len(w) > 2 && !structural[w] && !determiners[w]
+	}
+	if !placed {
+		return false
+	}
+	for i := range hits {
+		h := &hits[i]
+		if h.kind != "role" || h.id != a.Role.ID {
+			continue
+		}
+		for ci := range h.found {
+			if h.found[ci] < 1 {
+				return false
+			}
+		}
+		return h.exact
+	}
+	return false
+}
+
+// nounMarks are the determiners that make the word after them a noun:
+// "la cantine", "les menus"; not "qui obtient". French only: after an
+// English article comes a qualifier as often as the noun asked about
+// ("the enrollment campaign schedule").
+var nounMarks = set("le", "la", "les", "l", "un", "une", "des", "ce", "cette", "ces", "nos", "vos", "ses", "leurs")
+
+// unknownHead says whether a question's head concept (its first that is
+// no ownership word: in French, what is asked about comes first), as the
+// noun a determiner opens after its "qui", is a word no page uses in any
+// form, matched by no candidate even as a typo: "qui gère la cantine
+// scolaire ?" asks about the canteen, which the task found by "scolaire"
+// does not speak of.
+func (ix *Index) unknownHead(p parsed, ws []string, hits []hit) bool {
+	ci := headConcept(p)
+	if ci >= len(p.concepts) || p.concepts[ci].weak || p.concepts[ci].known {
+		return false
+	}
+	if slices.ContainsFunc(hits, func(h hit) bool { return ci < len(h.found) && h.found[ci] > 0 }) {
+		return false
+	}
+	// The object of "qui …": a subject set before the question ("le site
+	// est planté, qui gère la supervision ?") is context, not what is asked.
+	who := slices.IndexFunc(ws, func(w string) bool { return whoWords[w] })
+	// The concept holds the word as corrected ("emplois" → "emploi" when only the lexicon
+	// has the singular): find the question's word it came from.
+	head := p.concepts[ci].words[0]
+	at := slices.IndexFunc(ws, func(w string) bool { return w == head || ix.correct(w) == head })
+	return who >= 0 && at > who+1 && nounMarks[ws[at-1]]
+}
+
+// roleWords name one role, as "quel rôle" asks for it: "c'est quel rôle,
+// la personne qui fait le lien avec le terrain ?". Plurals ask for a list.
+var roleWords = set("role", "poste", "profil", "metier", "job")
+
+// asksWhichRole says whether a question asks which role something is:
+// a which-word before a singular role word ("quel rôle", "which role").
+func asksWhichRole(ws []string) bool {
+	for i := 0; i+1 < len(ws); i++ {
+		if whichWords[ws[i]] && roleWords[ws[i+1]] {
+			return true
+		}
+	}
+	return false
+}
+
+// roleAsked answers a question asking which role with a role: when the
+// answer is a task, the role the scorer ranks first answers, as a guess,
+// the task offered beside it. "quel rôle" makes a question ask who, which
+// favours tasks; it asks for a role's card.
+func (ix *Index) roleAsked(ws []string, v verdict, a *answer.Answer) {
+	if a.Intent != answer.IntentTask || a.Task == nil || !asksWhichRole(ws) {
+		return
+	}
+	for _, s := range v.ranked {
+		if s.h.kind == "role" && s.net > 0 {
+			task := answer.Ref{Intent: answer.IntentTask, ID: a.Task.ID, Title: a.Task.Title}
+			ix.fill(s.h, a)
+			a.Confidence = answer.Guess
+			a.Alternatives = []answer.Ref{task}
+			return
+		}
+	}
+}
+
+// whatDoesOpenings open a question asking what a role does or delivers:
+// "what does the Ops expert deliver?", "que fait le designer ?",
+// "qu'est-ce que livre le PO ?". Folded words.
+var whatDoesOpenings = [][]string{{"what", "does"}, {"what", "do"}, {"what", "s"}, {"que", "fait"}, {"que", "font"},
+	{"que", "livre"}, {"qu", "est", "ce", "que"}}
+
+// whatRoleDoes answers a question asking what the role it names does or
+// delivers with that role's card, as a guess beside the task its verb
+// found ("deliver" is also "Piloter le delivery"): the card says what the
+// role does and delivers.
+func (ix *Index) whatRoleDoes(ws []string, named *hit, a *answer.Answer) {
+	if named == nil || a.Intent != answer.IntentTask || a.Task == nil {
+		return
+	}
+	opens := false
+	for _, o := range whatDoesOpenings {
+		opens = opens || len(ws) > len(o) && slices.Equal(ws[:len(o)], o)
+	}
+	if !opens {
+		return
+	}
+	task := answer.Ref{Intent: answer.IntentTask, ID: a.Task.ID, Title: a.Task.Title}
+	ix.fill(named, a)
+	a.Confidence = answer.Guess
+	a.Alternatives = []answer.Ref{task}
+}
