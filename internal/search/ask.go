@@ -122,6 +122,7 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 		// what was found as suggestions.
 		return ix.unanswered(question, a)
 	}
+	ix.calibrateRole(p, ws, hits, v, named, &a)
 	return a
 }
 

@@ -1,0 +1,64 @@
+package search_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/rolebot/rolebot/internal/answer"
+)
+
+// A role card is given alone only when the evidence is clear: the
+// question names the role by a name no other role shares, or the role's
+// page leads the next role's. Otherwise the card is a guess with the
+// other reading offered beside it; the main reading does not change.
+func TestRoleCardAloneOnlyWhenClear(t *testing.T) {
+	ctx := context.Background()
+	shipped := buildShipped(t)
+	alt4 := loadFolder(t, "testdata/alt4")
+	alt5 := loadFolder(t, "testdata/alt5")
+	alt6 := loadFolder(t, "testdata/alt6")
+	alt7 := loadFolder(t, "testdata/alt7")
+	for _, c := range []struct {
+		name string
+		ask  func(context.Context, string) answer.Answer
+		q    string
+		role string // the card's role, sure or not
+		sure bool
+		// offered is a role the guess must offer beside its card.
+		offered string
+	}{
+		// One word two roles' names hold: "référent" is the health
+		// executive's and the identity officer's in alt6, one role's in alt5.
+		{"shared word", alt6.Ask, "qui est le référent ?", "referent-identitovigilance", false, "cadre-de-sante-referente"},
+		{"one role's word", alt5.Ask, "qui est le référent ?", "referente-metier", true, ""},
+		{"shared word, command", alt7.Ask, "role du responsable data", "rssi", false, ""},
+		// Named by a name of its own: sure.
+		{"own name", alt7.Ask, "que fait le tech lead ?", "tech-lead", true, ""},
+		{"own acronym", shipped.Ask, "que fait le PO ?", "responsable-produit", true, ""},
+		// "c'est X qui …" asks whether X does the rest: the matrix's to say.
+		{"cleft", alt4.Ask, "est-ce que c'est le dev qui fait le run ?", "developpeur", false, ""},
+		// Found by its page, the next role close behind: a guess.
+		{"close race", shipped.Ask, "qui programme le site concrètement", "devops", false, ""},
+		// Found by its page, far ahead of the next: sure.
+		{"clear lead", shipped.Ask, "qui fait les maquettes dans Figma ?", "designer", true, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			a := c.ask(ctx, c.q)
+			if a.Intent != answer.IntentRole || a.Role.ID != c.role {
+				t.Fatalf("%q: %s %+v, want %s's card", c.q, a.Intent, a.Role, c.role)
+			}
+			if a.Confident() != c.sure {
+				t.Errorf("%q: confident=%v, want %v (alternatives %+v)", c.q, a.Confident(), c.sure, a.Alternatives)
+			}
+			if c.offered == "" {
+				return
+			}
+			for _, alt := range a.Alternatives {
+				if alt.Intent == answer.IntentRole && alt.ID == c.offered {
+					return
+				}
+			}
+			t.Errorf("%q: %s not offered: %+v", c.q, c.offered, a.Alternatives)
+		})
+	}
+}
