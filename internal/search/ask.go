@@ -94,8 +94,13 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 		// "c'est quoi le seuil de volume d'un forage ?", "combien coûte
 		// le service ?": a question asking neither who nor about a role,
 		// that no role's name answers, asks a fact of the domain that
-		// a role's page only mentions.
-		return ix.unanswered(question, a)
+		// a role's page only mentions. Unless it asks what someone does
+		// and describes that role: "what does the director of student
+		// affairs do?", as a guess.
+		if !describedRole(ws, v, a) {
+			return ix.unanswered(question, a)
+		}
+		a.Confidence = answer.Guess
 	}
 	if !p.who && asksQuantity(ws) && a.Intent != answer.IntentNone && coverageOf(hits, a) < minCoverage {
 		// "combien d'élèves prennent le car ?", "combien de développeurs

@@ -62,3 +62,22 @@ func TestRoleCardAloneOnlyWhenClear(t *testing.T) {
 		})
 	}
 }
+
+// "what does the <description> do?" is the role whose names hold every
+// word of the description, offered as a guess ("director of student
+// affairs" is the « Directrice de la scolarité et de la vie étudiante »);
+// a description its names do not hold, or one word of them, is still none.
+func TestWhatDoesDescribedRole(t *testing.T) {
+	ctx := context.Background()
+	alt7 := loadFolder(t, "testdata/alt7")
+	q := "what does the director of student affairs do?"
+	a := alt7.Ask(ctx, q)
+	if a.Intent != answer.IntentRole || a.Role.ID != "directrice-scolarite" || a.Confident() {
+		t.Fatalf("%q: %s %+v confident=%v, want the director's card as a guess", q, a.Intent, a.Role, a.Confident())
+	}
+	for _, q := range []string{"what does the data analyst do?", "que fait le coach produit ?", "what does the deployment officer do?"} {
+		if a := alt7.Ask(ctx, q); a.Intent == answer.IntentRole || a.Intent == answer.IntentTask {
+			t.Errorf("%q: %s %+v %+v, want none: alt7 has no such role", q, a.Intent, a.Role, a.Task)
+		}
+	}
+}

@@ -193,7 +193,9 @@ func TestEvaluation(t *testing.T) {
 		// description): alt7 91.5 %, alt6 90.5 %, alt5 90.0 %; the floors of tune-e, fresh-e,
 		// alt3, fresh-f, alt4, fresh-g, alt5, fresh-h, alt6, fresh-i and alt7 are the merge's.
 		{"testdata/fresh-i.jsonl", "", 0.975, 0},
-		{"testdata/alt7.jsonl", "testdata/alt7", 0.915, 0.005},
+		// Branch issue-rolecal: "what does the <description> do?" read as the role whose
+		// names hold the description (frames.go): alt7 92.0 %.
+		{"testdata/alt7.jsonl", "testdata/alt7", 0.92, 0.005},
 	} {
 		t.Run(set.file, func(t *testing.T) {
 			on := ix

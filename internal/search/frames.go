@@ -133,3 +133,66 @@ func (ix *Index) whatRoleDoes(ws []string, named *hit, a *answer.Answer) {
 	a.Confidence = answer.Guess
 	a.Alternatives = []answer.Ref{task}
 }
+
+// describedNet is the share of a question a role's own words (its names
+// or summary among them) must explain for "what does the <description>
+// do?" to be that role's, as a guess: "what does the director of student
+// affairs do?" is the « Directrice de la scolarité et de la vie
+// étudiante », asked in English.
+const describedNet = 0.5
+
+// minDescribed is how many concepts a description of a role holds at least.
+const minDescribed = 2
+
+// describedRole says whether role answer a is the role a question asking
+// what someone does ("what does the X do?", "que fait la X ?") describes:
+// the scorer's best role, explaining describedNet of the question, all of
+// it in the role's names, and leading the next role by roleSureLead. Such a
+// question asks about a role without naming it; the card is a guess.
+func describedRole(ws []string, v verdict, a answer.Answer) bool {
+	if a.Intent != answer.IntentRole || a.Role == nil || !asksWhatDoes(ws) {
+		return false
+	}
+	var best, next *scored
+	for i := range v.ranked {
+		s := &v.ranked[i]
+		if s.h.kind != "role" {
+			continue
+		}
+		if best == nil {
+			best = s
+		} else {
+			next = s
+			break
+		}
+	}
+	return best != nil && best.h.id == a.Role.ID && best.net >= describedNet && inTitle(best.h) &&
+		(next == nil || best.net >= roleSureLead*next.net)
+}
+
+// inTitle says whether a role's names hold every concept of the question,
+// as written or nearly (a longer form, a synonym: "director of student
+// affairs", « Directrice de la scolarité et de la vie étudiante »). A
+// description that its summary or page matches ("que fait l'expert
+// accessibilité ?" of a team whose patient partner's summary speaks of
+// accessibility; "what does the data analyst do?" of a team whose DPO's
+// title holds « données ») may describe a role the team does not have.
+//
+// A description of one concept is a name, which the names' own matching
+// reads (and "data analyst", one phrase of the lexicon, holds « données »
+// among its forms): several are asked for.
+func inTitle(h *hit) bool {
+	return len(h.weighted) >= minDescribed && !slices.ContainsFunc(h.weighted, func(w float64) bool { return w < fuzzyQuality*fieldWeight["role"][nameAt] })
+}
+
+// asksWhatDoes says whether folded words ws open as a question asking
+// what someone does or delivers, a determiner after the opening: "what
+// does the…", "que fait la…".
+func asksWhatDoes(ws []string) bool {
+	for _, o := range whatDoesOpenings {
+		if len(ws) > len(o)+1 && slices.Equal(ws[:len(o)], o) && determiners[ws[len(o)]] {
+			return true
+		}
+	}
+	return false
+}
