@@ -82,7 +82,7 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 	}
 	chosen, named := ix.decide(p, hits, &a)
 	v := ix.classify(p, hits)
-	ix.reconsider(p, v, chosen, named, p.unknownShare(hits), &a)
+	ix.reconsider(p, ws, v, chosen, named, p.unknownShare(hits), &a)
 	ix.roleAsked(ws, v, &a)
 	ix.whatRoleDoes(ws, named, &a)
 	if !p.who && !p.weak && named == nil && a.Intent != answer.IntentNone && p.unknownShare(hits) >= unknownNotAsked {

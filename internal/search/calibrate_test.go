@@ -81,3 +81,24 @@ func TestWhatDoesDescribedRole(t *testing.T) {
 		}
 	}
 }
+
+// A question about the role it names, whose other words are either words
+// no page uses or words of that role's page ("le designer fait juste des
+// jolis écrans ?"), gets the role's card as a guess. A name one word of
+// which another word qualifies ("le référent identitovigilance" of a team
+// whose only referent is the business one) names a role the team lacks.
+func TestAboutNamedRole(t *testing.T) {
+	ctx := context.Background()
+	shipped := buildShipped(t)
+	for _, q := range []string{"le designer fait juste des jolis écrans ?", "le designer c'est juste pour faire de jolis écrans ?"} {
+		a := shipped.Ask(ctx, q)
+		if a.Intent != answer.IntentRole || a.Role.ID != "designer" || a.Confident() {
+			t.Errorf("%q: %s %+v confident=%v, want the designer's card as a guess", q, a.Intent, a.Role, a.Confident())
+		}
+	}
+	alt4 := loadFolder(t, "testdata/alt4")
+	q := "est-ce que le référent identitovigilance est aussi le DPO ?"
+	if a := alt4.Ask(ctx, q); a.Intent == answer.IntentRole {
+		t.Errorf("%q: %+v, want no role's card: alt4 has no identity officer", q, a.Role)
+	}
+}

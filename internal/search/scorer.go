@@ -225,7 +225,7 @@ const (
 // role is named (named roles are the rules' strength), and turns a sure
 // answer into a guess when it reads the question otherwise or another
 // reading comes close.
-func (ix *Index) reconsider(p parsed, v verdict, chosen, named *hit, unknown float64, a *answer.Answer) {
+func (ix *Index) reconsider(p parsed, ws []string, v verdict, chosen, named *hit, unknown float64, a *answer.Answer) {
 	if chosen == nil && named != nil && onlyUnknownBesides(p, named) {
 		// "explain the coach produit role please": the role's name and
 		// words no page uses; the card is the likeliest reading.
@@ -253,6 +253,13 @@ func (ix *Index) reconsider(p parsed, v verdict, chosen, named *hit, unknown flo
 			ix.guess(v, top, nil, a)
 		} else if top.h.strong && top.h.kind == "task" && asksOwner(p) && !p.identity && top.net >= headRescueNet && margin > 0 && unknown < askRescueUnknown && headFound(p, top.h) {
 			ix.guess(v, top, nil, a)
+		} else if named != nil && !asksOwner(p) && aboutNamed(p, named) && !qualifiedName(p, ws, named) {
+			// "le designer fait juste des jolis écrans ?": a question
+			// about the role it names, whose other words are either
+			// words no page uses ("jolis") or words of that role's page:
+			// the card, as a guess.
+			ix.fill(named, a)
+			a.Confidence = answer.Guess
 		}
 	case led != nil:
 		// "qui rédige les sms envoyés aux parents ?": the UX writer's page
@@ -307,6 +314,60 @@ func onlyUnknownBesides(p parsed, named *hit) bool {
 		}
 	}
 	return true
+}
+
+// aboutNamed says whether every concept of p that is neither an ownership
+// word nor the named role's name is a word no page uses or one the named
+// role's page holds, and one at least is the latter.
+func aboutNamed(p parsed, named *hit) bool {
+	held := false
+	for ci, c := range p.concepts {
+		if c.weak || (ci < len(named.consumed) && named.consumed[ci]) || !c.known {
+			continue
+		}
+		if ci >= len(named.found) || named.found[ci] == 0 {
+			return false
+		}
+		held = true
+	}
+	return held
+}
+
+// qualifiers link a name to the word that qualifies it: "designer de
+// services". Folded words.
+var qualifiers = set("de", "du", "des", "d")
+
+// qualifiedName says whether a word of another concept stands right
+// before or after the named role's name in folded words ws (past a
+// "de"): "le référent identitovigilance", "la référente métier" of a team
+// whose only referent is « Référente accessibilité » name a role the team
+// may not have, by one word of its name.
+func qualifiedName(p parsed, ws []string, named *hit) bool {
+	nameWord, other := map[string]bool{}, map[string]bool{}
+	for ci, c := range p.concepts {
+		for _, w := range c.words {
+			if ci < len(named.consumed) && named.consumed[ci] {
+				nameWord[w] = true
+			} else if !c.weak {
+				other[w] = true
+			}
+		}
+	}
+	for i, w := range ws {
+		if !nameWord[w] {
+			continue
+		}
+		for _, step := range []int{-1, 1} {
+			j := i + step
+			if j >= 0 && j < len(ws) && qualifiers[ws[j]] {
+				j += step
+			}
+			if j >= 0 && j < len(ws) && other[ws[j]] && !nameWord[ws[j]] {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // maxAlternatives is how many other readings a guess offers.
