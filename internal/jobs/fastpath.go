@@ -6,8 +6,8 @@ package jobs
 // The hand-over between the fast path and River's workers is one conditional update of the
 // job's row, so a job is never worked by both:
 //
-//   - EnqueueLeased inserts each job through River (its unique key is the delivery's claim)
-//     scheduled leaseAhead in the future. River's fetch only takes available jobs whose
+//   - EnqueueLeased inserts each job as River would (insert.go; its unique key is the
+//     delivery's claim) scheduled leaseAhead in the future. River's fetch only takes available jobs whose
 //     scheduled time has come: until then the job belongs to the process that inserted it
 //     (River's scheduler may mark it available ahead of time; its time is still to come).
 //   - AnswerNow moves the job to running if its time is still to come (UPDATE … WHERE
@@ -35,7 +35,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/rivertype"
 
@@ -118,26 +117,29 @@ func updateSQL(driver string, kind writeKind) string {
 // ticket of each new job and nil for a delivery that already has one (a retry, or another
 // replica took it: the job is the claim).
 func (q *Queue) EnqueueLeased(ctx context.Context, batch []AnswerArgs) ([]*Ticket, error) {
-	params := make([]river.InsertManyParams, 0, len(batch))
-	at := time.Now().Add(leaseAhead)
+	jobs := make([]newJob, 0, len(batch))
+	now := time.Now()
+	at := now.Add(leaseAhead)
 	for _, a := range batch {
 		if a.DeliveryKey == "" {
 			return nil, errors.New("file des réponses : clé de livraison vide")
 		}
-		opts := a.InsertOpts()
-		opts.ScheduledAt = at
-		params = append(params, river.InsertManyParams{Args: a, InsertOpts: &opts})
+		j, err := newLeasedJob(a, now, at)
+		if err != nil {
+			return nil, fmt.Errorf("file des réponses : %w", err)
+		}
+		jobs = append(jobs, j)
 	}
 	// A delivery seen twice within the batch (or the round) is inserted once, and its second
 	// sight is a duplicate (commit.go).
-	res, err := q.commits.insert(ctx, params)
+	ids, err := q.commits.insert(ctx, jobs)
 	if err != nil {
-		return nil, fmt.Errorf("file des réponses : insertion de %d tâches : %w", len(params), err)
+		return nil, fmt.Errorf("file des réponses : insertion de %d tâches : %w", len(jobs), err)
 	}
 	out := make([]*Ticket, len(batch))
-	for k, r := range res {
-		if !r.UniqueSkippedAsDuplicate {
-			out[k] = &Ticket{Args: batch[k], row: r.Job}
+	for k, id := range ids {
+		if id != 0 {
+			out[k] = &Ticket{Args: batch[k], row: jobs[k].row(id)}
 		}
 	}
 	return out, nil

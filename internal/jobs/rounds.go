@@ -1,7 +1,8 @@
 package jobs
 
-// One round's transaction (commit.go), per driver: River's insert inside it (InsertManyTx),
-// then the hand-over's updates (fastpath.go), each on every id of its kind at once.
+// One round's transaction (commit.go), per driver: the leased jobs' insert (insert.go), then
+// the hand-over's updates (fastpath.go), each on every id of its kind at once; or one of them
+// alone, outside a transaction.
 
 import (
 	"context"
@@ -11,21 +12,23 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/rolebot/rolebot/internal/store"
 )
 
-// sqliteRounds prepares the hand-over's updates on db. The statements are prepared once:
-// River's SQLite driver parses each of its statements again at every call, which is much of an
-// update's cost.
-func sqliteRounds(ctx context.Context, db *sql.DB, client *river.Client[*sql.Tx]) (*sqliteDatabase, error) {
-	d := &sqliteDatabase{db: db, client: client}
-	for kind := writeClaim; kind < writeFlush; kind++ {
-		st, err := db.PrepareContext(ctx, updateSQL(store.DriverSQLite, kind))
+// sqliteRounds prepares the insert and the hand-over's updates on db. The statements are
+// prepared once: River's SQLite driver parses each of its statements again at every call,
+// which is much of an update's cost.
+func sqliteRounds(ctx context.Context, db *sql.DB) (*sqliteDatabase, error) {
+	d := &sqliteDatabase{db: db}
+	for kind := writeInsert; kind < writeFlush; kind++ {
+		query := insertSQLite
+		if kind != writeInsert {
+			query = updateSQL(store.DriverSQLite, kind)
+		}
+		st, err := db.PrepareContext(ctx, query)
 		if err != nil {
-			return nil, fmt.Errorf("préparation de « %s » : %w", updateSQL(store.DriverSQLite, kind), err)
+			return nil, fmt.Errorf("préparation de « %s » : %w", query, err)
 		}
 		d.stmts[kind] = st
 	}
@@ -34,9 +37,12 @@ func sqliteRounds(ctx context.Context, db *sql.DB, client *river.Client[*sql.Tx]
 
 // sqliteDatabase is the committer's database on SQLite.
 type sqliteDatabase struct {
-	db     *sql.DB
-	stmts  [writeKinds]*sql.Stmt
-	client *river.Client[*sql.Tx]
+	db    *sql.DB
+	stmts [writeKinds]*sql.Stmt // by kind; writeInsert's is insertSQLite
+}
+
+func (d *sqliteDatabase) insert(ctx context.Context, jobs []newJob) ([]int64, error) {
+	return sqliteInsert(ctx, d.stmts[writeInsert], jobs)
 }
 
 func (d *sqliteDatabase) begin(ctx context.Context) (roundTx, error) {
@@ -71,8 +77,8 @@ type sqliteRound struct {
 	d  *sqliteDatabase
 }
 
-func (r *sqliteRound) insert(ctx context.Context, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error) {
-	return r.d.client.InsertManyTx(ctx, r.tx, params)
+func (r *sqliteRound) insert(ctx context.Context, jobs []newJob) ([]int64, error) {
+	return sqliteInsert(ctx, r.tx.StmtContext(ctx, r.d.stmts[writeInsert]), jobs)
 }
 
 func (r *sqliteRound) update(ctx context.Context, kind writeKind, ids []int64) ([]int64, error) {
@@ -99,8 +105,11 @@ func scanIDs(rows *sql.Rows) ([]int64, error) {
 // postgresDatabase is the committer's database on PostgreSQL (pgx caches the statements'
 // preparation).
 type postgresDatabase struct {
-	pool   *pgxpool.Pool
-	client *river.Client[pgx.Tx]
+	pool *pgxpool.Pool
+}
+
+func (d *postgresDatabase) insert(ctx context.Context, jobs []newJob) ([]int64, error) {
+	return postgresInsert(ctx, d.pool, jobs)
 }
 
 func (d *postgresDatabase) begin(ctx context.Context) (roundTx, error) {
@@ -108,7 +117,7 @@ func (d *postgresDatabase) begin(ctx context.Context) (roundTx, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &postgresRound{tx: tx, client: d.client}, nil
+	return &postgresRound{tx: tx}, nil
 }
 
 func (d *postgresDatabase) update(ctx context.Context, kind writeKind, ids []int64) ([]int64, error) {
@@ -128,12 +137,11 @@ func postgresUpdate(ctx context.Context, q interface {
 }
 
 type postgresRound struct {
-	tx     pgx.Tx
-	client *river.Client[pgx.Tx]
+	tx pgx.Tx
 }
 
-func (r *postgresRound) insert(ctx context.Context, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error) {
-	return r.client.InsertManyTx(ctx, r.tx, params)
+func (r *postgresRound) insert(ctx context.Context, jobs []newJob) ([]int64, error) {
+	return postgresInsert(ctx, r.tx, jobs)
 }
 
 func (r *postgresRound) update(ctx context.Context, kind writeKind, ids []int64) ([]int64, error) {
