@@ -83,9 +83,14 @@ func (t *Ticket) ID() int64 { return t.row.ID }
 // time has come. The lease condition and the fetch's are thus exclusive, whatever the
 // scheduler did; and a lease is for a job nobody has attempted yet (River's fetch sets
 // attempted_at), so that a late claim never takes a job River has already worked and snoozed.
+//
+// On SQLite the state is written `+state`: the unary plus keeps SQLite's planner off River's
+// index on the state, which it otherwise walks (every job leased or running) instead of
+// looking the ids up by primary key, so that each update of a burst cost as much as the jobs
+// waiting (TestSQLiteUpdatesFindJobsByID). PostgreSQL's planner takes the ids' index itself.
 const (
 	leasedPostgres = `state IN ('scheduled', 'available') AND attempted_at IS NULL AND scheduled_at > now()`
-	leasedSQLite   = `state IN ('scheduled', 'available') AND attempted_at IS NULL AND scheduled_at > datetime('now', 'subsec')`
+	leasedSQLite   = `+state IN ('scheduled', 'available') AND attempted_at IS NULL AND scheduled_at > datetime('now', 'subsec')`
 )
 
 var (
@@ -97,7 +102,7 @@ var (
 	}
 	updatesSQLite = [writeKinds]string{
 		writeClaim:    `SET state = 'running', attempt = attempt + 1, attempted_at = datetime('now', 'subsec') WHERE ` + leasedSQLite,
-		writeComplete: `SET state = 'completed', finalized_at = datetime('now', 'subsec') WHERE state = 'running'`,
+		writeComplete: `SET state = 'completed', finalized_at = datetime('now', 'subsec') WHERE +state = 'running'`,
 		writeSettle:   `SET state = 'completed', attempt = attempt + 1, attempted_at = datetime('now', 'subsec'), finalized_at = datetime('now', 'subsec') WHERE ` + leasedSQLite,
 		writeRelease:  `SET state = 'available', scheduled_at = datetime('now', 'subsec') WHERE ` + leasedSQLite,
 	}
