@@ -33,6 +33,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/riverqueue/river/riverdriver"
@@ -62,6 +63,10 @@ type Ticket struct {
 	// Args are the job's arguments.
 	Args AnswerArgs
 	row  *rivertype.JobRow
+	// taken is set by the first of the fast path's attempt and Release: a job posted without
+	// a claim (unclaimed.go) has no write in the database to stop a release, so the ticket
+	// does, in this process (the only one holding it).
+	taken atomic.Bool
 }
 
 // ID is the job's id.
@@ -172,17 +177,23 @@ func (q *Queue) AnswerWith(ctx context.Context, t *Ticket, send Send) (bool, err
 	return q.answer(ctx, t, send, false)
 }
 
-// answer is AnswerNow (wait: the completion recorded before it returns) and AnswerWith.
+// answer is AnswerNow (wait: the completion recorded before it returns) and AnswerWith. The
+// job is claimed first (one round), or posted within its lease without a claim when
+// postsUnclaimed says so (unclaimed.go).
 func (q *Queue) answer(ctx context.Context, t *Ticket, send Send, wait bool) (bool, error) {
 	if q.worker == nil {
 		return false, errors.New("file des réponses : aucun Answerer")
 	}
-	claimed, err := q.commits.update(ctx, writeClaim, t.row.ID)
-	if err != nil {
-		return false, fmt.Errorf("file des réponses : prise de la tâche %d : %w", t.row.ID, err)
-	}
-	if !claimed[t.row.ID] {
-		return false, nil
+	unclaimed := !wait && q.postsUnclaimed(t, time.Now())
+	if !unclaimed {
+		t.taken.Store(true)
+		claimed, err := q.commits.update(ctx, writeClaim, t.row.ID)
+		if err != nil {
+			return false, fmt.Errorf("file des réponses : prise de la tâche %d : %w", t.row.ID, err)
+		}
+		if !claimed[t.row.ID] {
+			return false, nil
+		}
 	}
 	row := *t.row
 	start := time.Now()
@@ -191,44 +202,25 @@ func (q *Queue) answer(ctx context.Context, t *Ticket, send Send, wait bool) (bo
 		send = func(ctx context.Context) error { return q.worker.answerer.Answer(ctx, t.Args) }
 	}
 	jctx, cancel := context.WithTimeout(ctx, jobTimeout)
-	werr := q.worker.attempt(jctx, &row, t.Args, send)
+	if unclaimed {
+		jctx, cancel = context.WithDeadline(ctx, t.row.CreatedAt.Add(unclaimedPostEnd))
+	}
+	werr := q.worker.attempt(jctx, &row, t.Args, send, byFastPath)
 	cancel()
 	// Recorded even if ctx is done, and again if the database failed (record.go).
 	if werr == nil {
-		// The common case, in the committer's next round rather than by River's driver.
-		complete := func(ctx context.Context, retry bool) error {
-			done, err := q.commits.update(ctx, writeComplete, row.ID)
-			if err == nil && !done[row.ID] && !retry {
-				return errNotRunning
-			}
-			return err // not running on a retry: the failed attempt was committed
+		return true, q.recordAnswered(ctx, t, &row, unclaimed, wait)
+	}
+	if unclaimed {
+		// Any other outcome is recorded as the claimed attempt it was: claimed now, then
+		// recorded as below.
+		claimed, err := q.claimLate(ctx, row.ID)
+		switch {
+		case err != nil:
+			return true, fmt.Errorf("file des réponses : tâche %d essayée sans prise, non enregistrée (%v) : River la reprendra à la fin de son bail", row.ID, err)
+		case !claimed:
+			return true, nil // the lease ran out: River's worker has it, and reads Slack first
 		}
-		unrecorded := func(err error) error {
-			return fmt.Errorf("file des réponses : tâche %d répondue mais non enregistrée (%v) : River la reprendra", row.ID, err)
-		}
-		if wait {
-			if err := record(ctx, complete); err != nil {
-				return true, unrecorded(err)
-			}
-			return true, nil
-		}
-		// The first attempt in the next round, without waiting; if it fails, the others
-		// from a goroutine of their own, as record does.
-		q.commits.submitLater(&write{ctx: context.WithoutCancel(ctx), kind: writeComplete, ids: []int64{row.ID}}, func(r writeResult) {
-			switch {
-			case r.err == nil && r.changed[row.ID]:
-				return
-			case r.err == nil:
-				q.log.Warn(unrecorded(errNotRunning).Error(), "delivery", t.Args.DeliveryKey)
-			default:
-				go func() {
-					if err := recordAgain(ctx, complete); err != nil {
-						q.log.Warn(unrecorded(err).Error(), "delivery", t.Args.DeliveryKey)
-					}
-				}()
-			}
-		})
-		return true, nil
 	}
 	p := outcomeParams(&row, werr, start, time.Now())
 	if err := record(ctx, func(ctx context.Context, _ bool) error { return q.setState(ctx, p) }); err != nil {
@@ -236,6 +228,52 @@ func (q *Queue) answer(ctx context.Context, t *Ticket, send Send, wait bool) (bo
 		return true, fmt.Errorf("file des réponses : enregistrement de la tâche %d (%s) : %w", row.ID, p.State, err)
 	}
 	return true, nil
+}
+
+// recordAnswered records the answered job of row: completed from running (claimed), or from
+// leased (posted without a claim, the settlement CompleteLeased writes). wait says whether to
+// wait for the record (AnswerNow), or to leave it to the committer's next round (AnswerWith).
+func (q *Queue) recordAnswered(ctx context.Context, t *Ticket, row *rivertype.JobRow, unclaimed, wait bool) error {
+	kind := writeComplete
+	if unclaimed {
+		kind = writeSettle
+	}
+	// The common case, in the committer's next round rather than by River's driver.
+	complete := func(ctx context.Context, retry bool) error {
+		done, err := q.commits.update(ctx, kind, row.ID)
+		if err == nil && !done[row.ID] && !retry {
+			return errNotRunning
+		}
+		// Not running (or not leased) on a retry: the failed attempt was committed, or, for
+		// a settlement, the lease ran out and River's worker finds the answer posted.
+		return err
+	}
+	unrecorded := func(err error) error {
+		return fmt.Errorf("file des réponses : tâche %d répondue mais non enregistrée (%v) : River la reprendra", row.ID, err)
+	}
+	if wait {
+		if err := record(ctx, complete); err != nil {
+			return unrecorded(err)
+		}
+		return nil
+	}
+	// The first attempt in the next round, without waiting; if it fails, the others from a
+	// goroutine of their own, as record does.
+	q.commits.submitLater(&write{ctx: context.WithoutCancel(ctx), kind: kind, ids: []int64{row.ID}}, func(r writeResult) {
+		switch {
+		case r.err == nil && r.changed[row.ID]:
+			return
+		case r.err == nil:
+			q.log.Warn(unrecorded(errNotRunning).Error(), "delivery", t.Args.DeliveryKey)
+		default:
+			go func() {
+				if err := recordAgain(ctx, complete); err != nil {
+					q.log.Warn(unrecorded(err).Error(), "delivery", t.Args.DeliveryKey)
+				}
+			}()
+		}
+	})
+	return nil
 }
 
 // CompleteLeased records a leased job as answered without working it: its answer was
@@ -267,9 +305,14 @@ func (q *Queue) Release(ctx context.Context, tickets []*Ticket) (int, error) {
 	if len(tickets) == 0 {
 		return 0, nil
 	}
-	ids := make([]int64, len(tickets))
-	for i, t := range tickets {
-		ids[i] = t.row.ID
+	ids := make([]int64, 0, len(tickets))
+	for _, t := range tickets {
+		if t.taken.CompareAndSwap(false, true) { // else the fast path has it (unclaimed.go)
+			ids = append(ids, t.row.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return 0, nil
 	}
 	released, err := q.commits.update(ctx, writeRelease, ids...)
 	if err != nil {
