@@ -16,6 +16,9 @@ package jobs
 //     JobCompleteTx call): completed, snoozed until Retry-After, retried later, cancelled with
 //     Slack's error. If River's scheduler got there first (the process was too slow for its
 //     lease), the update changes no row and the fast path leaves the job to River.
+//   - A mention picked up soon after its insert is posted within its lease without the claim,
+//     and settled after the post (unclaimed.go explains why nobody else can work it meanwhile,
+//     and how a post left unrecorded is found again).
 //   - A process that dies between the insert and the claim leaves scheduled jobs, which River
 //     makes available when the lease ends; one that dies mid-answer leaves a running job,
 //     which River's rescuer makes retryable after rescueAfter, exactly as for its own workers.
@@ -169,10 +172,13 @@ type Send func(ctx context.Context) error
 // AnswerWith is AnswerNow with an answer the caller computed before the job was claimed
 // (while it was being inserted): send posts it, after the claim, instead of the Answerer's
 // Answer (nil: the Answerer's). Nothing is posted for a job not claimed, so never for a job
-// not stored. A job answered is recorded as completed in the committer's next round, as
-// AnswerNow does, but without waiting for it (the answer is out, and the caller's worker is
-// free for the next one): a failure to record it is logged, and River's rescuer then gives
-// the job to a worker, which finds the answer posted (once.go). Close writes what is pending.
+// not stored; a mention's job picked up early in its lease is posted within it without the
+// claim (unclaimed.go), and settled instead of completed. A job answered is recorded in the
+// committer's next round, as AnswerNow does, but without waiting for it (the answer is out,
+// and the caller's worker is free for the next one): a failure to record it is logged, and
+// River then gives the job to a worker (its rescuer, or its fetch once the lease of a job
+// posted without a claim runs out), which finds the answer posted (once.go). Close writes
+// what is pending.
 func (q *Queue) AnswerWith(ctx context.Context, t *Ticket, send Send) (bool, error) {
 	return q.answer(ctx, t, send, false)
 }
