@@ -94,7 +94,8 @@ type inserter interface {
 
 // database is how the committer reaches a driver's database.
 type database interface {
-	// inserter inserts on its own (its own transaction), as update does.
+	// inserter inserts outside a round's transaction: as one statement alone where a
+	// statement that fails is not committed (SQLite), in a transaction of its own otherwise.
 	inserter
 	// begin begins a round's transaction.
 	begin(ctx context.Context) (roundTx, error)
@@ -331,8 +332,9 @@ func (c *committer) transact(ctx context.Context, live []*write) ([]writeResult,
 
 // oneStatement tells a round that is one statement (writes of one kind, flushes aside: the
 // inserts, one statement for all their jobs, or updates of one kind), and returns its kind
-// and, for updates, their ids: such a round needs no BEGIN and COMMIT (on PostgreSQL, two
-// round trips of three).
+// and, for updates, their ids: such a round needs no BEGIN and COMMIT of the round (on
+// PostgreSQL, two round trips of three; its inserts still take a transaction of their own,
+// rounds.go).
 func oneStatement(live []*write) (writeKind, []int64, bool) {
 	kind := writeFlush
 	var ids []int64

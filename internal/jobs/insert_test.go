@@ -170,20 +170,26 @@ func riverInserter(t *testing.T, q *Queue, url string) func(a AnswerArgs, at tim
 			return one(c.InsertMany(ctx, params(a, at)))
 		}
 	}
-	_, dsn, _, err := store.DataSource(url, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool, err := pgxpool.New(ctx, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	c, err := river.NewClient(riverpgxv5.New(pool), &river.Config{})
+	c, err := river.NewClient(riverpgxv5.New(testPool(t, url)), &river.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return func(a AnswerArgs, at time.Time) *rivertype.JobInsertResult {
 		return one(c.InsertMany(ctx, params(a, at)))
 	}
+}
+
+// testPool is a connection pool of its own to the PostgreSQL database of url, closed with t.
+func testPool(t *testing.T, url string) *pgxpool.Pool {
+	t.Helper()
+	_, dsn, _, err := store.DataSource(url, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool, err := pgxpool.New(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
 }

@@ -108,8 +108,19 @@ type postgresDatabase struct {
 	pool *pgxpool.Pool
 }
 
+// insert inserts jobs in a transaction of their own, not as one statement alone as on SQLite:
+// a statement that times out here (waiting for a lock) may still be committed by the server
+// once it runs, the connection closed meanwhile, and the intake would then take for not
+// stored a job that was (storeretry.go: answered only once its lease ends). Within a
+// transaction, nothing commits before COMMIT is sent, after the insert returned.
 func (d *postgresDatabase) insert(ctx context.Context, jobs []newJob) ([]int64, error) {
-	return postgresInsert(ctx, d.pool, jobs)
+	var ids []int64
+	err := pgx.BeginFunc(ctx, d.pool, func(tx pgx.Tx) error {
+		var err error
+		ids, err = postgresInsert(ctx, tx, jobs)
+		return err
+	})
+	return ids, err
 }
 
 func (d *postgresDatabase) begin(ctx context.Context) (roundTx, error) {

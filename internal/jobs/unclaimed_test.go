@@ -6,11 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river/rivertype"
 	"github.com/slack-go/slack"
 
-	"github.com/rolebot/rolebot/internal/store"
 	"github.com/rolebot/rolebot/internal/store/storetest"
 )
 
@@ -192,15 +190,7 @@ func leaseEnder(t *testing.T, q *Queue, url string) func(id int64) {
 			}
 		}
 	}
-	_, dsn, _, err := store.DataSource(url, "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool, err := pgxpool.New(context.Background(), dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
+	pool := testPool(t, url)
 	return func(id int64) {
 		if _, err := pool.Exec(context.Background(), `UPDATE river_job SET created_at = created_at - $2::interval, scheduled_at = scheduled_at - $2::interval WHERE id = $1`,
 			id, fmt.Sprintf("%d seconds", int(back.Seconds()))); err != nil {
