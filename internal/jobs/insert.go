@@ -180,21 +180,32 @@ func sqliteInsert(ctx context.Context, st *sql.Stmt, jobs []newJob) ([]int64, er
 	return ids, nil
 }
 
-// postgresInsert runs insertPostgres on jobs through q (the pool, or a round's transaction)
-// and returns the id of each job inserted, 0 for a job whose delivery already had one.
+// postgresInsert runs insertPostgres on jobs through q (a round's transaction) and returns
+// the id of each job inserted, 0 for a job whose delivery already had one.
 func postgresInsert(ctx context.Context, q interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 }, jobs []newJob) ([]int64, error) {
+	rows, err := q.Query(ctx, insertPostgres, postgresInsertArgs(jobs)...)
+	if err != nil {
+		return nil, err
+	}
+	return postgresInsertIDs(rows, jobs)
+}
+
+// postgresInsertArgs are insertPostgres's arguments for jobs.
+func postgresInsertArgs(jobs []newJob) []any {
 	args, queues := make([]string, len(jobs)), make([]string, len(jobs))
 	created, at := make([]time.Time, len(jobs)), make([]time.Time, len(jobs))
 	keys := make([][]byte, len(jobs))
 	for i, j := range jobs {
 		args[i], queues[i], created[i], at[i], keys[i] = string(j.encoded), j.args.Queue(), j.created, j.at, j.key
 	}
-	rows, err := q.Query(ctx, insertPostgres, args, queues, created, at, keys)
-	if err != nil {
-		return nil, err
-	}
+	return []any{args, queues, created, at, keys}
+}
+
+// postgresInsertIDs reads insertPostgres's rows: the id of each job of jobs inserted, 0 for
+// a job whose delivery already had one.
+func postgresInsertIDs(rows pgx.Rows, jobs []newJob) ([]int64, error) {
 	byKey := make(map[string]int64, len(jobs))
 	var id int64
 	var key []byte
