@@ -2,11 +2,12 @@ package jobs
 
 // Group commit of the fast path's writes. Every fast-path write (a batch of inserts, a claim,
 // a completion, a settlement, a release) goes to one goroutine, the committer, which takes
-// whatever is waiting when it is free and writes it all in one transaction: a River insert
-// of every new job, then one conditional update per kind of change, for all the jobs of that
-// kind. Measured on SQLite (BenchmarkRound), one job alone costs ~0.5 ms to insert and ~0.13 ms
-// per update; 64 together ~56 µs and ~12 µs a job: most of a statement's cost is the
-// transaction, the statement and the pages written, shared by every row. Nothing waits on a
+// whatever is waiting when it is free and writes it all in one transaction: one insert of
+// every new job (insert.go), then one conditional update per kind of change, for all the jobs
+// of that kind; a round of one statement runs without a transaction of its own. Measured on
+// SQLite (BenchmarkRound), one job alone costs ~50 µs to insert and ~40 µs per update; 64
+// together ~16 µs and ~8 µs a job: much of a statement's cost is the transaction, the
+// statement and the pages written, shared by every row. Nothing waits on a
 // timer to fill a round: the committer lets the goroutines that can run go first while they
 // bring writes (on one CPU they would otherwise never get the chance), so a request alone is
 // written at once, and a burst's requests share rounds.
@@ -25,9 +26,6 @@ import (
 	"slices"
 	"sync"
 	"time"
-
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 )
 
 // roundTimeout bounds one round's transaction.
@@ -62,35 +60,43 @@ const (
 type write struct {
 	ctx  context.Context
 	kind writeKind
-	// params are the jobs to insert (writeInsert); ids the jobs to update (the others).
-	params []river.InsertManyParams
-	ids    []int64
-	done   chan writeResult // buffered: the committer never waits for the caller
+	// jobs are the jobs to insert (writeInsert); ids the jobs to update (the others).
+	jobs []newJob
+	ids  []int64
+	done chan writeResult // buffered: the committer never waits for the caller
 	// then, if set, receives the outcome instead of done, on the committer's goroutine: a
 	// write nobody waits for (it must return at once).
 	then func(writeResult)
 }
 
-// writeResult is a write's outcome: the insert's results, in params' order, or the ids the
-// update changed (its condition held).
+// writeResult is a write's outcome: the ids of the jobs inserted, in jobs' order (0 for a
+// delivery that already had a job), or the ids the update changed (its condition held).
 type writeResult struct {
-	inserted []*rivertype.JobInsertResult
+	inserted []int64
 	changed  map[int64]bool
 	err      error
 }
 
 // roundTx is one round's transaction, as each driver runs it.
 type roundTx interface {
-	// insert inserts params through River, as InsertMany does.
-	insert(ctx context.Context, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
+	inserter
 	// update runs the conditional update of kind on ids and returns those it changed.
 	update(ctx context.Context, kind writeKind, ids []int64) ([]int64, error)
 	commit(ctx context.Context) error
 	rollback(ctx context.Context)
 }
 
+// inserter inserts leased jobs (insert.go) and returns the id of each, 0 for a delivery that
+// already had a job.
+type inserter interface {
+	insert(ctx context.Context, jobs []newJob) ([]int64, error)
+}
+
 // database is how the committer reaches a driver's database.
 type database interface {
+	// inserter inserts outside a round's transaction: as one statement alone where a
+	// statement that fails is not committed (SQLite), in a transaction of its own otherwise.
+	inserter
 	// begin begins a round's transaction.
 	begin(ctx context.Context) (roundTx, error)
 	// update runs the conditional update of kind on ids on its own (its own transaction)
@@ -167,9 +173,9 @@ func (c *committer) flush(ctx context.Context) error {
 	return c.submit(&write{ctx: ctx, kind: writeFlush}).err
 }
 
-// insert inserts params in a round.
-func (c *committer) insert(ctx context.Context, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error) {
-	r := c.submit(&write{ctx: ctx, kind: writeInsert, params: params})
+// insert inserts jobs in a round.
+func (c *committer) insert(ctx context.Context, jobs []newJob) ([]int64, error) {
+	r := c.submit(&write{ctx: ctx, kind: writeInsert, jobs: jobs})
 	return r.inserted, r.err
 }
 
@@ -270,12 +276,18 @@ func (w *write) answer(r writeResult) {
 
 // transact writes live in one transaction and returns each write's result.
 func (c *committer) transact(ctx context.Context, live []*write) ([]writeResult, error) {
-	if kind, ids, ok := oneStatement(live); ok {
+	results := make([]writeResult, len(live))
+	switch kind, ids, ok := oneStatement(live); {
+	case ok && kind == writeInsert:
+		if err := c.insertAll(ctx, c.db, live, results); err != nil {
+			return nil, err
+		}
+		return results, nil
+	case ok:
 		changed, err := c.db.update(ctx, kind, ids)
 		if err != nil {
 			return nil, err
 		}
-		results := make([]writeResult, len(live))
 		set := idSet(changed)
 		for i := range results {
 			results[i].changed = set
@@ -286,7 +298,6 @@ func (c *committer) transact(ctx context.Context, live []*write) ([]writeResult,
 	if err != nil {
 		return nil, fmt.Errorf("début de transaction : %w", err)
 	}
-	results := make([]writeResult, len(live))
 	if err := c.insertAll(ctx, tx, live, results); err != nil {
 		tx.rollback(ctx)
 		return nil, err
@@ -319,8 +330,11 @@ func (c *committer) transact(ctx context.Context, live []*write) ([]writeResult,
 	return results, nil
 }
 
-// oneStatement tells a round that is one update (writes of one kind, no insert, flushes
-// aside), and returns its kind and ids.
+// oneStatement tells a round that is one statement (writes of one kind, flushes aside: the
+// inserts, one statement for all their jobs, or updates of one kind), and returns its kind
+// and, for updates, their ids: such a round needs no BEGIN and COMMIT of the round (on
+// PostgreSQL, two round trips of three; its inserts still take a transaction of their own,
+// rounds.go).
 func oneStatement(live []*write) (writeKind, []int64, bool) {
 	kind := writeFlush
 	var ids []int64
@@ -328,7 +342,7 @@ func oneStatement(live []*write) (writeKind, []int64, bool) {
 		switch {
 		case w.kind == writeFlush:
 			continue
-		case w.kind == writeInsert, kind != writeFlush && w.kind != kind:
+		case kind != writeFlush && w.kind != kind:
 			return 0, nil, false
 		}
 		kind = w.kind
@@ -346,48 +360,41 @@ func idSet(ids []int64) map[int64]bool {
 	return set
 }
 
-// insertAll inserts the jobs of every insert write of the round through one River insert. A
-// delivery key in two writes of the round (River refuses a batch holding one unique key
-// twice) is inserted by the first, and the second gets the first's row as a duplicate, as a
-// second insert would have.
-func (c *committer) insertAll(ctx context.Context, tx roundTx, live []*write, results []writeResult) error {
-	type at struct{ write, param int }
-	var params []river.InsertManyParams
+// insertAll inserts the jobs of every insert write of the round through one statement of
+// in (the round's transaction, or the database when the round is that statement alone). A
+// delivery key in two writes of the round is inserted by the first, and the second gets 0,
+// a duplicate, as a second insert would have.
+func (c *committer) insertAll(ctx context.Context, in inserter, live []*write, results []writeResult) error {
+	type at struct{ write, job int }
+	var jobs []newJob
 	var from []at
-	first := map[string]int{} // delivery key → index in params
-	var dups []at
-	var dupOf []int
+	seen := map[string]bool{}
 	for i, w := range live {
 		if w.kind != writeInsert {
 			continue
 		}
-		results[i].inserted = make([]*rivertype.JobInsertResult, len(w.params))
-		for k, p := range w.params {
-			key := p.Args.(AnswerArgs).DeliveryKey
-			if j, seen := first[key]; seen {
-				dups, dupOf = append(dups, at{i, k}), append(dupOf, j)
-				continue
+		results[i].inserted = make([]int64, len(w.jobs))
+		for k, j := range w.jobs {
+			if seen[j.args.DeliveryKey] {
+				continue // stays 0: a duplicate
 			}
-			first[key] = len(params)
-			params = append(params, p)
+			seen[j.args.DeliveryKey] = true
+			jobs = append(jobs, j)
 			from = append(from, at{i, k})
 		}
 	}
-	if len(params) == 0 {
+	if len(jobs) == 0 {
 		return nil
 	}
-	res, err := tx.insert(ctx, params)
+	ids, err := in.insert(ctx, jobs)
 	if err != nil {
-		return fmt.Errorf("insertion de %d tâches : %w", len(params), err)
+		return fmt.Errorf("insertion de %d tâches : %w", len(jobs), err)
 	}
-	if len(res) != len(params) {
-		return fmt.Errorf("insertion de %d tâches : %d résultats", len(params), len(res))
+	if len(ids) != len(jobs) {
+		return fmt.Errorf("insertion de %d tâches : %d résultats", len(jobs), len(ids))
 	}
-	for j, r := range res {
-		results[from[j].write].inserted[from[j].param] = r
-	}
-	for d, a := range dups {
-		results[a.write].inserted[a.param] = &rivertype.JobInsertResult{Job: res[dupOf[d]].Job, UniqueSkippedAsDuplicate: true}
+	for j, id := range ids {
+		results[from[j].write].inserted[from[j].job] = id
 	}
 	return nil
 }

@@ -6,8 +6,8 @@ package jobs
 // The hand-over between the fast path and River's workers is one conditional update of the
 // job's row, so a job is never worked by both:
 //
-//   - EnqueueLeased inserts each job through River (its unique key is the delivery's claim)
-//     scheduled leaseAhead in the future. River's fetch only takes available jobs whose
+//   - EnqueueLeased inserts each job as River would (insert.go; its unique key is the
+//     delivery's claim) scheduled leaseAhead in the future. River's fetch only takes available jobs whose
 //     scheduled time has come: until then the job belongs to the process that inserted it
 //     (River's scheduler may mark it available ahead of time; its time is still to come).
 //   - AnswerNow moves the job to running if its time is still to come (UPDATE … WHERE
@@ -16,6 +16,9 @@ package jobs
 //     JobCompleteTx call): completed, snoozed until Retry-After, retried later, cancelled with
 //     Slack's error. If River's scheduler got there first (the process was too slow for its
 //     lease), the update changes no row and the fast path leaves the job to River.
+//   - A mention picked up soon after its insert is posted within its lease without the claim,
+//     and settled after the post (unclaimed.go explains why nobody else can work it meanwhile,
+//     and how a post left unrecorded is found again).
 //   - A process that dies between the insert and the claim leaves scheduled jobs, which River
 //     makes available when the lease ends; one that dies mid-answer leaves a running job,
 //     which River's rescuer makes retryable after rescueAfter, exactly as for its own workers.
@@ -33,9 +36,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync/atomic"
 	"time"
 
-	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/rivertype"
 
@@ -63,6 +66,10 @@ type Ticket struct {
 	// Args are the job's arguments.
 	Args AnswerArgs
 	row  *rivertype.JobRow
+	// taken is set by the first of the fast path's attempt and Release: a job posted without
+	// a claim (unclaimed.go) has no write in the database to stop a release, so the ticket
+	// does, in this process (the only one holding it).
+	taken atomic.Bool
 }
 
 // ID is the job's id.
@@ -84,9 +91,14 @@ func (t *Ticket) ID() int64 { return t.row.ID }
 // time has come. The lease condition and the fetch's are thus exclusive, whatever the
 // scheduler did; and a lease is for a job nobody has attempted yet (River's fetch sets
 // attempted_at), so that a late claim never takes a job River has already worked and snoozed.
+//
+// On SQLite the state is written `+state`: the unary plus keeps SQLite's planner off River's
+// index on the state, which it otherwise walks (every job leased or running) instead of
+// looking the ids up by primary key, so that each update of a burst cost as much as the jobs
+// waiting (TestSQLiteUpdatesFindJobsByID). PostgreSQL's planner takes the ids' index itself.
 const (
 	leasedPostgres = `state IN ('scheduled', 'available') AND attempted_at IS NULL AND scheduled_at > now()`
-	leasedSQLite   = `state IN ('scheduled', 'available') AND attempted_at IS NULL AND scheduled_at > datetime('now', 'subsec')`
+	leasedSQLite   = `+state IN ('scheduled', 'available') AND attempted_at IS NULL AND scheduled_at > datetime('now', 'subsec')`
 )
 
 var (
@@ -98,7 +110,7 @@ var (
 	}
 	updatesSQLite = [writeKinds]string{
 		writeClaim:    `SET state = 'running', attempt = attempt + 1, attempted_at = datetime('now', 'subsec') WHERE ` + leasedSQLite,
-		writeComplete: `SET state = 'completed', finalized_at = datetime('now', 'subsec') WHERE state = 'running'`,
+		writeComplete: `SET state = 'completed', finalized_at = datetime('now', 'subsec') WHERE +state = 'running'`,
 		writeSettle:   `SET state = 'completed', attempt = attempt + 1, attempted_at = datetime('now', 'subsec'), finalized_at = datetime('now', 'subsec') WHERE ` + leasedSQLite,
 		writeRelease:  `SET state = 'available', scheduled_at = datetime('now', 'subsec') WHERE ` + leasedSQLite,
 	}
@@ -118,26 +130,29 @@ func updateSQL(driver string, kind writeKind) string {
 // ticket of each new job and nil for a delivery that already has one (a retry, or another
 // replica took it: the job is the claim).
 func (q *Queue) EnqueueLeased(ctx context.Context, batch []AnswerArgs) ([]*Ticket, error) {
-	params := make([]river.InsertManyParams, 0, len(batch))
-	at := time.Now().Add(leaseAhead)
+	jobs := make([]newJob, 0, len(batch))
+	now := time.Now()
+	at := now.Add(leaseAhead)
 	for _, a := range batch {
 		if a.DeliveryKey == "" {
 			return nil, errors.New("file des réponses : clé de livraison vide")
 		}
-		opts := a.InsertOpts()
-		opts.ScheduledAt = at
-		params = append(params, river.InsertManyParams{Args: a, InsertOpts: &opts})
+		j, err := newLeasedJob(a, now, at)
+		if err != nil {
+			return nil, fmt.Errorf("file des réponses : %w", err)
+		}
+		jobs = append(jobs, j)
 	}
 	// A delivery seen twice within the batch (or the round) is inserted once, and its second
 	// sight is a duplicate (commit.go).
-	res, err := q.commits.insert(ctx, params)
+	ids, err := q.commits.insert(ctx, jobs)
 	if err != nil {
-		return nil, fmt.Errorf("file des réponses : insertion de %d tâches : %w", len(params), err)
+		return nil, fmt.Errorf("file des réponses : insertion de %d tâches : %w", len(jobs), err)
 	}
 	out := make([]*Ticket, len(batch))
-	for k, r := range res {
-		if !r.UniqueSkippedAsDuplicate {
-			out[k] = &Ticket{Args: batch[k], row: r.Job}
+	for k, id := range ids {
+		if id != 0 {
+			out[k] = &Ticket{Args: batch[k], row: jobs[k].row(id)}
 		}
 	}
 	return out, nil
@@ -157,25 +172,34 @@ type Send func(ctx context.Context) error
 // AnswerWith is AnswerNow with an answer the caller computed before the job was claimed
 // (while it was being inserted): send posts it, after the claim, instead of the Answerer's
 // Answer (nil: the Answerer's). Nothing is posted for a job not claimed, so never for a job
-// not stored. A job answered is recorded as completed in the committer's next round, as
-// AnswerNow does, but without waiting for it (the answer is out, and the caller's worker is
-// free for the next one): a failure to record it is logged, and River's rescuer then gives
-// the job to a worker, which finds the answer posted (once.go). Close writes what is pending.
+// not stored; a mention's job picked up early in its lease is posted within it without the
+// claim (unclaimed.go), and settled instead of completed. A job answered is recorded in the
+// committer's next round, as AnswerNow does, but without waiting for it (the answer is out,
+// and the caller's worker is free for the next one): a failure to record it is logged, and
+// River then gives the job to a worker (its rescuer, or its fetch once the lease of a job
+// posted without a claim runs out), which finds the answer posted (once.go). Close writes
+// what is pending.
 func (q *Queue) AnswerWith(ctx context.Context, t *Ticket, send Send) (bool, error) {
 	return q.answer(ctx, t, send, false)
 }
 
-// answer is AnswerNow (wait: the completion recorded before it returns) and AnswerWith.
+// answer is AnswerNow (wait: the completion recorded before it returns) and AnswerWith. The
+// job is claimed first (one round), or posted within its lease without a claim when
+// postsUnclaimed says so (unclaimed.go).
 func (q *Queue) answer(ctx context.Context, t *Ticket, send Send, wait bool) (bool, error) {
 	if q.worker == nil {
 		return false, errors.New("file des réponses : aucun Answerer")
 	}
-	claimed, err := q.commits.update(ctx, writeClaim, t.row.ID)
-	if err != nil {
-		return false, fmt.Errorf("file des réponses : prise de la tâche %d : %w", t.row.ID, err)
-	}
-	if !claimed[t.row.ID] {
-		return false, nil
+	unclaimed := !wait && q.postsUnclaimed(t, time.Now())
+	if !unclaimed {
+		t.taken.Store(true)
+		claimed, err := q.commits.update(ctx, writeClaim, t.row.ID)
+		if err != nil {
+			return false, fmt.Errorf("file des réponses : prise de la tâche %d : %w", t.row.ID, err)
+		}
+		if !claimed[t.row.ID] {
+			return false, nil
+		}
 	}
 	row := *t.row
 	start := time.Now()
@@ -184,44 +208,25 @@ func (q *Queue) answer(ctx context.Context, t *Ticket, send Send, wait bool) (bo
 		send = func(ctx context.Context) error { return q.worker.answerer.Answer(ctx, t.Args) }
 	}
 	jctx, cancel := context.WithTimeout(ctx, jobTimeout)
-	werr := q.worker.attempt(jctx, &row, t.Args, send)
+	if unclaimed {
+		jctx, cancel = context.WithDeadline(ctx, t.row.CreatedAt.Add(unclaimedPostEnd))
+	}
+	werr := q.worker.attempt(jctx, &row, t.Args, send, byFastPath)
 	cancel()
 	// Recorded even if ctx is done, and again if the database failed (record.go).
 	if werr == nil {
-		// The common case, in the committer's next round rather than by River's driver.
-		complete := func(ctx context.Context, retry bool) error {
-			done, err := q.commits.update(ctx, writeComplete, row.ID)
-			if err == nil && !done[row.ID] && !retry {
-				return errNotRunning
-			}
-			return err // not running on a retry: the failed attempt was committed
+		return true, q.recordAnswered(ctx, t, &row, unclaimed, wait)
+	}
+	if unclaimed {
+		// Any other outcome is recorded as the claimed attempt it was: claimed now, then
+		// recorded as below.
+		claimed, err := q.claimLate(ctx, row.ID)
+		switch {
+		case err != nil:
+			return true, fmt.Errorf("file des réponses : tâche %d essayée sans prise, non enregistrée (%v) : River la reprendra à la fin de son bail", row.ID, err)
+		case !claimed:
+			return true, nil // the lease ran out: River's worker has it, and reads Slack first
 		}
-		unrecorded := func(err error) error {
-			return fmt.Errorf("file des réponses : tâche %d répondue mais non enregistrée (%v) : River la reprendra", row.ID, err)
-		}
-		if wait {
-			if err := record(ctx, complete); err != nil {
-				return true, unrecorded(err)
-			}
-			return true, nil
-		}
-		// The first attempt in the next round, without waiting; if it fails, the others
-		// from a goroutine of their own, as record does.
-		q.commits.submitLater(&write{ctx: context.WithoutCancel(ctx), kind: writeComplete, ids: []int64{row.ID}}, func(r writeResult) {
-			switch {
-			case r.err == nil && r.changed[row.ID]:
-				return
-			case r.err == nil:
-				q.log.Warn(unrecorded(errNotRunning).Error(), "delivery", t.Args.DeliveryKey)
-			default:
-				go func() {
-					if err := recordAgain(ctx, complete); err != nil {
-						q.log.Warn(unrecorded(err).Error(), "delivery", t.Args.DeliveryKey)
-					}
-				}()
-			}
-		})
-		return true, nil
 	}
 	p := outcomeParams(&row, werr, start, time.Now())
 	if err := record(ctx, func(ctx context.Context, _ bool) error { return q.setState(ctx, p) }); err != nil {
@@ -229,6 +234,52 @@ func (q *Queue) answer(ctx context.Context, t *Ticket, send Send, wait bool) (bo
 		return true, fmt.Errorf("file des réponses : enregistrement de la tâche %d (%s) : %w", row.ID, p.State, err)
 	}
 	return true, nil
+}
+
+// recordAnswered records the answered job of row: completed from running (claimed), or from
+// leased (posted without a claim, the settlement CompleteLeased writes). wait says whether to
+// wait for the record (AnswerNow), or to leave it to the committer's next round (AnswerWith).
+func (q *Queue) recordAnswered(ctx context.Context, t *Ticket, row *rivertype.JobRow, unclaimed, wait bool) error {
+	kind := writeComplete
+	if unclaimed {
+		kind = writeSettle
+	}
+	// The common case, in the committer's next round rather than by River's driver.
+	complete := func(ctx context.Context, retry bool) error {
+		done, err := q.commits.update(ctx, kind, row.ID)
+		if err == nil && !done[row.ID] && !retry {
+			return errNotRunning
+		}
+		// Not running (or not leased) on a retry: the failed attempt was committed, or, for
+		// a settlement, the lease ran out and River's worker finds the answer posted.
+		return err
+	}
+	unrecorded := func(err error) error {
+		return fmt.Errorf("file des réponses : tâche %d répondue mais non enregistrée (%v) : River la reprendra", row.ID, err)
+	}
+	if wait {
+		if err := record(ctx, complete); err != nil {
+			return unrecorded(err)
+		}
+		return nil
+	}
+	// The first attempt in the next round, without waiting; if it fails, the others from a
+	// goroutine of their own, as record does.
+	q.commits.submitLater(&write{ctx: context.WithoutCancel(ctx), kind: kind, ids: []int64{row.ID}}, func(r writeResult) {
+		switch {
+		case r.err == nil && r.changed[row.ID]:
+			return
+		case r.err == nil:
+			q.log.Warn(unrecorded(errNotRunning).Error(), "delivery", t.Args.DeliveryKey)
+		default:
+			go func() {
+				if err := recordAgain(ctx, complete); err != nil {
+					q.log.Warn(unrecorded(err).Error(), "delivery", t.Args.DeliveryKey)
+				}
+			}()
+		}
+	})
+	return nil
 }
 
 // CompleteLeased records a leased job as answered without working it: its answer was
@@ -260,9 +311,14 @@ func (q *Queue) Release(ctx context.Context, tickets []*Ticket) (int, error) {
 	if len(tickets) == 0 {
 		return 0, nil
 	}
-	ids := make([]int64, len(tickets))
-	for i, t := range tickets {
-		ids[i] = t.row.ID
+	ids := make([]int64, 0, len(tickets))
+	for _, t := range tickets {
+		if t.taken.CompareAndSwap(false, true) { // else the fast path has it (unclaimed.go)
+			ids = append(ids, t.row.ID)
+		}
+	}
+	if len(ids) == 0 {
+		return 0, nil
 	}
 	released, err := q.commits.update(ctx, writeRelease, ids...)
 	if err != nil {

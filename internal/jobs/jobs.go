@@ -160,10 +160,10 @@ func openSQLite(ctx context.Context, dsn string, cfg Config) (*Queue, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("connexion : %w", err)
 	}
-	q, client, err := newQueue(ctx, riversqlite.New(db), cfg, retryMigration)
+	q, err := newQueue(ctx, riversqlite.New(db), cfg, retryMigration)
 	var rounds *sqliteDatabase
 	if err == nil {
-		rounds, err = sqliteRounds(ctx, db, client) // after the migrations: the statements name River's table
+		rounds, err = sqliteRounds(ctx, db) // after the migrations: the statements name River's table
 	}
 	if err != nil {
 		_ = db.Close()
@@ -196,14 +196,14 @@ func openPostgres(ctx context.Context, dsn string, cfg Config) (*Queue, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connexion : %w", err)
 	}
-	q, client, err := newQueue(ctx, riverpgxv5.New(pool), cfg, func(ctx context.Context, migrate func() error) error {
+	q, err := newQueue(ctx, riverpgxv5.New(pool), cfg, func(ctx context.Context, migrate func() error) error {
 		return withMigrationLock(ctx, pool, migrate)
 	})
 	if err != nil {
 		pool.Close()
 		return nil, err
 	}
-	q.commits = newCommitter(&postgresDatabase{pool: pool, client: client})
+	q.commits = newCommitter(&postgresDatabase{pool: pool})
 	q.closeDB = pool.Close
 	return q, nil
 }
@@ -260,10 +260,10 @@ func withMigrationLock(ctx context.Context, pool *pgxpool.Pool, migrate func() e
 
 // newQueue applies River's migrations through drv (under lock, if given) and builds the
 // client.
-func newQueue[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], cfg Config, lock func(context.Context, func() error) error) (*Queue, *river.Client[TTx], error) {
+func newQueue[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], cfg Config, lock func(context.Context, func() error) error) (*Queue, error) {
 	migrator, err := rivermigrate.New(drv, &rivermigrate.Config{Logger: cfg.Log})
 	if err != nil {
-		return nil, nil, fmt.Errorf("migrations de River : %w", err)
+		return nil, fmt.Errorf("migrations de River : %w", err)
 	}
 	migrate := func() error {
 		res, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil)
@@ -281,7 +281,7 @@ func newQueue[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], cfg Con
 		err = migrate()
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("migrations de River : %w", err)
+		return nil, fmt.Errorf("migrations de River : %w", err)
 	}
 
 	workers := cmp.Or(cfg.Workers, DefaultWorkers)
@@ -302,14 +302,14 @@ func newQueue[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], cfg Con
 		// Slack's rate limits.
 		worker = &answerWorker{answerer: cfg.Answerer, gate: newGate(), metrics: cfg.Metrics, log: cfg.Log, now: time.Now}
 		if err := river.AddWorkerSafely(ws, worker); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 		rc.Queues[QueueResponse] = river.QueueConfig{MaxWorkers: workers}
 		rc.Queues[QueuePost] = river.QueueConfig{MaxWorkers: workers}
 	}
 	if cfg.Periodic != nil {
 		if err := addPeriodic(ws, rc, cfg.Periodic, cfg.Log); err != nil {
-			return nil, nil, err
+			return nil, err
 		}
 	}
 	canStart := len(rc.Queues) > 0
@@ -320,7 +320,7 @@ func newQueue[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], cfg Con
 	}
 	client, err := river.NewClient(drv, rc)
 	if err != nil {
-		return nil, nil, fmt.Errorf("client River : %w", err)
+		return nil, fmt.Errorf("client River : %w", err)
 	}
 	return &Queue{
 		insert: func(ctx context.Context, args river.JobArgs) (*rivertype.JobInsertResult, error) {
@@ -339,7 +339,7 @@ func newQueue[TTx any](ctx context.Context, drv riverdriver.Driver[TTx], cfg Con
 			return setStateIfRunning(ctx, client.Driver().GetExecutor(), p)
 		},
 		worker: worker,
-	}, client, nil
+	}, nil
 }
 
 // Driver returns store.DriverSQLite or store.DriverPostgres.

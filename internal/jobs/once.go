@@ -6,8 +6,10 @@ package jobs
 // such an attempt asks the Answerer whether the first one reached Slack: chat.postMessage
 // answers carry the job's delivery key in their message metadata, which the channel's or
 // thread's history shows (slackbot/once.go). Only attempts after the first ask (River's
-// job.Attempt > 1): a fresh job, and one put off by a rate limit (a snooze does not count as
-// an attempt), cannot have been posted, so the fast path never pays for the read.
+// job.Attempt > 1), and the first attempt of a job whose lease ran out untouched, which may
+// have been posted without a claim (unclaimed.go): a fresh job, and one put off by a rate
+// limit (a snooze does not count as an attempt), cannot have been posted, so the fast path
+// never pays for the read.
 
 import (
 	"context"
@@ -41,9 +43,10 @@ const (
 // alreadyDelivered asks the Answerer, on an attempt after the first, whether the answer
 // already reached Slack (lookOutcome decides). A read that may pass returns the error the
 // attempt must return, as for a failed post.
-func (w *answerWorker) alreadyDelivered(ctx context.Context, log *slog.Logger, job *rivertype.JobRow, a AnswerArgs) (checkOutcome, error) {
+func (w *answerWorker) alreadyDelivered(ctx context.Context, log *slog.Logger, job *rivertype.JobRow, a AnswerArgs, byRiverWorker bool) (checkOutcome, error) {
 	dc, ok := w.answerer.(DeliveryChecker)
-	if !ok || job.Attempt <= 1 {
+	// The fast path's rows are its tickets', always a first attempt: never asked about.
+	if !ok || (job.Attempt <= 1 && !(byRiverWorker && leaseRanOut(job))) {
 		return checkPost, nil
 	}
 	delivered, err := dc.Delivered(ctx, a, job.CreatedAt)

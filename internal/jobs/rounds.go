@@ -1,31 +1,35 @@
 package jobs
 
-// One round's transaction (commit.go), per driver: River's insert inside it (InsertManyTx),
-// then the hand-over's updates (fastpath.go), each on every id of its kind at once.
+// One round's transaction (commit.go), per driver: the leased jobs' insert (insert.go), then
+// the hand-over's updates (fastpath.go), each on every id of its kind at once; or one of them
+// alone, outside a transaction.
 
 import (
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
-	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/rolebot/rolebot/internal/store"
 )
 
-// sqliteRounds prepares the hand-over's updates on db. The statements are prepared once:
-// River's SQLite driver parses each of its statements again at every call, which is much of an
-// update's cost.
-func sqliteRounds(ctx context.Context, db *sql.DB, client *river.Client[*sql.Tx]) (*sqliteDatabase, error) {
-	d := &sqliteDatabase{db: db, client: client}
-	for kind := writeClaim; kind < writeFlush; kind++ {
-		st, err := db.PrepareContext(ctx, updateSQL(store.DriverSQLite, kind))
+// sqliteRounds prepares the insert and the hand-over's updates on db. The statements are
+// prepared once: River's SQLite driver parses each of its statements again at every call,
+// which is much of an update's cost.
+func sqliteRounds(ctx context.Context, db *sql.DB) (*sqliteDatabase, error) {
+	d := &sqliteDatabase{db: db}
+	for kind := writeInsert; kind < writeFlush; kind++ {
+		query := insertSQLite
+		if kind != writeInsert {
+			query = updateSQL(store.DriverSQLite, kind)
+		}
+		st, err := db.PrepareContext(ctx, query)
 		if err != nil {
-			return nil, fmt.Errorf("préparation de « %s » : %w", updateSQL(store.DriverSQLite, kind), err)
+			return nil, fmt.Errorf("préparation de « %s » : %w", query, err)
 		}
 		d.stmts[kind] = st
 	}
@@ -34,9 +38,12 @@ func sqliteRounds(ctx context.Context, db *sql.DB, client *river.Client[*sql.Tx]
 
 // sqliteDatabase is the committer's database on SQLite.
 type sqliteDatabase struct {
-	db     *sql.DB
-	stmts  [writeKinds]*sql.Stmt
-	client *river.Client[*sql.Tx]
+	db    *sql.DB
+	stmts [writeKinds]*sql.Stmt // by kind; writeInsert's is insertSQLite
+}
+
+func (d *sqliteDatabase) insert(ctx context.Context, jobs []newJob) ([]int64, error) {
+	return sqliteInsert(ctx, d.stmts[writeInsert], jobs)
 }
 
 func (d *sqliteDatabase) begin(ctx context.Context) (roundTx, error) {
@@ -71,8 +78,8 @@ type sqliteRound struct {
 	d  *sqliteDatabase
 }
 
-func (r *sqliteRound) insert(ctx context.Context, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error) {
-	return r.d.client.InsertManyTx(ctx, r.tx, params)
+func (r *sqliteRound) insert(ctx context.Context, jobs []newJob) ([]int64, error) {
+	return sqliteInsert(ctx, r.tx.StmtContext(ctx, r.d.stmts[writeInsert]), jobs)
 }
 
 func (r *sqliteRound) update(ctx context.Context, kind writeKind, ids []int64) ([]int64, error) {
@@ -99,16 +106,70 @@ func scanIDs(rows *sql.Rows) ([]int64, error) {
 // postgresDatabase is the committer's database on PostgreSQL (pgx caches the statements'
 // preparation).
 type postgresDatabase struct {
-	pool   *pgxpool.Pool
-	client *river.Client[pgx.Tx]
+	pool *pgxpool.Pool
 }
+
+// insert inserts jobs in a transaction of their own, not as one statement alone as on SQLite:
+// a statement that times out here (waiting for a lock) may still be committed by the server
+// once it runs, the connection closed meanwhile, and the intake would then take for not
+// stored a job that was (storeretry.go: answered only once its lease ends). Within a
+// transaction nothing commits before COMMIT, sent once the insert has returned; BEGIN goes
+// in one pipeline with the insert, so that the whole takes two round trips instead of three.
+func (d *postgresDatabase) insert(ctx context.Context, jobs []newJob) ([]int64, error) {
+	conn, err := d.pool.Acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Release()
+	b := &pgx.Batch{}
+	b.Queue("BEGIN")
+	args := postgresInsertArgs(jobs)
+	b.Queue(insertPostgres, args...)
+	br := conn.SendBatch(ctx, b)
+	_, err = br.Exec()
+	var ids []int64
+	if err == nil {
+		var rows pgx.Rows
+		if rows, err = br.Query(); err == nil {
+			ids, err = postgresInsertIDs(rows, jobs)
+		}
+	}
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	// The pipeline's Sync must have left the transaction open (PostgreSQL commits an
+	// implicit one at Sync): checked, as a COMMIT without a transaction is only a warning.
+	if st := conn.Conn().PgConn().TxStatus(); err == nil && st != txInProgress {
+		err = fmt.Errorf("insertion hors transaction (état %q)", st)
+	}
+	if err == nil {
+		_, err = conn.Exec(ctx, "COMMIT")
+	}
+	if err != nil {
+		// Not committed: rolled back, or the connection dropped (the server then aborts
+		// the transaction).
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+		defer cancel()
+		if _, rerr := conn.Exec(rctx, "ROLLBACK"); rerr != nil {
+			_ = conn.Conn().Close(rctx)
+		}
+		return nil, err
+	}
+	return ids, nil
+}
+
+// rollbackTimeout bounds the rollback of a failed insert.
+const rollbackTimeout = time.Second
+
+// txInProgress is PostgreSQL's transaction status "in a transaction block" (ReadyForQuery).
+const txInProgress = 'T'
 
 func (d *postgresDatabase) begin(ctx context.Context) (roundTx, error) {
 	tx, err := d.pool.Begin(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return &postgresRound{tx: tx, client: d.client}, nil
+	return &postgresRound{tx: tx}, nil
 }
 
 func (d *postgresDatabase) update(ctx context.Context, kind writeKind, ids []int64) ([]int64, error) {
@@ -128,12 +189,11 @@ func postgresUpdate(ctx context.Context, q interface {
 }
 
 type postgresRound struct {
-	tx     pgx.Tx
-	client *river.Client[pgx.Tx]
+	tx pgx.Tx
 }
 
-func (r *postgresRound) insert(ctx context.Context, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error) {
-	return r.client.InsertManyTx(ctx, r.tx, params)
+func (r *postgresRound) insert(ctx context.Context, jobs []newJob) ([]int64, error) {
+	return postgresInsert(ctx, r.tx, jobs)
 }
 
 func (r *postgresRound) update(ctx context.Context, kind writeKind, ids []int64) ([]int64, error) {

@@ -36,12 +36,18 @@ type answerWorker struct {
 // channel is rate limited. A definite failure cancels the job with Slack's error, which River
 // records on it; a failure that may pass returns the error, for River to retry it.
 func (w *answerWorker) Work(ctx context.Context, job *river.Job[AnswerArgs]) error {
-	return w.attempt(ctx, job.JobRow, job.Args, func(ctx context.Context) error { return w.answerer.Answer(ctx, job.Args) })
+	return w.attempt(ctx, job.JobRow, job.Args, func(ctx context.Context) error { return w.answerer.Answer(ctx, job.Args) }, byRiver)
 }
+
+// Who makes an attempt (answerWorker.attempt).
+const (
+	byRiver    = true  // River's workers: job is the row River fetched
+	byFastPath = false // the fast path: job is its ticket's row, claimed or not (fastpath.go)
+)
 
 // attempt is one attempt at the answer of job, by River's workers or by the fast path (see
 // fastpath.go), posted by send: its error tells River, or the fast path, what to record.
-func (w *answerWorker) attempt(ctx context.Context, job *rivertype.JobRow, a AnswerArgs, send Send) error {
+func (w *answerWorker) attempt(ctx context.Context, job *rivertype.JobRow, a AnswerArgs, send Send, byRiverWorker bool) error {
 	queue := a.Queue()
 	log := w.log.With("job", job.ID, "delivery", a.DeliveryKey, "surface", a.Surface, "channel", a.Channel, "attempt", job.Attempt)
 	now := w.now()
@@ -52,7 +58,7 @@ func (w *answerWorker) attempt(ctx context.Context, job *rivertype.JobRow, a Ans
 	if d := w.gate.wait(key, now); d > 0 {
 		return w.snooze(log, queue, now, a, d)
 	}
-	switch check, err := w.alreadyDelivered(ctx, log, job, a); check {
+	switch check, err := w.alreadyDelivered(ctx, log, job, a, byRiverWorker); check {
 	case checkDelivered:
 		return nil
 	case checkWait:

@@ -4,8 +4,9 @@ package slackbot
 // intake, which inserts their jobs in the database in batches, each leased to this process,
 // then acknowledges them: a request is acknowledged once its job is stored, so nothing
 // acknowledged is lost, even to kill -9. Meanwhile the lanes' workers compute the answers
-// (when the lanes have room), and post each once its job is stored and claimed
-// (AnswerQueue.AnswerWith): never an answer for a job not stored. A slash command is
+// (when the lanes have room), and post each once its job is stored and claimed, or, for a
+// mention, stored and still leased to this process (AnswerQueue.AnswerWith,
+// jobs/unclaimed.go): never an answer for a job not stored. A slash command is
 // acknowledged with its answer when it is ready in time, its job completed first
 // (ackanswer.go). What this process cannot finish (a 429, a Slack error, a stop, a crash) is
 // answered by River's workers, here or in another replica. Answers through a response_url have
@@ -28,8 +29,8 @@ type AnswerQueue interface {
 	// of each new one (nil for a delivery that already has a job: a duplicate).
 	EnqueueLeased(ctx context.Context, batch []jobs.AnswerArgs) ([]*jobs.Ticket, error)
 	// AnswerWith answers a leased job in this process, its answer posted by send (computed
-	// while the job was inserted); false when the lease had ended and River's workers have
-	// the job.
+	// while the job was inserted), claimed first or, for a mention, within its lease; false
+	// when the lease had ended and River's workers have the job.
 	AnswerWith(ctx context.Context, t *jobs.Ticket, send jobs.Send) (bool, error)
 	// Release makes leased jobs available at once to every worker.
 	Release(ctx context.Context, tickets []*jobs.Ticket) (int, error)
