@@ -235,6 +235,20 @@ func otherGender(title string) string {
 	return strings.Join(ws, " ")
 }
 
+// agentEndings are the endings of French agent nouns, in either gender,
+// folded: "développeur", "développeuse", "auditrice", "ingénieure". A title
+// opening on one names a job, though the synonyms open longer phrases with
+// it ("développeuse principale"): English qualifiers ("product", "data")
+// never end so. Words like "matrice" or "actrice" end in "-rice" with no
+// "-trice" agent pair the titles use; they are no title's head noun, and
+// this only widens which head nouns count.
+var agentEndings = []string{"eur", "euse", "eure", "trice"}
+
+// agentNoun says whether a folded word ends as a French agent noun.
+func agentNoun(w string) bool {
+	return slices.ContainsFunc(agentEndings, func(e string) bool { return strings.HasSuffix(w, e) })
+}
+
 // minHeadNoun is the length of the shortest head noun of a title that
 // names its role alone: shorter words are too often other words.
 const minHeadNoun = 4
@@ -309,11 +323,18 @@ func (ix *Index) learntNames(t *team.Team, keys taskKeys) [][]string {
 		if ws := words(r.Title); len(ws) > 1 {
 			head := ws[0]
 			if utf8.RuneCountInString(head) >= minHeadNoun && titleWords[head] == 1 && !weak[head] && !structural[head] &&
-				!ix.qualifier(head) &&
-				!slices.ContainsFunc(ix.terms(head), func(term string) bool { return len(keys[term]) > 0 }) {
-				cands = append(cands, head)
+				(agentNoun(head) || !ix.qualifier(head)) {
+				// Each gender's form on its own: the stemmer may merge one
+				// with a task's word and not the other ("développeuse" is
+				// "développement"'s term, "développeur" is a term of its own).
+				forms := []string{head}
 				if o := genderForms(strings.ToLower(strings.Fields(r.Title)[0])); o != "" {
-					cands = append(cands, o)
+					forms = append(forms, o)
+				}
+				for _, f := range forms {
+					if !slices.ContainsFunc(ix.terms(f), func(term string) bool { return len(keys[term]) > 0 }) {
+						cands = append(cands, f)
+					}
 				}
 			}
 		}
