@@ -249,6 +249,56 @@ func agentNoun(w string) bool {
 	return slices.ContainsFunc(agentEndings, func(e string) bool { return strings.HasSuffix(w, e) })
 }
 
+// agentFold folds a folded agent noun to its masculine singular, the way
+// a title's head noun is compared with a question's word: "conservatrices"
+// and "conservatrice" are "conservateur", "développeuse" "développeur",
+// "ingénieure" "ingénieur". Only ever compared with a title's head noun
+// that is an agent noun itself (agentHeads), so a word that merely ends
+// so ("matrice", "actrice") folds to a word no title opens on.
+func agentFold(w string) string {
+	if len(w) > minHeadNoun {
+		w = strings.TrimSuffix(w, "s")
+	}
+	for _, p := range [][2]string{{"trice", "teur"}, {"euse", "eur"}, {"eure", "eur"}} {
+		if base, ok := strings.CutSuffix(w, p[0]); ok && len(base) >= 2 {
+			return base + p[1]
+		}
+	}
+	return w
+}
+
+// agentHeads returns, by role id, the head noun of each title that opens on
+// an agent noun no other title's head folds to, folded to the masculine
+// singular: "Conservatrice référente des collections" is "conservateur".
+// The stemmer cuts "conservatrice" and "conservateur" to "conservation"'s
+// term, so the role's analysed names cannot tell the job from the task;
+// the question's word as written can (nameMatch).
+func agentHeads(t *team.Team) map[string]string {
+	byHead := map[string][]string{}
+	for i := range t.Roles {
+		ws := words(t.Roles[i].Title)
+		if len(ws) == 0 || utf8.RuneCountInString(ws[0]) < minHeadNoun || !agentNoun(ws[0]) || weak[ws[0]] || structural[ws[0]] {
+			continue
+		}
+		h := agentFold(ws[0])
+		byHead[h] = append(byHead[h], t.Roles[i].ID)
+	}
+	out := map[string]string{}
+	for h, ids := range byHead {
+		if len(ids) == 1 {
+			out[ids[0]] = h
+		}
+	}
+	return out
+}
+
+// namesHead says whether a concept is one word that is the role's agent
+// head noun in either gender and number (agentHeads).
+func (ix *Index) namesHead(roleID string, c concept) bool {
+	h, ok := ix.heads[roleID]
+	return ok && !c.weak && len(c.words) == 1 && agentFold(c.words[0]) == h
+}
+
 // minHeadNoun is the length of the shortest head noun of a title that
 // names its role alone: shorter words are too often other words.
 const minHeadNoun = 4
