@@ -76,9 +76,9 @@ type Index struct {
 	names    map[string][][]string // role id → its names, analysed
 	// heads maps a role id to its title's head noun when that is an agent
 	// noun, folded to the masculine singular (agentHeads).
-	heads map[string]string
-	vocab    map[string]*int       // folded word → occurrences, for typos
-	byFirst  lexicon               // vocabulary by first letter
+	heads   map[string]string
+	vocab   map[string]*int // folded word → occurrences, for typos
+	byFirst lexicon         // vocabulary by first letter
 	// termsByFirst lists the indexed terms by first letter: typos are
 	// looked for among the terms that share it.
 	termsByFirst lexicon

@@ -292,11 +292,22 @@ func agentHeads(t *team.Team) map[string]string {
 	return out
 }
 
-// namesHead says whether a concept is one word that is the role's agent
-// head noun in either gender and number (agentHeads).
+// namesHead says whether a concept is the role's agent head noun
+// (agentHeads) in either gender and number: as one word written so, or as
+// the French the synonyms give for it ("curator" is "conservateur",
+// "accessibility auditor" "auditrice accessibilité").
 func (ix *Index) namesHead(roleID string, c concept) bool {
 	h, ok := ix.heads[roleID]
-	return ok && !c.weak && len(c.words) == 1 && agentFold(c.words[0]) == h
+	if !ok || c.weak || len(c.words) == 0 {
+		return false
+	}
+	if len(c.words) == 1 && agentFold(c.words[0]) == h {
+		return true
+	}
+	return slices.ContainsFunc(ix.synonyms.adds[strings.Join(c.words, " ")], func(a string) bool {
+		first, _, _ := strings.Cut(a, " ")
+		return agentFold(first) == h
+	})
 }
 
 // minHeadNoun is the length of the shortest head noun of a title that
