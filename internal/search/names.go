@@ -239,28 +239,35 @@ func otherGender(title string) string {
 // folded: "développeur", "développeuse", "auditrice", "ingénieure". A title
 // opening on one names a job, though the synonyms open longer phrases with
 // it ("développeuse principale"): English qualifiers ("product", "data")
-// never end so. Words like "matrice" or "actrice" end in "-rice" with no
-// "-trice" agent pair the titles use; they are no title's head noun, and
-// this only widens which head nouns count.
+// never end so. A short word that merely ends so ("matrice", "fleur") is
+// left out by minAgentStem.
 var agentEndings = []string{"eur", "euse", "eure", "trice"}
+
+// minAgentStem is the fewest letters an agent noun has before its ending:
+// "auditrice", "lectrice" are agent nouns; "matrice", "actrice", "motrice",
+// "fleur" are not read as such.
+const minAgentStem = 3
 
 // agentNoun says whether a folded word ends as a French agent noun.
 func agentNoun(w string) bool {
-	return slices.ContainsFunc(agentEndings, func(e string) bool { return strings.HasSuffix(w, e) })
+	return slices.ContainsFunc(agentEndings, func(e string) bool {
+		base, ok := strings.CutSuffix(w, e)
+		return ok && len(base) >= minAgentStem
+	})
 }
 
 // agentFold folds a folded agent noun to its masculine singular, the way
 // a title's head noun is compared with a question's word: "conservatrices"
 // and "conservatrice" are "conservateur", "développeuse" "développeur",
 // "ingénieure" "ingénieur". Only ever compared with a title's head noun
-// that is an agent noun itself (agentHeads), so a word that merely ends
-// so ("matrice", "actrice") folds to a word no title opens on.
+// that is an agent noun itself (agentHeads); a word shorter than
+// minAgentStem before its ending ("matrice", "actrice") is left as it is.
 func agentFold(w string) string {
 	if len(w) > minHeadNoun {
 		w = strings.TrimSuffix(w, "s")
 	}
 	for _, p := range [][2]string{{"trice", "teur"}, {"euse", "eur"}, {"eure", "eur"}} {
-		if base, ok := strings.CutSuffix(w, p[0]); ok && len(base) >= 2 {
+		if base, ok := strings.CutSuffix(w, p[0]); ok && len(base) >= minAgentStem {
 			return base + p[1]
 		}
 	}
