@@ -216,6 +216,12 @@ func sure(p parsed, chosen, named, rival *hit, unknown float64) bool {
 	if unknown >= unknownSure {
 		return false
 	}
+	if named != nil && chosen != named && p.likens && !p.who {
+		// "est-ce que l'animatrice est la cheffe des agents d'accueil ?"
+		// may liken the role to a job (its card answers) as well as ask
+		// whether it does a task.
+		return false
+	}
 	if chosen == named && chosen.name > 0 {
 		// Sure when the name is most of the question ("que fait le PO ?"),
 		// not when the rest is a subject no other reading took, nor when
@@ -354,6 +360,9 @@ func (ix *Index) oneWordName(p parsed, h *hit) bool {
 		}
 	}
 	if n != 1 {
+		return false
+	}
+	if ix.namesHead(h.id, p.concepts[at]) {
 		return false
 	}
 	typed := p.concepts[at].alts[0]

@@ -180,8 +180,8 @@ func TestEvaluation(t *testing.T) {
 		// fresh-h 92.5 % / 1.5 % → 93.0 % / 1.0 %, alt6 74.5 % / 1.5 % → 74.5 % / 1.5 %
 		// (before issue-scorer3: 92.0 % / 1.5 % and 70.5 % / 2.5 %). Floors at what was
 		// measured; seen from now on.
-		{"testdata/fresh-h.jsonl", "", 0.96, 0.005}, // issue-rolecal: 96.0 %
-		{"testdata/alt6.jsonl", "testdata/alt6", 0.905, 0.005},
+		{"testdata/fresh-h.jsonl", "", 0.96, 0.005},           // issue-rolecal: 96.0 %
+		{"testdata/alt6.jsonl", "testdata/alt6", 0.91, 0.005}, // issue-gender: 91.0 %
 		// fresh-i.jsonl (200, our pages) and alt7.jsonl (200, asked of alt7/, a 9-role
 		// university team, role names of its own): by writers who saw neither the code nor the
 		// other sets, measured once on main after issue-scorer4: 95.5 % / 0 % and 78.0 % /
@@ -201,9 +201,11 @@ func TestEvaluation(t *testing.T) {
 		// by writers who saw neither the code nor the other sets, measured on main before
 		// issue-lex (93.0 % / 1.0 % and 81.0 % / 3.0 %), after issue-lex and issue-sent
 		// (95.5 % / 1.0 %, 85.0 % / 3.5 %) and after issue-rolecal (95.5 % / 0.5 %, 85.0 % /
-		// 3.5 %). Floors at that last measure; seen from now on.
+		// 3.5 %). Floors at that last measure; seen from now on. Branch issue-gender (roles
+		// found by their title's head noun in either gender, and by its English): alt8
+		// 85.0 → 87.5 %.
 		{"testdata/fresh-j.jsonl", "", 0.955, 0.005},
-		{"testdata/alt8.jsonl", "testdata/alt8", 0.85, 0.035},
+		{"testdata/alt8.jsonl", "testdata/alt8", 0.875, 0.035},
 	} {
 		t.Run(set.file, func(t *testing.T) {
 			on := ix

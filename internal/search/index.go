@@ -74,8 +74,11 @@ type Index struct {
 	roleDF   map[string]int        // term → number of role pages holding it
 	docs     int                   // number of documents
 	names    map[string][][]string // role id → its names, analysed
-	vocab    map[string]*int       // folded word → occurrences, for typos
-	byFirst  lexicon               // vocabulary by first letter
+	// heads maps a role id to its title's head noun when that is an agent
+	// noun, folded to the masculine singular (agentHeads).
+	heads   map[string]string
+	vocab   map[string]*int // folded word → occurrences, for typos
+	byFirst lexicon         // vocabulary by first letter
 	// termsByFirst lists the indexed terms by first letter: typos are
 	// looked for among the terms that share it.
 	termsByFirst lexicon
@@ -154,6 +157,7 @@ func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
 	n := len(t.Roles) + len(t.Tasks)
 	st := &buildState{keys: ix.newTaskKeys(t), context: make([][]string, len(t.Tasks)), addTerms: map[string][]string{}}
 	st.names = ix.learntNames(t, st.keys)
+	ix.heads = agentHeads(t)
 	for _, adds := range syn.adds {
 		for _, a := range adds {
 			if _, ok := st.addTerms[a]; !ok {

@@ -31,8 +31,22 @@ func (ix *Index) resolveSynonyms(addTerms map[string][]string) map[string]synFor
 	out := make(map[string]synForms, len(ix.synonyms.adds))
 	ix.synExpand = map[string]map[string]float64{}
 	matchable := map[string]bool{} // by term: whether expand finds anything
+	// A role's names match the question's concepts without the index:
+	// "auditeur", the other gender of the title's "Auditrice", is no
+	// page's word, and is what the lexicon gives for "auditor".
+	nameTerms := map[string]bool{}
+	for _, names := range ix.names {
+		for _, n := range names {
+			for _, t := range n {
+				nameTerms[t] = true
+			}
+		}
+	}
 	canMatch := func(terms []string) bool {
 		return slices.ContainsFunc(terms, func(t string) bool {
+			if nameTerms[t] {
+				return true
+			}
 			ok, seen := matchable[t]
 			if !seen {
 				exp := ix.expand(t, false)

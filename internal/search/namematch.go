@@ -75,6 +75,16 @@ func (ix *Index) nameMatch(roleID string, p parsed) (int, []bool) {
 			}
 		}
 	}
+	if best == 0 {
+		// The title's agent head noun as written, in either gender:
+		// "la conservatrice elle fait quoi", where the stemmer made
+		// "conservatrice" the term of "conservation".
+		for i, c := range p.concepts {
+			if ix.namesHead(roleID, c) {
+				return 1, mark(len(p.concepts), i, 1)
+			}
+		}
+	}
 	return best, used
 }
 

@@ -235,6 +235,88 @@ func otherGender(title string) string {
 	return strings.Join(ws, " ")
 }
 
+// agentEndings are the endings of French agent nouns, in either gender,
+// folded: "développeur", "développeuse", "auditrice", "ingénieure". A title
+// opening on one names a job, though the synonyms open longer phrases with
+// it ("développeuse principale"): English qualifiers ("product", "data")
+// never end so. A short word that merely ends so ("matrice", "fleur") is
+// left out by minAgentStem.
+var agentEndings = []string{"eur", "euse", "eure", "trice"}
+
+// minAgentStem is the fewest letters an agent noun has before its ending:
+// "auditrice", "lectrice" are agent nouns; "matrice", "actrice", "motrice",
+// "fleur" are not read as such.
+const minAgentStem = 3
+
+// agentNoun says whether a folded word ends as a French agent noun.
+func agentNoun(w string) bool {
+	return slices.ContainsFunc(agentEndings, func(e string) bool {
+		base, ok := strings.CutSuffix(w, e)
+		return ok && len(base) >= minAgentStem
+	})
+}
+
+// agentFold folds a folded agent noun to its masculine singular, the way
+// a title's head noun is compared with a question's word: "conservatrices"
+// and "conservatrice" are "conservateur", "développeuse" "développeur",
+// "ingénieure" "ingénieur". Only ever compared with a title's head noun
+// that is an agent noun itself (agentHeads); a word shorter than
+// minAgentStem before its ending ("matrice", "actrice") is left as it is.
+func agentFold(w string) string {
+	if len(w) > minHeadNoun {
+		w = strings.TrimSuffix(w, "s")
+	}
+	for _, p := range [][2]string{{"trice", "teur"}, {"euse", "eur"}, {"eure", "eur"}} {
+		if base, ok := strings.CutSuffix(w, p[0]); ok && len(base) >= minAgentStem {
+			return base + p[1]
+		}
+	}
+	return w
+}
+
+// agentHeads returns, by role id, the head noun of each title that opens on
+// an agent noun no other title's head folds to, folded to the masculine
+// singular: "Conservatrice référente des collections" is "conservateur".
+// The stemmer cuts "conservatrice" and "conservateur" to "conservation"'s
+// term, so the role's analysed names cannot tell the job from the task;
+// the question's word as written can (nameMatch).
+func agentHeads(t *team.Team) map[string]string {
+	byHead := map[string][]string{}
+	for i := range t.Roles {
+		ws := words(t.Roles[i].Title)
+		if len(ws) == 0 || utf8.RuneCountInString(ws[0]) < minHeadNoun || !agentNoun(ws[0]) || weak[ws[0]] || structural[ws[0]] {
+			continue
+		}
+		h := agentFold(ws[0])
+		byHead[h] = append(byHead[h], t.Roles[i].ID)
+	}
+	out := map[string]string{}
+	for h, ids := range byHead {
+		if len(ids) == 1 {
+			out[ids[0]] = h
+		}
+	}
+	return out
+}
+
+// namesHead says whether a concept is the role's agent head noun
+// (agentHeads) in either gender and number: as one word written so, or as
+// the French the synonyms give for it ("curator" is "conservateur",
+// "accessibility auditor" "auditrice accessibilité").
+func (ix *Index) namesHead(roleID string, c concept) bool {
+	h, ok := ix.heads[roleID]
+	if !ok || c.weak || len(c.words) == 0 {
+		return false
+	}
+	if len(c.words) == 1 && agentFold(c.words[0]) == h {
+		return true
+	}
+	return slices.ContainsFunc(ix.synonyms.adds[strings.Join(c.words, " ")], func(a string) bool {
+		first, _, _ := strings.Cut(a, " ")
+		return agentFold(first) == h
+	})
+}
+
 // minHeadNoun is the length of the shortest head noun of a title that
 // names its role alone: shorter words are too often other words.
 const minHeadNoun = 4
@@ -309,11 +391,18 @@ func (ix *Index) learntNames(t *team.Team, keys taskKeys) [][]string {
 		if ws := words(r.Title); len(ws) > 1 {
 			head := ws[0]
 			if utf8.RuneCountInString(head) >= minHeadNoun && titleWords[head] == 1 && !weak[head] && !structural[head] &&
-				!ix.qualifier(head) &&
-				!slices.ContainsFunc(ix.terms(head), func(term string) bool { return len(keys[term]) > 0 }) {
-				cands = append(cands, head)
+				(agentNoun(head) || !ix.qualifier(head)) {
+				// Each gender's form on its own: the stemmer may merge one
+				// with a task's word and not the other ("développeuse" is
+				// "développement"'s term, "développeur" is a term of its own).
+				forms := []string{head}
 				if o := genderForms(strings.ToLower(strings.Fields(r.Title)[0])); o != "" {
-					cands = append(cands, o)
+					forms = append(forms, o)
+				}
+				for _, f := range forms {
+					if !slices.ContainsFunc(ix.terms(f), func(term string) bool { return len(keys[term]) > 0 }) {
+						cands = append(cands, f)
+					}
 				}
 			}
 		}

@@ -226,9 +226,13 @@ const (
 // answer into a guess when it reads the question otherwise or another
 // reading comes close.
 func (ix *Index) reconsider(p parsed, ws []string, v verdict, chosen, named *hit, unknown float64, a *answer.Answer) {
-	if chosen == nil && named != nil && onlyUnknownBesides(p, named) {
+	if chosen == nil && named != nil && onlyUnknownBesides(p, named) && !(p.who && !p.identity && unknownBesides(p, named) >= whoElseUnknown) {
 		// "explain the coach produit role please": the role's name and
-		// words no page uses; the card is the likeliest reading.
+		// words no page uses; the card is the likeliest reading. Not
+		// when it asks who does to the role what several words no page
+		// uses say: "qui remplace la développeuse pendant ses congés ?"
+		// asks for someone else, whom no page names ("who does the
+		// a11y expert work with?" is the card's).
 		ix.fill(named, a)
 		a.Confidence = answer.Guess
 		return
@@ -314,6 +318,22 @@ func onlyUnknownBesides(p parsed, named *hit) bool {
 		}
 	}
 	return true
+}
+
+// whoElseUnknown is how many concepts no page uses, besides a named
+// role's name, make a who-question about the role ask for someone else.
+const whoElseUnknown = 2
+
+// unknownBesides counts the concepts of p no page uses, besides the named
+// role's name and the ownership words.
+func unknownBesides(p parsed, named *hit) int {
+	n := 0
+	for ci, c := range p.concepts {
+		if !c.weak && !c.known && (ci >= len(named.consumed) || !named.consumed[ci]) {
+			n++
+		}
+	}
+	return n
 }
 
 // aboutNamed says whether every concept of p that is neither an ownership
