@@ -35,7 +35,9 @@ var (
 		"them", "eux",
 		// "les rôles dispo", "les soutiens experts et les autres rôles",
 		// "ça implique quoi comme tâches ?".
-		"dispo", "dispos", "autres", "other", "others", "implique", "impliquent", "comme", "ca")
+		"dispo", "dispos", "autres", "other", "others", "implique", "impliquent", "comme", "ca",
+		// "what roles do we have?", "quels rôles avons-nous ?", "on a quels rôles ici ?".
+		"we", "have", "has", "got", "do", "does", "nous", "avons", "vous", "avez", "on", "here", "ici")
 	roleListKeys = set("liste", "list", "roles", "role", "equipe", "team", "membres", "members", "profils", "composition", "postes", "metiers")
 	taskListKeys = set("matrice", "matrix", "taches", "tache", "tasks", "responsabilites", "responsibilities", "responsibility",
 		"raci", "repartition", "tableau")

@@ -223,6 +223,13 @@ func TestListsInEverydayWords(t *testing.T) {
 		{"c'est qui les soutiens experts et les autres rôles ?", answer.IntentListRoles},
 		{"ça implique quoi comme tâches ?", answer.IntentListTasks},
 		{"thanks, that helped!", answer.IntentHelp},
+		// Who has them: "we", "nous", "on".
+		{"what roles do we have?", answer.IntentListRoles},
+		{"quels rôles avons-nous ?", answer.IntentListRoles},
+		{"on a quels rôles ici ?", answer.IntentListRoles},
+		{"what tasks do we have?", answer.IntentListTasks},
+		{"what do you do?", answer.IntentHelp},
+		{"what does the designer do?", answer.IntentRole},
 	} {
 		if a := ix.Ask(context.Background(), tt.q); a.Intent != tt.intent {
 			t.Errorf("%q: %s, want %s", tt.q, a.Intent, tt.intent)
