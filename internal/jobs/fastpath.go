@@ -207,10 +207,11 @@ func (q *Queue) answer(ctx context.Context, t *Ticket, send Send, wait bool) (bo
 	if send == nil {
 		send = func(ctx context.Context) error { return q.worker.answerer.Answer(ctx, t.Args) }
 	}
-	jctx, cancel := context.WithTimeout(ctx, jobTimeout)
+	deadline := start.Add(jobTimeout)
 	if unclaimed {
-		jctx, cancel = context.WithDeadline(ctx, t.row.CreatedAt.Add(unclaimedPostEnd))
+		deadline = t.row.CreatedAt.Add(unclaimedPostEnd)
 	}
+	jctx, cancel := context.WithDeadline(ctx, deadline)
 	werr := q.worker.attempt(jctx, &row, t.Args, send, byFastPath)
 	cancel()
 	// Recorded even if ctx is done, and again if the database failed (record.go).

@@ -61,10 +61,9 @@ func newLeasedJob(a AnswerArgs, created, at time.Time) (newJob, error) {
 
 // row is the job as River would read it once inserted with id.
 func (j *newJob) row(id int64) *rivertype.JobRow {
-	created, at := j.created, j.at
 	return &rivertype.JobRow{
-		ID: id, EncodedArgs: j.encoded, CreatedAt: created, Kind: KindAnswer, MaxAttempts: answerMaxAttempts,
-		Metadata: []byte("{}"), Priority: riverPriorityDefault, Queue: j.args.Queue(), ScheduledAt: at,
+		ID: id, EncodedArgs: j.encoded, CreatedAt: j.created, Kind: KindAnswer, MaxAttempts: answerMaxAttempts,
+		Metadata: []byte("{}"), Priority: riverPriorityDefault, Queue: j.args.Queue(), ScheduledAt: j.at,
 		State: rivertype.JobStateScheduled, Tags: []string{}, UniqueKey: j.key, UniqueStates: uniqueStates,
 	}
 }
@@ -113,7 +112,7 @@ SELECT jsonb(json_extract(value, '$.a')), json_extract(value, '$.c'), '` + KindA
     jsonb('` + riverTagsDefault + `'), unhex(json_extract(value, '$.k')), ` + strconv.Itoa(uniqueStatesAll) + `
 FROM json_each(?1) WHERE true
 ` + conflictSQLite + `
-RETURNING id, lower(hex(unique_key))`
+RETURNING id, unique_key`
 
 // insertPostgres inserts the jobs of four parallel arrays (args, queue, created_at,
 // scheduled_at, unique key), as River's PostgreSQL driver does.
@@ -164,20 +163,26 @@ func sqliteInsert(ctx context.Context, st *sql.Stmt, jobs []newJob) ([]int64, er
 	byKey := make(map[string]int64, len(jobs))
 	for rows.Next() {
 		var id int64
-		var key string
+		var key []byte
 		if err := rows.Scan(&id, &key); err != nil {
 			return nil, err
 		}
-		byKey[key] = id
+		byKey[string(key)] = id
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	return inOrder(byKey, jobs), nil
+}
+
+// inOrder gives each job of jobs its id in byKey (by unique key, as the inserts return
+// them), 0 for a job whose delivery already had one.
+func inOrder(byKey map[string]int64, jobs []newJob) []int64 {
 	ids := make([]int64, len(jobs))
 	for i, j := range jobs {
-		ids[i] = byKey[hex.EncodeToString(j.key)]
+		ids[i] = byKey[string(j.key)]
 	}
-	return ids, nil
+	return ids
 }
 
 // postgresInsert runs insertPostgres on jobs through q (a round's transaction) and returns
@@ -215,9 +220,5 @@ func postgresInsertIDs(rows pgx.Rows, jobs []newJob) ([]int64, error) {
 	}); err != nil {
 		return nil, err
 	}
-	ids := make([]int64, len(jobs))
-	for i, j := range jobs {
-		ids[i] = byKey[string(j.key)]
-	}
-	return ids, nil
+	return inOrder(byKey, jobs), nil
 }
