@@ -241,7 +241,8 @@ func otherGender(title string) string {
 // it ("développeuse principale"): English qualifiers ("product", "data")
 // never end so. A short word that merely ends so ("matrice", "fleur") is
 // left out by minAgentStem.
-var agentEndings = []string{"eur", "euse", "eure", "trice"}
+// Each with its masculine singular form, which agentFold gives.
+var agentEndings = [][2]string{{"trice", "teur"}, {"euse", "eur"}, {"eure", "eur"}, {"eur", "eur"}}
 
 // minAgentStem is the fewest letters an agent noun has before its ending:
 // "auditrice", "lectrice" are agent nouns; "matrice", "actrice", "motrice",
@@ -250,8 +251,8 @@ const minAgentStem = 3
 
 // agentNoun says whether a folded word ends as a French agent noun.
 func agentNoun(w string) bool {
-	return slices.ContainsFunc(agentEndings, func(e string) bool {
-		base, ok := strings.CutSuffix(w, e)
+	return slices.ContainsFunc(agentEndings, func(e [2]string) bool {
+		base, ok := strings.CutSuffix(w, e[0])
 		return ok && len(base) >= minAgentStem
 	})
 }
@@ -266,9 +267,9 @@ func agentFold(w string) string {
 	if len(w) > minHeadNoun {
 		w = strings.TrimSuffix(w, "s")
 	}
-	for _, p := range [][2]string{{"trice", "teur"}, {"euse", "eur"}, {"eure", "eur"}} {
-		if base, ok := strings.CutSuffix(w, p[0]); ok && len(base) >= minAgentStem {
-			return base + p[1]
+	for _, e := range agentEndings {
+		if base, ok := strings.CutSuffix(w, e[0]); ok && len(base) >= minAgentStem {
+			return base + e[1]
 		}
 	}
 	return w
