@@ -44,10 +44,10 @@ func (ix *Index) teamMember(ws []string, hits []hit, a answer.Answer) bool {
 }
 
 // nounMarks are the determiners that make the word after them a noun:
-// "la cantine", "les menus"; not "qui obtient". French only: after an
+// "la cantine", "les menus", "du ménage" (de + le); not "qui obtient". French only: after an
 // English article comes a qualifier as often as the noun asked about
 // ("the enrollment campaign schedule").
-var nounMarks = set("le", "la", "les", "l", "un", "une", "des", "ce", "cette", "ces", "nos", "vos", "ses", "leurs")
+var nounMarks = set("le", "la", "les", "l", "un", "une", "des", "du", "au", "aux", "ce", "cette", "ces", "nos", "vos", "ses", "leurs")
 
 // unknownHead says whether a question's head concept (its first that is
 // no ownership word: in French, what is asked about comes first), as the

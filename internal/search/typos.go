@@ -40,12 +40,45 @@ func (ix *Index) correct(w string) string {
 		if d := utf8.RuneCountInString(c) - n; d > limit || -d > limit || !lw.mayBeNear(i, mask, limit) {
 			continue
 		}
+		if weak[c] && vowelSwap(w, c) {
+			continue // ownershipSlip
+		}
 		if d := distance(w, c); d <= limit && (d < bestD || (d == bestD && *ix.vocab[c] > bestN)) {
 			best, bestD, bestN = c, d, *ix.vocab[c]
 		}
 	}
 	return best
 }
+
+// vowelSwap says whether two words of the same length differ only where
+// each has a vowel: "menage" and "manage", "parte" and "porte".
+//
+// The rule it serves (ownershipSlip): a word is corrected into an
+// ownership word ("manage", "porte", "gère") only by a slip of the fingers
+// (a letter left out, doubled, swapped, or another consonant), never by
+// one vowel for another, which makes another plain word more often than a
+// typo: "qui fait le ménage dans les chambres" asks about cleaning, and
+// an ownership word would drop its subject from the question.
+func vowelSwap(a, b string) bool {
+	ra, rb := []rune(a), []rune(b)
+	if len(ra) != len(rb) {
+		return false
+	}
+	swapped := false
+	for i := range ra {
+		if ra[i] == rb[i] {
+			continue
+		}
+		if !strings.ContainsRune(vowels, ra[i]) || !strings.ContainsRune(vowels, rb[i]) {
+			return false
+		}
+		swapped = true
+	}
+	return swapped
+}
+
+// vowels are the folded vowels.
+const vowels = "aeiouy"
 
 // transposed corrects a four-letter word by a jargon word of the synonyms
 // with two letters swapped ("rgdp" → "rgpd"), or by a question word one
