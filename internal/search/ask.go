@@ -76,7 +76,7 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 		}
 		return a
 	}
-	hits, err := ix.search(ctx, p)
+	hits, lk, err := ix.searchLooked(ctx, p)
 	if err != nil || len(hits) == 0 {
 		return a
 	}
@@ -120,6 +120,19 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 		// patients ?": what is asked about, the question's head noun, is
 		// a word no page uses; the card was found by the words around it.
 		return ix.unanswered(question, a)
+	}
+	if ix.unpairedRole(p, lk, hits, named, a) {
+		// "qui conduit les cars ?": the role's page speaks of driving and
+		// of buses, never of one with the other. A task that says them
+		// together answers, as a guess beside the role; else none.
+		t := pairedTask(p, hits)
+		if t == nil {
+			return ix.unanswered(question, a)
+		}
+		role := answer.Ref{Intent: answer.IntentRole, ID: a.Role.ID, Title: a.Role.Title}
+		ix.fill(t, &a)
+		a.Confidence = answer.Guess
+		a.Alternatives = []answer.Ref{role}
 	}
 	if p.identity && named == nil && !p.concepts[0].weak && !(describes(hits, a, 0) && !p.concepts[0].corrected) && !ix.teamMember(ws, hits, a) {
 		// "qui est le DPO ?" asks who holds a position the pages do not

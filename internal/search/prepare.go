@@ -96,6 +96,9 @@ type prepared struct {
 	// denies holds a role page's denials ("pas l'animateur des rituels"),
 	// one list of terms per sentence.
 	denies [][]string
+	// says holds a role page's other sentences, its summary's among them,
+	// one list of terms per sentence, with the synonyms' (Index.says).
+	says [][]string
 }
 
 // prepare analyses the document number i of t (roles, then tasks). It
@@ -137,6 +140,11 @@ func (ix *Index) prepare(t *team.Team, st *buildState, sc *aboutScratch, i int) 
 			for _, k := range st.keys.about(withSyn, sc) {
 				p.about = append(p.about, aboutTask{task: k, terms: withSyn})
 			}
+			p.says = append(p.says, withSyn)
+		}
+		sws, sterms := ix.sentencesOf(sentences(summary))
+		for si := range sterms {
+			p.says = append(p.says, st.withSynonyms(ix, sws[si], sterms[si]))
 		}
 		for _, sen := range pt.denies {
 			// With the synonyms' words, as a question is read: "pas
@@ -217,6 +225,11 @@ func (ix *Index) merge(p *prepared) doc {
 	}
 	for _, sen := range p.denies {
 		ix.denials[p.key] = append(ix.denials[p.key], ix.internTerms(sen))
+	}
+	for _, sen := range p.says {
+		if len(sen) > 1 { // one term pairs nothing
+			ix.says[p.key] = append(ix.says[p.key], ix.internTerms(sen))
+		}
 	}
 	return out
 }

@@ -45,6 +45,13 @@ type hit struct {
 // search runs one bleve query over every concept and field, then reranks the
 // candidates by what they matched.
 func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
+	hits, _, err := ix.searchLooked(ctx, p)
+	return hits, err
+}
+
+// searchLooked is search, also returning the question's terms as looked
+// up, for the checks that read a page's sentences (Index.paired).
+func (ix *Index) searchLooked(ctx context.Context, p parsed) ([]hit, lookedUp, error) {
 	// Each term is expanded once against the index's own dictionary (typos,
 	// longer forms), then looked up exactly: far cheaper than bleve's fuzzy
 	// and prefix queries over every field.
@@ -97,12 +104,12 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 		clauses = append(clauses, common...)
 	}
 	if len(clauses) == 0 {
-		return nil, nil
+		return nil, lookedUp{}, nil
 	}
 	lk := ix.lookup(p, exp)
 	ids, err := ix.candidates(ctx, clauses, lk)
 	if err != nil {
-		return nil, err
+		return nil, lk, err
 	}
 	total := 0.0
 	for _, c := range p.concepts {
@@ -194,7 +201,7 @@ func (ix *Index) search(ctx context.Context, p parsed) ([]hit, error) {
 		}
 		return a.id < b.id
 	})
-	return hits, nil
+	return hits, lk, nil
 }
 
 // candidates returns the documents to rerank: bleve's best matches of the

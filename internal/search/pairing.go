@@ -1,0 +1,98 @@
+package search
+
+import "github.com/rolebot/rolebot/internal/answer"
+
+// What a role's page never says: a who-question answered by a role card
+// must find what it asks (its act and its object) said together by that
+// role's page, not its words scattered over the page ("qui conduit les
+// cars ?" of a page that speaks of "conduire des entretiens" and, further
+// on, of "la carte de car").
+
+// pairedOn says whether one sentence of role document key's page (its
+// summary's among them) holds two of the concepts in cs of the question
+// lk was looked up for.
+func (ix *Index) pairedOn(lk lookedUp, key string, cs []int) bool {
+	var m mask
+	for _, sen := range ix.says[key] {
+		m = lk.heldIn(sen, m)
+		n := 0
+		for _, ci := range cs {
+			if lk.quality(ci, m) > 0 {
+				n++
+			}
+		}
+		if n >= 2 {
+			return true
+		}
+	}
+	return false
+}
+
+// unpairedRole says whether a who-question answered by a role card it
+// does not name asks what the role's page never says together: two of
+// its concepts at least (no ownership words) are on the page, never two
+// in one sentence.
+func (ix *Index) unpairedRole(p parsed, lk lookedUp, hits []hit, named *hit, a answer.Answer) bool {
+	if !p.who || named != nil || a.Intent != answer.IntentRole || a.Role == nil {
+		return false
+	}
+	h := roleHit(hits, a.Role.ID)
+	if h == nil {
+		return false
+	}
+	cs := foundIn(p, h)
+	if len(cs) < 2 {
+		return false
+	}
+	return !ix.pairedOn(lk, roleKey(a.Role.ID), cs)
+}
+
+// foundIn lists the concepts of p, ownership words aside, that hit h
+// matched.
+func foundIn(p parsed, h *hit) []int {
+	var cs []int
+	for ci, c := range p.concepts {
+		if !c.weak && h.found[ci] > 0 {
+			cs = append(cs, ci)
+		}
+	}
+	return cs
+}
+
+// pairedTask is, for a who-question whose role answer is unpaired, the
+// task whose own text (title, details, owners' notes) holds two of the
+// question's concepts at least, one of them no ownership word (the act
+// may be one: "runs" is "animer"): what the role's
+// page scatters, the matrix's row says together ("who runs the agile
+// rituals?" is "Animer les rituels agiles", not the coach whose page
+// speaks of agility and, elsewhere, of rituals). The best scored, or nil.
+func pairedTask(p parsed, hits []hit) *hit {
+	var best *hit
+	for i := range hits {
+		h := &hits[i]
+		if h.kind != "task" || !h.strong {
+			continue
+		}
+		n, subject := 0, false
+		for ci, c := range p.concepts {
+			if h.own[ci] > 0 {
+				n++
+				subject = subject || !c.weak
+			}
+		}
+		if n >= 2 && subject && (best == nil || h.score > best.score) {
+			best = h
+		}
+	}
+	return best
+}
+
+// roleHit is the candidate of role id, or nil.
+func roleHit(hits []hit, id string) *hit {
+	for i := range hits {
+		if hits[i].kind == "role" && hits[i].id == id {
+			return &hits[i]
+		}
+	}
+	return nil
+}
