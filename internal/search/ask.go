@@ -126,13 +126,19 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 		// of buses, never of one with the other. A task that says them
 		// together answers, as a guess beside the role; else none.
 		t := pairedTask(p, hits)
-		if t == nil {
+		switch {
+		case t == nil && ix.roleStrong(hits, a):
+			// Its name or summary speaks of it: offered, not given.
+			a.Confidence = answer.Guess
+		case t == nil:
 			return ix.unanswered(question, a)
 		}
-		role := answer.Ref{Intent: answer.IntentRole, ID: a.Role.ID, Title: a.Role.Title}
-		ix.fill(t, &a)
-		a.Confidence = answer.Guess
-		a.Alternatives = []answer.Ref{role}
+		if t != nil {
+			role := answer.Ref{Intent: answer.IntentRole, ID: a.Role.ID, Title: a.Role.Title}
+			ix.fill(t, &a)
+			a.Confidence = answer.Guess
+			a.Alternatives = []answer.Ref{role}
+		}
 	}
 	if p.identity && named == nil && !p.concepts[0].weak && !(describes(hits, a, 0) && !p.concepts[0].corrected) && !ix.teamMember(ws, hits, a) {
 		// "qui est le DPO ?" asks who holds a position the pages do not

@@ -96,3 +96,10 @@ func roleHit(hits []hit, id string) *hit {
 	}
 	return nil
 }
+
+// roleStrong says whether role answer a was found in its names or
+// summary, not only its page's body.
+func (ix *Index) roleStrong(hits []hit, a answer.Answer) bool {
+	h := roleHit(hits, a.Role.ID)
+	return h != nil && h.strong
+}
