@@ -100,9 +100,9 @@ type Index struct {
 	// lowers that role (Index.denied).
 	denials map[string][][]uint32
 	// says holds, per role document, the other sentences of its page and
-	// summary, as sorted term ids: whether the page ever says the act and
-	// the object a question asks about together (Index.paired).
-	says map[string][][]uint32
+	// summary, as sorted term ids (flatSentences): whether the page ever
+	// says two things a question asks about together (Index.pairedOn).
+	says map[string][]uint32
 	// synForms holds, per phrase of the synonyms, its forms in this folder
 	// (resolveSynonyms).
 	synForms map[string]synForms
@@ -146,7 +146,7 @@ func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
 	syn.Merge(opts.Synonyms)
 	ix := &Index{team: t, bleve: bi, analyzer: an, synonyms: syn, df: map[string]int{}, roleDF: map[string]int{}, names: map[string][][]string{},
 		vocab: map[string]*int{}, byFirst: lexicon{}, termIDs: map[string]uint32{}, fields: map[string]*[len(textFields)][]uint32{},
-		denials: map[string][][]uint32{}, says: map[string][][]uint32{}}
+		denials: map[string][][]uint32{}, says: map[string][]uint32{}}
 
 	// Each batch becomes one in-memory segment, and every term of a question
 	// is looked up in each: at most about eight, whatever the size. Larger

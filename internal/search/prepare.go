@@ -97,7 +97,8 @@ type prepared struct {
 	// one list of terms per sentence.
 	denies [][]string
 	// says holds a role page's other sentences, its summary's among them,
-	// one list of terms per sentence, with the synonyms' (Index.says).
+	// one list of terms per sentence, as the body and summary fields hold
+	// them (Index.says).
 	says [][]string
 }
 
@@ -140,12 +141,10 @@ func (ix *Index) prepare(t *team.Team, st *buildState, sc *aboutScratch, i int) 
 			for _, k := range st.keys.about(withSyn, sc) {
 				p.about = append(p.about, aboutTask{task: k, terms: withSyn})
 			}
-			p.says = append(p.says, withSyn)
 		}
-		sws, sterms := ix.sentencesOf(sentences(summary))
-		for si := range sterms {
-			p.says = append(p.says, st.withSynonyms(ix, sws[si], sterms[si]))
-		}
+		p.says = termss
+		_, sterms := ix.sentencesOf(sentences(summary))
+		p.says = append(p.says, sterms...)
 		for _, sen := range pt.denies {
 			// With the synonyms' words, as a question is read: "pas
 			// l'animateur" denies "qui anime ?".
@@ -226,10 +225,8 @@ func (ix *Index) merge(p *prepared) doc {
 	for _, sen := range p.denies {
 		ix.denials[p.key] = append(ix.denials[p.key], ix.internTerms(sen))
 	}
-	for _, sen := range p.says {
-		if len(sen) > 1 { // one term pairs nothing
-			ix.says[p.key] = append(ix.says[p.key], ix.internTerms(sen))
-		}
+	if p.kind == "role" {
+		ix.says[p.key] = ix.flatSentences(p.says)
 	}
 	return out
 }
