@@ -124,7 +124,7 @@ func TestEvaluation(t *testing.T) {
 		{"testdata/dev.jsonl", "", 1, 0},
 		{"testdata/extra.jsonl", "", 1, 0.01},
 		{"testdata/holdout.jsonl", "", 0.99, 0.01},
-		{"testdata/tune-a.jsonl", "", 0.984, 0.005},
+		{"testdata/tune-a.jsonl", "", 0.988, 0.005}, // issue-none: 98.9 %
 		{"testdata/issue.jsonl", "", 1, 0},
 		{"testdata/plain.jsonl", "testdata/plain", 1, 0},
 		// Written by three more writers who saw neither the code nor the other sets, and
@@ -159,7 +159,7 @@ func TestEvaluation(t *testing.T) {
 		// folder's prose gives its roles, fact questions, the English of job titles): alt4
 		// 76.0 % / 4.5 % -> 92.0 % / 1.5 %; the floors of holdout, tune-b, alt3, fresh-f and
 		// alt4 are its figures.
-		{"testdata/fresh-f.jsonl", "", 0.975, 0},
+		{"testdata/fresh-f.jsonl", "", 0.98, 0}, // issue-none: 98.0 %
 		// Branch issue-rolecal: a role card is given alone only on clear evidence
 		// (calibrate.go); alt4's one confidently wrong answer, a cleft, is now a guess.
 		{"testdata/alt4.jsonl", "testdata/alt4", 0.94, 0},
@@ -170,8 +170,8 @@ func TestEvaluation(t *testing.T) {
 		// 73.5 % / 4.0 % → 82.5 % / 2.5 %. Floors at what was measured; seen from now on.
 		// Tuned on since (branch issue-scorer4: counts the pages do not hold, "???"): the
 		// floors of tune-a, fresh, tune-b, fresh-f, alt4, fresh-g and alt5 are its figures.
-		{"testdata/fresh-g.jsonl", "", 0.954, 0},               // issue-rolecal: 95.5 %
-		{"testdata/alt5.jsonl", "testdata/alt5", 0.905, 0.005}, // issue-rolecal: 90.5 %
+		{"testdata/fresh-g.jsonl", "", 0.954, 0},           // issue-rolecal: 95.5 %
+		{"testdata/alt5.jsonl", "testdata/alt5", 0.915, 0}, // issue-none: 91.5 %, no card for what the pages do not answer
 		// fresh-h.jsonl (200, our pages) and alt6.jsonl (200, asked of alt6/, a 10-role
 		// hospital team with role names of its own: directrice des admissions, product lead,
 		// cadre de santé référente, tech lead…): by writers who saw neither the code nor the
@@ -180,8 +180,8 @@ func TestEvaluation(t *testing.T) {
 		// fresh-h 92.5 % / 1.5 % → 93.0 % / 1.0 %, alt6 74.5 % / 1.5 % → 74.5 % / 1.5 %
 		// (before issue-scorer3: 92.0 % / 1.5 % and 70.5 % / 2.5 %). Floors at what was
 		// measured; seen from now on.
-		{"testdata/fresh-h.jsonl", "", 0.96, 0.005},           // issue-rolecal: 96.0 %
-		{"testdata/alt6.jsonl", "testdata/alt6", 0.91, 0.005}, // issue-gender: 91.0 %
+		{"testdata/fresh-h.jsonl", "", 0.96, 0.005},        // issue-rolecal: 96.0 %
+		{"testdata/alt6.jsonl", "testdata/alt6", 0.915, 0}, // issue-none: 91.5 %
 		// fresh-i.jsonl (200, our pages) and alt7.jsonl (200, asked of alt7/, a 9-role
 		// university team, role names of its own): by writers who saw neither the code nor the
 		// other sets, measured once on main after issue-scorer4: 95.5 % / 0 % and 78.0 % /
@@ -192,10 +192,10 @@ func TestEvaluation(t *testing.T) {
 		// with issue-sent (who-questions read as tasks first, objects no page names, roles by
 		// description): alt7 91.5 %, alt6 90.5 %, alt5 90.0 %; the floors of tune-e, fresh-e,
 		// alt3, fresh-f, alt4, fresh-g, alt5, fresh-h, alt6, fresh-i and alt7 are the merge's.
-		{"testdata/fresh-i.jsonl", "", 0.975, 0},
+		{"testdata/fresh-i.jsonl", "", 0.985, 0}, // issue-none: 98.5 %
 		// Branch issue-rolecal: "what does the <description> do?" read as the role whose
 		// names hold the description (frames.go): alt7 92.0 %.
-		{"testdata/alt7.jsonl", "testdata/alt7", 0.92, 0.005},
+		{"testdata/alt7.jsonl", "testdata/alt7", 0.925, 0}, // issue-none: 92.5 %
 		// fresh-j.jsonl (200, our pages) and alt8.jsonl (200, asked of alt8/, a 10-role team of
 		// a national library's online service, Sésame, several roles titled in the feminine):
 		// by writers who saw neither the code nor the other sets, measured on main before
@@ -204,7 +204,9 @@ func TestEvaluation(t *testing.T) {
 		// 3.5 %). Floors at that last measure; seen from now on. Branch issue-gender (roles
 		// found by their title's head noun in either gender, and by its English): alt8
 		// 85.0 → 87.5 %.
-		{"testdata/fresh-j.jsonl", "", 0.955, 0.005},
+		// Branch issue-none (what a role's page never says together, typos into ownership
+		// words): the floors of tune-a, fresh-f, alt5, alt6, fresh-i, alt7 and fresh-j.
+		{"testdata/fresh-j.jsonl", "", 0.955, 0}, // issue-none: no confidently wrong answer
 		{"testdata/alt8.jsonl", "testdata/alt8", 0.88, 0.03},
 	} {
 		t.Run(set.file, func(t *testing.T) {
