@@ -126,6 +126,9 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 		// of buses, never of one with the other. A task that says them
 		// together answers, as a guess beside the role; else none.
 		t := pairedTask(p, hits)
+		if asksWhichRole(ws) {
+			t = nil // "c'est quel rôle, …" asks for a role's card, not a row
+		}
 		switch {
 		case t == nil && ix.roleStrong(hits, a):
 			// Its name or summary speaks of it: offered, not given.

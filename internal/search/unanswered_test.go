@@ -26,6 +26,8 @@ func TestWhatTheContentDoesNotAnswer(t *testing.T) {
 		// The coach's page speaks of agility and, elsewhere, of rituals; the
 		// matrix's row says "animation des rituels" together.
 		{"../../content", "who runs the agile rituals here?", answer.IntentTask},
+		// Asked for a role, it stays a role (as a guess).
+		{"../../content", "which role runs the agile rituals here?", answer.IntentRole},
 		// A typo of an ownership word is still one.
 		{"testdata/alt6", "qui est responsble de l'identitovigilance ?", answer.IntentTask},
 	} {
