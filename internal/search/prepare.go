@@ -97,8 +97,8 @@ type prepared struct {
 	// one list of terms per sentence.
 	denies [][]string
 	// says holds a role page's other sentences, its summary's among them,
-	// one list of terms per sentence, as the body and summary fields hold
-	// them (Index.says).
+	// one list of terms per sentence, with the synonyms' (Index.says): as
+	// a question is read, "recette" is also "tests".
 	says [][]string
 }
 
@@ -141,10 +141,12 @@ func (ix *Index) prepare(t *team.Team, st *buildState, sc *aboutScratch, i int) 
 			for _, k := range st.keys.about(withSyn, sc) {
 				p.about = append(p.about, aboutTask{task: k, terms: withSyn})
 			}
+			p.says = append(p.says, withSyn)
 		}
-		p.says = termss
-		_, sterms := ix.sentencesOf(sentences(summary))
-		p.says = append(p.says, sterms...)
+		sws, sterms := ix.sentencesOf(sentences(summary))
+		for si := range sterms {
+			p.says = append(p.says, st.withSynonyms(ix, sws[si], sterms[si]))
+		}
 		for _, sen := range pt.denies {
 			// With the synonyms' words, as a question is read: "pas
 			// l'animateur" denies "qui anime ?".
