@@ -66,7 +66,14 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 		}
 		return a
 	}
+	frame := asksAboutRole(ws)
+	if n := aboutOpening(ws); n > 0 {
+		// "parle-moi de la personne qui code le site": the opening is no
+		// part of what is asked about ("parle" is no act of the role).
+		ws = ws[n:]
+	}
 	p := ix.parse(ws)
+	p.asksRole = p.asksRole || frame
 	if strings.Contains(q, "?") {
 		p.bare = false // "la cheffe anime-t-elle les ateliers ?" is a question
 	}
@@ -85,6 +92,9 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 	ix.reconsider(p, ws, v, chosen, named, p.unknownShare(hits), &a)
 	ix.roleAsked(ws, v, &a)
 	ix.whatRoleDoes(ws, named, &a)
+	if frame {
+		ix.roleOverTask(hits, &a)
+	}
 	if !p.who && !p.weak && named == nil && a.Intent != answer.IntentNone && p.unknownShare(hits) >= unknownNotAsked {
 		// "on utilise React ou Vue pour le front ?": no owner is asked
 		// for, no role named, and much of it is words no page uses.

@@ -1,0 +1,116 @@
+package search
+
+import (
+	"slices"
+
+	"github.com/rolebot/rolebot/internal/answer"
+)
+
+// A question can be shaped as one about a role without naming it by a
+// name the folder gives: "c'est quoi le rôle du monsieur sécurité ?",
+// "what's the security correspondent not supposed to do?", "parle-moi de
+// la personne qui code le site". Its words then describe the role; a task
+// that shares one of them is not what is asked.
+
+// roleNouns say that what follows them is a role, as "le rôle du X" or
+// "les missions de la X" do. Folded words.
+var roleNouns = set("role", "mission", "missions")
+
+// ofWords link a role noun to the role it is of: "le rôle du X", "the role
+// of the X". Folded words.
+var ofWords = set("du", "de", "d", "des", "of")
+
+// possessives put a role noun after its role: "son rôle", "their role",
+// "the X's role". Folded words ("s" is the English genitive's).
+var possessives = set("son", "sa", "ses", "leur", "leurs", "his", "her", "their", "its", "s")
+
+// deniedFrames ask what a role does not do, which its page's "ce que ce
+// rôle n'est pas" says: "what's the X not supposed to do?", "qu'est-ce
+// que la X ne fait pas ?". Folded words.
+var deniedFrames = [][]string{{"not", "supposed"}, {"not", "meant"}, {"not", "in", "charge"}, {"not", "responsible"},
+	{"ne", "fait", "pas"}, {"ne", "fait", "jamais"}, {"ne", "doit", "pas"}, {"ne", "s", "occupe", "pas"}}
+
+// aboutOpenings open a question asking to be told about someone: "parle-moi
+// de …", "tell me about …". They say nothing of the subject: the words
+// after them do. Folded words.
+var aboutOpenings = [][]string{{"parle", "moi", "de"}, {"parle", "moi", "du"}, {"parle", "moi", "des"},
+	{"parlez", "moi", "de"}, {"parlez", "moi", "du"}, {"parle", "nous", "de"}, {"parlez", "nous", "de"},
+	{"tell", "me", "about"}, {"tell", "us", "about"}, {"presente", "moi"}}
+
+// aboutOpening is how many leading folded words of ws open it as asking to
+// be told about someone; 0 when none does.
+func aboutOpening(ws []string) int {
+	for _, o := range aboutOpenings {
+		if len(ws) > len(o) && slices.Equal(ws[:len(o)], o) {
+			return len(o)
+		}
+	}
+	return 0
+}
+
+// asksAboutRole says whether folded words ws ask about a role as such:
+// its role or missions ("le rôle du …", "son rôle", "the role of …"), what
+// it is not to do, or to be told about someone.
+func asksAboutRole(ws []string) bool {
+	if aboutOpening(ws) > 0 {
+		return true
+	}
+	for i, w := range ws {
+		if !roleNouns[w] {
+			continue
+		}
+		if i+1 < len(ws) && ofWords[ws[i+1]] || i > 0 && possessives[ws[i-1]] {
+			return true
+		}
+	}
+	for i := range ws {
+		for _, f := range deniedFrames {
+			if i+len(f) <= len(ws) && slices.Equal(ws[i:i+len(f)], f) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// roleFrameShare is how much of the task's score the best role must reach
+// for a question about a role to be that role's rather than the task's:
+// on a question shaped as one about a role, a role whose title or summary
+// holds its words and that covers as much of it comes first, even a
+// little behind ("le monsieur sécurité" ties the security officer and the
+// security task; "the security correspondent" leads by 1.27).
+const roleFrameShare = 0.8
+
+// roleOverTask answers a question shaped as one about a role, that the
+// decision gave a task, with the best role instead when that role's title
+// or summary holds the question's words (strong), it covers at least as
+// much of the question as the task, and scores at least roleFrameShare of
+// it. The task is offered beside it. The card is as sure as the task was
+// only when the role scores at least as much; calibrateRole then asks the
+// role to lead the next one.
+func (ix *Index) roleOverTask(hits []hit, a *answer.Answer) {
+	if a.Intent != answer.IntentTask || a.Task == nil {
+		return
+	}
+	var task, role *hit
+	for i := range hits {
+		h := &hits[i]
+		switch {
+		case h.kind == "task" && h.id == a.Task.ID && task == nil:
+			task = h
+		case h.kind == "role" && role == nil:
+			role = h
+		}
+	}
+	if task == nil || role == nil || !role.strong || role.coverage < task.coverage || role.score < roleFrameShare*task.score {
+		return
+	}
+	sure := a.Confident() && role.score >= task.score
+	ref := answer.Ref{Intent: answer.IntentTask, ID: a.Task.ID, Title: a.Task.Title}
+	ix.fill(role, a)
+	a.Confidence = answer.Guess
+	if sure {
+		a.Confidence = answer.Sure
+	}
+	a.Alternatives = []answer.Ref{ref}
+}
