@@ -74,6 +74,7 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 	}
 	p := ix.parse(ws)
 	p.asksRole = p.asksRole || frame
+	p.likens = p.likens || likensBySign(q)
 	if strings.Contains(q, "?") {
 		p.bare = false // "la cheffe anime-t-elle les ateliers ?" is a question
 	}

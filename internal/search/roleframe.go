@@ -1,6 +1,7 @@
 package search
 
 import (
+	"regexp"
 	"slices"
 
 	"github.com/rolebot/rolebot/internal/answer"
@@ -114,3 +115,13 @@ func (ix *Index) roleOverTask(hits []hit, a *answer.Answer) {
 	}
 	a.Alternatives = []answer.Ref{ref}
 }
+
+// likeningSign is a sign that likens what stands on either side of it, as
+// a copula does ("delivery lead = chef de projet ?", "PO ≈ product
+// manager ?"), with a space on one side at least: "src=x" in markup, or
+// "1=1", liken nothing.
+var likeningSign = regexp.MustCompile(`(^|\s)[=≈]|[=≈](\s|$)`)
+
+// likensBySign says whether a question likens two things by a sign
+// rather than a word.
+func likensBySign(q string) bool { return likeningSign.MatchString(q) }
