@@ -73,7 +73,6 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 		ws = ws[n:]
 	}
 	p := ix.parse(ws)
-	p.asksRole = p.asksRole || frame
 	p.likens = p.likens || likensBySign(q)
 	if strings.Contains(q, "?") {
 		p.bare = false // "la cheffe anime-t-elle les ateliers ?" is a question
@@ -94,7 +93,7 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 	ix.roleAsked(ws, v, &a)
 	ix.whatRoleDoes(ws, named, &a)
 	if frame {
-		ix.roleOverTask(hits, &a)
+		ix.roleOverTask(p, hits, &a)
 	}
 	if !p.who && !p.weak && named == nil && a.Intent != answer.IntentNone && p.unknownShare(hits) >= unknownNotAsked {
 		// "on utilise React ou Vue pour le front ?": no owner is asked

@@ -84,12 +84,12 @@ const roleFrameShare = 0.8
 
 // roleOverTask answers a question shaped as one about a role, that the
 // decision gave a task, with the best role instead when that role's title
-// or summary holds the question's words (strong), it covers at least as
+// or summary holds every word the question describes it by (describedBy), it covers at least as
 // much of the question as the task, and scores at least roleFrameShare of
 // it. The task is offered beside it. The card is as sure as the task was
 // only when the role scores at least as much; calibrateRole then asks the
 // role to lead the next one.
-func (ix *Index) roleOverTask(hits []hit, a *answer.Answer) {
+func (ix *Index) roleOverTask(p parsed, hits []hit, a *answer.Answer) {
 	if a.Intent != answer.IntentTask || a.Task == nil {
 		return
 	}
@@ -103,7 +103,7 @@ func (ix *Index) roleOverTask(hits []hit, a *answer.Answer) {
 			role = h
 		}
 	}
-	if task == nil || role == nil || !role.strong || role.coverage < task.coverage || role.score < roleFrameShare*task.score {
+	if task == nil || role == nil || !role.strong || role.coverage < task.coverage || role.score < roleFrameShare*task.score || !describedBy(p, role) {
 		return
 	}
 	sure := a.Confident() && role.score >= task.score
@@ -125,3 +125,25 @@ var likeningSign = regexp.MustCompile(`(^|\s)[=≈]|[=≈](\s|$)`)
 // likensBySign says whether a question likens two things by a sign
 // rather than a word.
 func likensBySign(q string) bool { return likeningSign.MatchString(q) }
+
+// describedBy says whether role hit h holds every concept of p that is no
+// ownership word in its names or summary, not only in its page's body: a
+// question about "the accessibility expert" of a team that has none
+// describes no role because its architect's page speaks of accessibility.
+// One concept held by the summary alone is too little ("le rôle du
+// responsable produit" of a team whose data analyst « mesure ce que
+// produit » the service): minDescribed of them, or all in its names.
+func describedBy(p parsed, h *hit) bool {
+	held, named := 0, true
+	for ci, c := range p.concepts {
+		if c.weak {
+			continue
+		}
+		if ci >= len(h.weighted) || h.weighted[ci] < fieldWeight["role"][summaryAt] {
+			return false
+		}
+		held++
+		named = named && h.weighted[ci] >= fuzzyQuality*fieldWeight["role"][nameAt]
+	}
+	return held >= minDescribed || held > 0 && named
+}
