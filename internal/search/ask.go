@@ -92,7 +92,7 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 	ix.reconsider(p, ws, v, chosen, named, p.unknownShare(hits), &a)
 	ix.roleAsked(ws, v, &a)
 	ix.whatRoleDoes(ws, named, &a)
-	if frame {
+	if frame || asksWhoIsDescribed(p) {
 		ix.roleOverTask(p, hits, &a)
 	}
 	if !p.who && !p.weak && named == nil && a.Intent != answer.IntentNone && p.unknownShare(hits) >= unknownNotAsked {

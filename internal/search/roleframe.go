@@ -147,3 +147,11 @@ func describedBy(p parsed, h *hit) bool {
 	}
 	return held >= minDescribed || held > 0 && named
 }
+
+// asksWhoIsDescribed says whether a question asks who someone is and
+// nothing else ("who is our information security correspondent?", "qui
+// est la personne des métadonnées ?"): one question word, no ownership
+// word. It asks for the role its words describe, not for a task that
+// shares them; "qui est la personne qui gère le budget ?" asks who does
+// something.
+func asksWhoIsDescribed(p parsed) bool { return p.identity && p.whos == 1 && !p.weak }
