@@ -88,10 +88,11 @@ const roleFrameShare = 0.8
 // much of the question as the task, and scores at least roleFrameShare of
 // it. The task is offered beside it. The card is as sure as the task was
 // only when the role scores at least as much; calibrateRole then asks the
-// role to lead the next one.
-func (ix *Index) roleOverTask(p parsed, hits []hit, a *answer.Answer) {
+// role to lead the next one. A task left as the answer is a guess. It
+// says whether the role answers.
+func (ix *Index) roleOverTask(p parsed, hits []hit, a *answer.Answer) bool {
 	if a.Intent != answer.IntentTask || a.Task == nil {
-		return
+		return false
 	}
 	var task, role *hit
 	for i := range hits {
@@ -103,8 +104,11 @@ func (ix *Index) roleOverTask(p parsed, hits []hit, a *answer.Answer) {
 			role = h
 		}
 	}
-	if task == nil || role == nil || !role.strong || role.coverage < task.coverage || role.score < roleFrameShare*task.score || !describedBy(p, role) {
-		return
+	if task == nil || role == nil || !role.strong || role.coverage < task.coverage || role.score < roleFrameShare*task.score || !ix.describedBy(p, role) {
+		// A task is no sure answer to a question about a role: its card
+		// says who owns a task, which was not asked.
+		a.Confidence = answer.Guess
+		return false
 	}
 	sure := a.Confident() && role.score >= task.score
 	ref := answer.Ref{Intent: answer.IntentTask, ID: a.Task.ID, Title: a.Task.Title}
@@ -114,6 +118,7 @@ func (ix *Index) roleOverTask(p parsed, hits []hit, a *answer.Answer) {
 		a.Confidence = answer.Sure
 	}
 	a.Alternatives = []answer.Ref{ref}
+	return true
 }
 
 // likeningSign is a sign that likens what stands on either side of it, as
@@ -133,7 +138,12 @@ func likensBySign(q string) bool { return likeningSign.MatchString(q) }
 // One concept held by the summary alone is too little ("le rôle du
 // responsable produit" of a team whose data analyst « mesure ce que
 // produit » the service): minDescribed of them, or all in its names.
-func describedBy(p parsed, h *hit) bool {
+//
+// A phrase held through one word's forms is not held in the names: "data
+// analyst" reaches « données » through the lexicon, which the DPO's title
+// holds; "security officer" reaches « sécurité des systèmes
+// d'information » whole.
+func (ix *Index) describedBy(p parsed, h *hit) bool {
 	held, named := 0, true
 	for ci, c := range p.concepts {
 		if c.weak {
@@ -143,9 +153,25 @@ func describedBy(p parsed, h *hit) bool {
 			return false
 		}
 		held++
-		named = named && h.weighted[ci] >= fuzzyQuality*fieldWeight["role"][nameAt]
+		named = named && h.weighted[ci] >= fuzzyQuality*fieldWeight["role"][nameAt] && ix.nameHolds(h.id, c)
 	}
 	return held >= minDescribed || held > 0 && named
+}
+
+// nameHolds says whether one of a role's names holds every term of one
+// form of concept c; a phrase by a form of two terms at least.
+func (ix *Index) nameHolds(id string, c concept) bool {
+	for _, alt := range c.alts {
+		if len(c.words) > 1 && len(alt) < 2 {
+			continue
+		}
+		for _, name := range ix.names[id] {
+			if !slices.ContainsFunc(alt, func(t string) bool { return !slices.Contains(name, t) }) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // asksWhoIsDescribed says whether a question asks who someone is and
@@ -155,3 +181,30 @@ func describedBy(p parsed, h *hit) bool {
 // shares them; "qui est la personne qui gère le budget ?" asks who does
 // something.
 func asksWhoIsDescribed(p parsed) bool { return p.identity && p.whos == 1 && !p.weak }
+
+// personNouns say that a person is spoken of, as the head of a job title
+// ("the reader relations officer", "the disability advisor") or in
+// everyday words ("le gars des chiffres", "la collègue de l'accueil"):
+// what describes the role is the rest. Folded words.
+var personNouns = set("officer", "officers", "advisor", "advisors", "adviser", "coordinator", "coordinators", "specialist",
+	"specialists", "correspondent", "liaison", "representative", "monsieur", "madame", "dame", "gars", "mec", "nana",
+	"collegue", "collegues", "colleague", "colleagues", "guy", "guys", "lady", "woman", "man")
+
+// dropPersonNouns takes out of p the concepts that are one person noun
+// no page uses: such a word counts as unknown, and so sends the question
+// to none ("what does the reader relations officer do?" of a team whose
+// « Chargée de la relation aux lecteurs » no page calls an officer),
+// while it only says that a role is asked about. A folder whose pages
+// use the word keeps it: there it may tell roles apart.
+func (ix *Index) dropPersonNouns(p *parsed) {
+	kept := p.concepts[:0]
+	for _, c := range p.concepts {
+		if len(c.words) == 1 && personNouns[c.words[0]] && !c.known {
+			p.unknown--
+			p.asksRole = true
+			continue
+		}
+		kept = append(kept, c)
+	}
+	p.concepts = kept
+}
