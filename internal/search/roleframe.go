@@ -17,6 +17,11 @@ import (
 // "les missions de la X" do. Folded words.
 var roleNouns = set("role", "mission", "missions")
 
+// jobNouns say so only after a possessive ("c'est quoi son boulot",
+// "their job"): "c'est le job du PM ?" asks whether something is the PM's
+// part, and "le boulot de qui" asks who. Folded words.
+var jobNouns = set("job", "boulot", "travail", "taf")
+
 // ofWords link a role noun to the role it is of: "le rôle du X", "the role
 // of the X". Folded words.
 var ofWords = set("du", "de", "d", "des", "of")
@@ -30,6 +35,12 @@ var possessives = set("son", "sa", "ses", "leur", "leurs", "his", "her", "their"
 // que la X ne fait pas ?". Folded words.
 var deniedFrames = [][]string{{"not", "supposed"}, {"not", "meant"}, {"not", "in", "charge"}, {"not", "responsible"},
 	{"ne", "fait", "pas"}, {"ne", "fait", "jamais"}, {"ne", "doit", "pas"}, {"ne", "s", "occupe", "pas"}}
+
+// doesWhatFrames ask what someone does, after naming or describing them:
+// "l'experte RGAA, elle fait quoi ?", "l'infirmière, elle sert à quoi ?".
+// Folded words.
+var doesWhatFrames = [][]string{{"fait", "quoi"}, {"font", "quoi"}, {"sert", "a", "quoi"}, {"servent", "a", "quoi"},
+	{"does", "what"}}
 
 // aboutOpenings open a question asking to be told about someone: "parle-moi
 // de …", "tell me about …". They say nothing of the subject: the words
@@ -51,21 +62,21 @@ func aboutOpening(ws []string) int {
 
 // asksAboutRole says whether folded words ws ask about a role as such:
 // its role or missions ("le rôle du …", "son rôle", "the role of …"), what
-// it is not to do, or to be told about someone.
+// it does or is not to do, or to be told about someone.
 func asksAboutRole(ws []string) bool {
 	if aboutOpening(ws) > 0 {
 		return true
 	}
 	for i, w := range ws {
-		if !roleNouns[w] {
-			continue
-		}
-		if i+1 < len(ws) && ofWords[ws[i+1]] || i > 0 && possessives[ws[i-1]] {
+		switch {
+		case roleNouns[w] && i+1 < len(ws) && ofWords[ws[i+1]]:
+			return true
+		case (roleNouns[w] || jobNouns[w]) && i > 0 && possessives[ws[i-1]]:
 			return true
 		}
 	}
 	for i := range ws {
-		for _, f := range deniedFrames {
+		for _, f := range slices.Concat(deniedFrames, doesWhatFrames) {
 			if i+len(f) <= len(ws) && slices.Equal(ws[i:i+len(f)], f) {
 				return true
 			}
