@@ -93,7 +93,7 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 	ix.reconsider(p, ws, v, chosen, named, p.unknownShare(hits), &a)
 	ix.roleAsked(ws, v, &a)
 	ix.whatRoleDoes(ws, named, &a)
-	if (frame || asksWhatDoes(ws) || asksWhoIsDescribed(p)) && ix.roleOverTask(p, hits, &a) {
+	if (frame || asksWhatDoes(ws) || asksWhoIsDescribed(p)) && (ix.roleOverTask(p, hits, &a) || ix.describedCard(p, hits, a)) {
 		// The question asks about a role, and one is described by its
 		// words: no fact of the domain.
 		p.asksRole = true

@@ -219,3 +219,17 @@ func (ix *Index) dropPersonNouns(p *parsed) {
 	}
 	p.concepts = kept
 }
+
+// describedCard says whether a role card answers a question about a role
+// with the role its words describe (describedBy), the best-scored role.
+func (ix *Index) describedCard(p parsed, hits []hit, a answer.Answer) bool {
+	if a.Intent != answer.IntentRole || a.Role == nil {
+		return false
+	}
+	for i := range hits {
+		if h := &hits[i]; h.kind == "role" {
+			return h.id == a.Role.ID && h.strong && ix.describedBy(p, h)
+		}
+	}
+	return false
+}
