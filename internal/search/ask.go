@@ -72,6 +72,12 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 		// part of what is asked about ("parle" is no act of the role).
 		ws = ws[n:]
 	}
+	if rest, ok := withoutConsult(ws); ok {
+		ws, frame = rest, true
+	}
+	if frame {
+		ws = withoutDoesWhat(ws)
+	}
 	p := ix.parse(ws)
 	ix.dropPersonNouns(&p)
 	p.likens = p.likens || likensBySign(q)

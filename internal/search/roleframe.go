@@ -235,3 +235,38 @@ func (ix *Index) describedCard(p parsed, hits []hit, a answer.Answer) bool {
 	}
 	return false
 }
+
+// consultFrames ask when or why to turn to someone ("quand aller voir la
+// DPO ?", "à quel moment solliciter la juriste ?"): they say a role is
+// asked about, and nothing of what it does ("voir" is no act of the
+// role's). The noun "contact" is no such frame: "qui est en contact avec
+// les associations ?" asks who does something. Folded words.
+var consultFrames = [][]string{{"aller", "voir"}, {"venir", "voir"}, {"contacter"}, {"solliciter"}, {"consulter"},
+	{"faire", "appel", "a"}, {"s", "adresser", "a"}, {"m", "adresser", "a"}, {"reach", "out", "to"}, {"talk", "to"}}
+
+// withoutConsult drops from folded words ws the first frame asking when
+// or why to turn to someone, and says whether there was one.
+func withoutConsult(ws []string) ([]string, bool) {
+	for i := range ws {
+		for _, f := range consultFrames {
+			if i+len(f) <= len(ws) && slices.Equal(ws[i:i+len(f)], f) {
+				return slices.Concat(ws[:i], ws[i+len(f):]), true
+			}
+		}
+	}
+	return ws, false
+}
+
+// withoutDoesWhat drops from folded words ws a frame asking what someone
+// does after naming them ("elle sert à quoi ?"): its verb says nothing of
+// the role ("sert" no page uses, and would count as unknown).
+func withoutDoesWhat(ws []string) []string {
+	for i := range ws {
+		for _, f := range doesWhatFrames {
+			if i+len(f) <= len(ws) && slices.Equal(ws[i:i+len(f)], f) {
+				return slices.Concat(ws[:i], ws[i+len(f):])
+			}
+		}
+	}
+	return ws
+}
