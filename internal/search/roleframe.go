@@ -75,8 +75,13 @@ func asksAboutRole(ws []string) bool {
 			return true
 		}
 	}
+	return holdsFrame(ws, deniedFrames) || holdsFrame(ws, doesWhatFrames)
+}
+
+// holdsFrame says whether folded words ws hold one of frames, anywhere.
+func holdsFrame(ws []string, frames [][]string) bool {
 	for i := range ws {
-		for _, f := range slices.Concat(deniedFrames, doesWhatFrames) {
+		for _, f := range frames {
 			if i+len(f) <= len(ws) && slices.Equal(ws[i:i+len(f)], f) {
 				return true
 			}
