@@ -75,6 +75,7 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 	if rest, ok := withoutConsult(ws); ok {
 		ws, frame = rest, true
 	}
+	frame = frame || asksWhoIsAfter(ws)
 	if frame {
 		ws = withoutDoesWhat(ws)
 	}

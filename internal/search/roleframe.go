@@ -275,3 +275,22 @@ func withoutDoesWhat(ws []string) []string {
 	}
 	return ws
 }
+
+// identityTails close a question asking who someone described before is:
+// "catalogue interoperability expert - who is that?". Folded words.
+//
+// The French "…, c'est qui ?" is not one: "le suivi budgétaire, c'est
+// qui ?" asks who owns a task.
+var identityTails = [][]string{{"who", "is", "that"}, {"who", "s", "that"}, {"who", "is", "this"}, {"who", "s", "this"}}
+
+// asksWhoIsAfter says whether folded words ws close by asking who the
+// person or thing described before is: a role whose names hold the
+// description answers it, a task only shares its words.
+func asksWhoIsAfter(ws []string) bool {
+	for _, t := range identityTails {
+		if len(ws) > len(t) && slices.Equal(ws[len(ws)-len(t):], t) {
+			return true
+		}
+	}
+	return false
+}
