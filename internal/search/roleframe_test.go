@@ -36,6 +36,11 @@ func TestQuestionAboutRole(t *testing.T) {
 		{"tell me about, person noun", alt8.Ask, "tell me about the reader relations officer", "chargee-relation-lecteurs", false},
 		// "=" likens the role to something: the role's card.
 		{"likened by a sign", alt8.Ask, "delivery lead = chef de projet agile ?", "delivery-lead", false},
+		// "X, il fait quoi ?", "elle sert à quoi ?" after the role's
+		// description; "quand aller voir X ?" asks when to turn to it.
+		{"does what, after", alt8.Ask, "le correspondant sécurité il fait quoi exactement ?", "correspondant-ssi", true},
+		{"serves what, after", alt8.Ask, "l'experte accessibilité, elle sert à quoi ?", "auditrice-accessibilite", true},
+		{"when to turn to", alt6.Ask, "quand aller voir la DPO ?", "dpo", true},
 		// Roles the folder lacks: one word of another role's summary
 		// (« ce que produit Embarq »), or a phrase reaching a title
 		// through one word's forms ("data analyst", « données »), is no
