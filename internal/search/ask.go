@@ -66,19 +66,7 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 		}
 		return a
 	}
-	frame := asksAboutRole(ws)
-	if n := aboutOpening(ws); n > 0 {
-		// "parle-moi de la personne qui code le site": the opening is no
-		// part of what is asked about ("parle" is no act of the role).
-		ws = ws[n:]
-	}
-	if rest, ok := withoutConsult(ws); ok {
-		ws, frame = rest, true
-	}
-	frame = frame || asksWhoIsAfter(ws)
-	if frame {
-		ws = withoutDoesWhat(ws)
-	}
+	ws, frame := roleFrame(ws)
 	p := ix.parse(ws)
 	ix.dropPersonNouns(&p)
 	p.likens = p.likens || likensBySign(q)

@@ -42,8 +42,7 @@ func TestExplain(t *testing.T) {
 	defer ix.Close()
 	for _, q := range strings.Split(*explain, "|") {
 		var b strings.Builder
-		ws := words(clean(q))
-		ws = ws[aboutOpening(ws):]
+		ws, _ := roleFrame(words(clean(q)))
 		p := ix.parse(ws)
 		ix.dropPersonNouns(&p)
 		fmt.Fprintf(&b, "%q who=%v weak=%v bare=%v unknown=%d\n", q, p.who, p.weak, p.bare, p.unknown)

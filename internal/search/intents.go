@@ -235,8 +235,7 @@ func special(ws []string, raw string, teamWords map[string]bool, taskWord func(s
 	// "quand" asks for a date unless the question asks who: "qui répare
 	// quand le site est en panne ?" asks for an owner, "quand aller voir
 	// la DPO ?" when to turn to someone.
-	_, consults := withoutConsult(ws)
-	asksWho := anyOf(ws, whoWords) || consults
+	asksWho := anyOf(ws, whoWords) || holdsFrame(ws, consultFrames)
 	if slices.ContainsFunc(ws, func(w string) bool { return (personalFacts[w] || whenWords[w] && !asksWho) && !taskWord(w) }) {
 		return answer.IntentNone, true
 	}

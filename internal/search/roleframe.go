@@ -3,6 +3,7 @@ package search
 import (
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/rolebot/rolebot/internal/answer"
 )
@@ -49,6 +50,24 @@ var aboutOpenings = [][]string{{"parle", "moi", "de"}, {"parle", "moi", "du"}, {
 	{"parlez", "moi", "de"}, {"parlez", "moi", "du"}, {"parle", "nous", "de"}, {"parlez", "nous", "de"},
 	{"tell", "me", "about"}, {"tell", "us", "about"}, {"presente", "moi"}}
 
+// roleFrame reads how folded words ws ask about a role, if they do, and
+// drops the words of the frame that say nothing of the role: an opening
+// asking to be told about someone ("parle" is no act of the role's), a
+// frame asking when to turn to someone, and one asking what someone does
+// ("sert", which no page uses).
+func roleFrame(ws []string) ([]string, bool) {
+	frame := asksAboutRole(ws)
+	ws = ws[aboutOpening(ws):]
+	if rest, ok := withoutConsult(ws); ok {
+		ws, frame = rest, true
+	}
+	frame = frame || asksWhoIsAfter(ws)
+	if frame {
+		ws = withoutDoesWhat(ws)
+	}
+	return ws, frame
+}
+
 // aboutOpening is how many leading folded words of ws open it as asking to
 // be told about someone; 0 when none does.
 func aboutOpening(ws []string) int {
@@ -80,14 +99,32 @@ func asksAboutRole(ws []string) bool {
 
 // holdsFrame says whether folded words ws hold one of frames, anywhere.
 func holdsFrame(ws []string, frames [][]string) bool {
-	for i := range ws {
+	_, n := findFrame(ws, frames)
+	return n > 0
+}
+
+// findFrame is where the first of frames that folded words ws hold starts,
+// and its length; 0 and 0 when they hold none.
+func findFrame(ws []string, frames [][]string) (at, n int) {
+	for i, w := range ws {
 		for _, f := range frames {
-			if i+len(f) <= len(ws) && slices.Equal(ws[i:i+len(f)], f) {
-				return true
+			// The first word first: most words open no frame.
+			if w == f[0] && i+len(f) <= len(ws) && slices.Equal(ws[i+1:i+len(f)], f[1:]) {
+				return i, len(f)
 			}
 		}
 	}
-	return false
+	return 0, 0
+}
+
+// withoutFrame drops from folded words ws the first of frames they hold,
+// and says whether they held one.
+func withoutFrame(ws []string, frames [][]string) ([]string, bool) {
+	at, n := findFrame(ws, frames)
+	if n == 0 {
+		return ws, false
+	}
+	return slices.Concat(ws[:at], ws[at+n:]), true
 }
 
 // roleFrameShare is how much of the task's score the best role must reach
@@ -147,7 +184,9 @@ var likeningSign = regexp.MustCompile(`(^|\s)[=≈]|[=≈](\s|$)`)
 
 // likensBySign says whether a question likens two things by a sign
 // rather than a word.
-func likensBySign(q string) bool { return likeningSign.MatchString(q) }
+func likensBySign(q string) bool {
+	return strings.ContainsAny(q, "=≈") && likeningSign.MatchString(q)
+}
 
 // describedBy says whether role hit h holds every concept of p that is no
 // ownership word in its names or summary, not only in its page's body: a
@@ -251,28 +290,13 @@ var consultFrames = [][]string{{"aller", "voir"}, {"venir", "voir"}, {"contacter
 
 // withoutConsult drops from folded words ws the first frame asking when
 // or why to turn to someone, and says whether there was one.
-func withoutConsult(ws []string) ([]string, bool) {
-	for i := range ws {
-		for _, f := range consultFrames {
-			if i+len(f) <= len(ws) && slices.Equal(ws[i:i+len(f)], f) {
-				return slices.Concat(ws[:i], ws[i+len(f):]), true
-			}
-		}
-	}
-	return ws, false
-}
+func withoutConsult(ws []string) ([]string, bool) { return withoutFrame(ws, consultFrames) }
 
 // withoutDoesWhat drops from folded words ws a frame asking what someone
 // does after naming them ("elle sert à quoi ?"): its verb says nothing of
 // the role ("sert" no page uses, and would count as unknown).
 func withoutDoesWhat(ws []string) []string {
-	for i := range ws {
-		for _, f := range doesWhatFrames {
-			if i+len(f) <= len(ws) && slices.Equal(ws[i:i+len(f)], f) {
-				return slices.Concat(ws[:i], ws[i+len(f):])
-			}
-		}
-	}
+	ws, _ = withoutFrame(ws, doesWhatFrames)
 	return ws
 }
 
