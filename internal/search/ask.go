@@ -66,7 +66,10 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 		}
 		return a
 	}
+	ws, frame := roleFrame(ws)
 	p := ix.parse(ws)
+	ix.dropPersonNouns(&p)
+	p.likens = p.likens || likensBySign(q)
 	if strings.Contains(q, "?") {
 		p.bare = false // "la cheffe anime-t-elle les ateliers ?" is a question
 	}
@@ -85,6 +88,11 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 	ix.reconsider(p, ws, v, chosen, named, p.unknownShare(hits), &a)
 	ix.roleAsked(ws, v, &a)
 	ix.whatRoleDoes(ws, named, &a)
+	if (frame || asksWhatDoes(ws) || asksWhoIsDescribed(p)) && (ix.roleOverTask(p, hits, &a) || ix.describedCard(p, hits, a)) {
+		// The question asks about a role, and one is described by its
+		// words: no fact of the domain.
+		p.asksRole = true
+	}
 	if !p.who && !p.weak && named == nil && a.Intent != answer.IntentNone && p.unknownShare(hits) >= unknownNotAsked {
 		// "on utilise React ou Vue pour le front ?": no owner is asked
 		// for, no role named, and much of it is words no page uses.

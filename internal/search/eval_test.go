@@ -162,7 +162,7 @@ func TestEvaluation(t *testing.T) {
 		{"testdata/fresh-f.jsonl", "", 0.98, 0}, // issue-none: 98.0 %
 		// Branch issue-rolecal: a role card is given alone only on clear evidence
 		// (calibrate.go); alt4's one confidently wrong answer, a cleft, is now a guess.
-		{"testdata/alt4.jsonl", "testdata/alt4", 0.94, 0},
+		{"testdata/alt4.jsonl", "testdata/alt4", 0.945, 0}, // issue-roleq: 94.5 %
 		// fresh-g.jsonl (220, our pages) and alt5.jsonl (200, asked of alt5/, a 9-role folder,
 		// Embarq, whose writer gave most roles a nickname): by writers who saw neither the code
 		// nor the other sets, kept from the tuning of issue-scorer3 (which tuned on alt4) and
@@ -181,7 +181,7 @@ func TestEvaluation(t *testing.T) {
 		// (before issue-scorer3: 92.0 % / 1.5 % and 70.5 % / 2.5 %). Floors at what was
 		// measured; seen from now on.
 		{"testdata/fresh-h.jsonl", "", 0.96, 0.005},        // issue-rolecal: 96.0 %
-		{"testdata/alt6.jsonl", "testdata/alt6", 0.915, 0}, // issue-none: 91.5 %
+		{"testdata/alt6.jsonl", "testdata/alt6", 0.925, 0}, // issue-roleq: 92.0 %; merged with issue-none: 92.5 %, no card for what the pages do not answer
 		// fresh-i.jsonl (200, our pages) and alt7.jsonl (200, asked of alt7/, a 9-role
 		// university team, role names of its own): by writers who saw neither the code nor the
 		// other sets, measured once on main after issue-scorer4: 95.5 % / 0 % and 78.0 % /
@@ -203,11 +203,13 @@ func TestEvaluation(t *testing.T) {
 		// (95.5 % / 1.0 %, 85.0 % / 3.5 %) and after issue-rolecal (95.5 % / 0.5 %, 85.0 % /
 		// 3.5 %). Floors at that last measure; seen from now on. Branch issue-gender (roles
 		// found by their title's head noun in either gender, and by its English): alt8
-		// 85.0 → 87.5 %.
+		// 85.0 → 87.5 %. Branch issue-roleq (questions about a role: "le rôle du X", "what
+		// does the X do?", "who is our X?", read as the role whose names hold X, over a task
+		// sharing its words): alt8 88.0 % / 3.0 % → 92.5 % / 1.0 %.
 		// Branch issue-none (what a role's page never says together, typos into ownership
 		// words): the floors of tune-a, fresh-f, alt5, alt6, fresh-i, alt7 and fresh-j.
 		{"testdata/fresh-j.jsonl", "", 0.955, 0}, // issue-none: no confidently wrong answer
-		{"testdata/alt8.jsonl", "testdata/alt8", 0.88, 0.03},
+		{"testdata/alt8.jsonl", "testdata/alt8", 0.925, 0.01},
 	} {
 		t.Run(set.file, func(t *testing.T) {
 			on := ix

@@ -42,7 +42,9 @@ func TestExplain(t *testing.T) {
 	defer ix.Close()
 	for _, q := range strings.Split(*explain, "|") {
 		var b strings.Builder
-		p := ix.parse(words(clean(q)))
+		ws, _ := roleFrame(words(clean(q)))
+		p := ix.parse(ws)
+		ix.dropPersonNouns(&p)
 		fmt.Fprintf(&b, "%q who=%v weak=%v bare=%v unknown=%d\n", q, p.who, p.weak, p.bare, p.unknown)
 		for _, c := range p.concepts {
 			fmt.Fprintf(&b, "  concept %v alts=%v w=%.2f weak=%v known=%v\n", c.words, c.alts, c.weight, c.weak, c.known)

@@ -39,3 +39,6 @@ func (ix *Index) NetForTest(q, kind, id string) (float64, bool) {
 	}
 	return 0, false
 }
+
+// LikensBySignForTest exposes likensBySign to the external tests.
+func LikensBySignForTest(q string) bool { return likensBySign(q) }

@@ -64,7 +64,7 @@ var (
 		// Prepositions the stop words lack: "communique auprès des usagers".
 		"aupres", "envers", "via",
 		// Modal verbs: "le PO peut-il porter…", "should the designer…".
-		"peut", "peuvent", "pourrait", "doit", "doivent", "devrait", "can", "could", "should", "must", "may",
+		"peut", "peuvent", "pourrait", "dois", "doit", "doivent", "devrait", "can", "could", "should", "must", "may",
 		// Filler nouns: "the comitology stuff", "les trucs de budget".
 		"truc", "trucs", "machin", "machins", "stuff", "thing", "things",
 		// The near future and what one is supposed to do, like the modal
@@ -233,8 +233,9 @@ func special(ws []string, raw string, teamWords map[string]bool, taskWord func(s
 		return answer.IntentNone, true
 	}
 	// "quand" asks for a date unless the question asks who: "qui répare
-	// quand le site est en panne ?" asks for an owner.
-	asksWho := anyOf(ws, whoWords)
+	// quand le site est en panne ?" asks for an owner, "quand aller voir
+	// la DPO ?" when to turn to someone.
+	asksWho := anyOf(ws, whoWords) || holdsFrame(ws, consultFrames)
 	if slices.ContainsFunc(ws, func(w string) bool { return (personalFacts[w] || whenWords[w] && !asksWho) && !taskWord(w) }) {
 		return answer.IntentNone, true
 	}
