@@ -123,8 +123,9 @@ func (s *ackSlot) finish(payload any, skip bool) {
 
 // Outcomes of a command's ack, as the metric labels them.
 const (
-	ackAnswered = "answered" // the answer went in the ack
-	ackFallback = "fallback" // acked empty at the budget: answered through the response_url
+	ackAnswered = "answered"  // the answer went in the ack (after one round or two)
+	ackOneRound = "one_round" // and its job was inserted answered, in one round (oneround.go)
+	ackFallback = "fallback"  // acked empty at the budget: answered through the response_url
 	ackTooLarge = "too_large"
 	ackLeaseEnd = "lease_ended" // the lease ended first: River's workers answer it
 	ackUnknown  = "unknown"     // the completion's outcome unknown: no ack at all
@@ -139,14 +140,7 @@ func (d *durablePath) answerInAck(ctx context.Context, l lease, p prepared) bool
 		return false
 	}
 	b := d.b
-	msg := p.msg
-	// Blocks Slack refuses in an ack are dropped silently, with no invalid_blocks to fall
-	// back on, and the job is completed by then: the ack carries the plain feedback buttons,
-	// which every surface takes, not Slack's feedback_buttons element.
-	if blocks, ok := reply.WithFallbackFeedback(msg.Blocks); ok {
-		msg.Blocks = blocks
-	}
-	payload, fits := ackPayload(s.req.EnvelopeID, msg)
+	payload, fits := ackPayload(s.req.EnvelopeID, ackMessage(p.msg))
 	if !fits {
 		b.metrics.AckAnswers.WithLabelValues(ackTooLarge).Inc()
 		return !s.plain() // the response_url takes it, with its text fallback
@@ -170,10 +164,26 @@ func (d *durablePath) answerInAck(ctx context.Context, l lease, p prepared) bool
 		return true
 	}
 	s.finish(payload, false)
+	d.answeredInAck(ctx, a, p)
+	return true
+}
+
+// answeredInAck counts, logs and records the answer p of a, sent in its ack.
+func (d *durablePath) answeredInAck(ctx context.Context, a jobs.AnswerArgs, p prepared) {
+	b := d.b
 	b.metrics.AckAnswers.WithLabelValues(ackAnswered).Inc()
 	b.recordShown(a, p.key, *p.an)
 	b.done(ctx, a.Surface, a.ReceivedAt, result{intent: p.an.Intent, user: a.User, channel: a.Channel, question: a.Text})
-	return true
+}
+
+// ackMessage is msg as it goes in an ack. Blocks Slack refuses in an ack are dropped silently,
+// with no invalid_blocks to fall back on, and the job is completed by then: the ack carries
+// the plain feedback buttons, which every surface takes, not Slack's feedback_buttons element.
+func ackMessage(msg reply.Message) reply.Message {
+	if blocks, ok := reply.WithFallbackFeedback(msg.Blocks); ok {
+		msg.Blocks = blocks
+	}
+	return msg
 }
 
 // ackPayload is the ack's payload answering a command with msg, as Slack shows it (privately,

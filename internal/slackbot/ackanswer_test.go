@@ -74,6 +74,10 @@ func TestSlashAnsweredInAck(t *testing.T) {
 		if got := h.metricEventually(jobs.MetricJobs, map[string]string{"outcome": jobs.OutcomeAcked}, 1); got != 1 {
 			t.Errorf("jobs completed by their ack = %v, want 1", got)
 		}
+		// Its job inserted answered: one round before the ack (oneround.go).
+		if got := h.metric(slackbot.MetricAckAnswers, map[string]string{"outcome": "one_round"}); got != 1 {
+			t.Errorf("answers in one round = %v, want 1", got)
+		}
 		// The feedback buttons of an answer in the ack work as any other's.
 		thanks := clickFeedback(ctx, t, h.srv, marc, prod, reply.FeedbackValue(key, true))
 		if thanks.Text != reply.FeedbackThanks {
