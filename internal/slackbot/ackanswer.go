@@ -8,7 +8,10 @@ package slackbot
 // and never sends again. Answering in the ack makes "Slack took the answer" and "the request
 // is acknowledged" one event.
 //
-// The order, for a command whose answer is computed within ackAnswerBudget:
+// Since issue-qlat2, a command whose lane has room is answered in one round instead, its job
+// inserted already completed once its answer is ready (oneround.go); what follows is the
+// path of the others, and of those whose answer was not ready within oneRoundBound. The
+// order, for a command whose answer is computed within ackAnswerBudget:
 //
 //  1. the job is inserted, leased to this process (the intake, as for every request), and
 //  2. the answer is computed (the content, the team's people, the feedback buttons), by a
@@ -129,6 +132,9 @@ const (
 	ackTooLarge = "too_large"
 	ackLeaseEnd = "lease_ended" // the lease ended first: River's workers answer it
 	ackUnknown  = "unknown"     // the completion's outcome unknown: no ack at all
+	// ackPastDeadline: completed too late for the ack; no ack, the answer posted through the
+	// response_url.
+	ackPastDeadline = "past_deadline"
 )
 
 // answerInAck tries to answer the command of l in its ack with p, its answer computed (see
@@ -162,10 +168,28 @@ func (d *durablePath) answerInAck(ctx context.Context, l lease, p prepared) bool
 		b.metrics.AckAnswers.WithLabelValues(ackLeaseEnd).Inc()
 		s.finish(nil, false)
 		return true
+	case time.Now().After(s.read.Add(ackSettleDeadline)):
+		// Completed too late for the ack (its round waited past the deadline).
+		s.finish(nil, true)
+		d.answerPastDeadline(ctx, a, p)
+		return true
 	}
 	s.finish(payload, false)
 	d.answeredInAck(ctx, a, p)
 	return true
+}
+
+// answerPastDeadline posts the answer p of a, whose job was completed for its ack past the
+// ack's deadline, through the response_url instead: an ack that late would reach Slack after
+// its 3 s and be dropped (the user shown operation_timeout), and the job, completed, would
+// never be answered by anyone. The command is left without an ack, so a kill before this
+// post loses only a request never acknowledged.
+func (d *durablePath) answerPastDeadline(ctx context.Context, a jobs.AnswerArgs, p prepared) {
+	d.b.metrics.AckAnswers.WithLabelValues(ackPastDeadline).Inc()
+	d.b.log.Warn("tâche répondue trop tard pour l'accusé de réception : réponse par response_url", "delivery", a.DeliveryKey)
+	if err := p.send(ctx); err != nil {
+		d.b.log.Warn("réponse d'une commande sans accusé de réception non envoyée", "delivery", a.DeliveryKey, "error", err.Error())
+	}
 }
 
 // answeredInAck counts, logs and records the answer p of a, sent in its ack.

@@ -8,7 +8,8 @@ package slackbot
 // mention, stored and still leased to this process (AnswerQueue.AnswerWith,
 // jobs/unclaimed.go): never an answer for a job not stored. A slash command is
 // acknowledged with its answer when it is ready in time, its job completed first
-// (ackanswer.go). What this process cannot finish (a 429, a Slack error, a stop, a crash) is
+// (ackanswer.go), or, when its lane had room for it before its insert, inserted already
+// completed, in one round (oneround.go). What this process cannot finish (a 429, a Slack error, a stop, a crash) is
 // answered by River's workers, here or in another replica. Answers through a response_url have
 // a lane of their own, so they never wait behind chat.postMessage.
 

@@ -72,7 +72,8 @@ type Metrics struct {
 	// (ackanswer.go): answered (the answer in the ack; one_round counts again those whose job
 	// was inserted answered, oneround.go), fallback (acked empty at the budget,
 	// answered through the response_url), too_large, lease_ended, unknown (no ack: the
-	// completion's or the answered insert's outcome unknown).
+	// completion's or the answered insert's outcome unknown), past_deadline (stored too late
+	// for the ack: no ack, answered through the response_url).
 	AckAnswers *prometheus.CounterVec
 }
 
@@ -150,7 +151,7 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Name: MetricRecordsDrop, Help: "Answers shown not recorded for the report, by reason (buffer_full, store_error).",
 		}, []string{"reason"}),
 		AckAnswers: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: MetricAckAnswers, Help: "Slash commands answered as jobs, by how their ack went (answered, one_round among them, fallback, too_large, lease_ended, unknown).",
+			Name: MetricAckAnswers, Help: "Slash commands answered as jobs, by how their ack went (answered, one_round among them, fallback, too_large, lease_ended, unknown, past_deadline).",
 		}, []string{"outcome"}),
 	}
 	if reg == nil {

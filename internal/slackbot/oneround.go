@@ -17,7 +17,11 @@ package slackbot
 //     (as for a kill before the ack of a leased command, ackanswer.go);
 //   - the answered insert and the leased one are exclusive: whichever of the worker and the
 //     timer takes the command first (firstRound.state) inserts it, the other does nothing;
-//   - a new answered job is acked with its answer; a delivery that already had a job (Slack's
+//   - a new answered job is acked with its answer, unless its insert returned past the ack's
+//     deadline (a round waits for its outcome whatever its callers' deadlines): an ack then
+//     would come after Slack's 3 s and be dropped, the job completed, the answer never shown;
+//     the command is left without an ack and its answer posted through the response_url
+//     (answerPastDeadline), once, as nobody else answers a completed job. A delivery that already had a job (Slack's
 //     retry, another replica) is acked empty, its job answered by its holder, as the intake
 //     does for duplicates;
 //   - an answered insert whose outcome is unknown (an error, a timeout: it may have been
@@ -153,6 +157,10 @@ func (d *durablePath) answerInOneRound(ctx context.Context, l lease, p prepared)
 		ours, err := b.queue.InsertAnswered(ictx, job)
 		cancel()
 		switch {
+		case err == nil && ours && time.Now().After(deadline):
+			// Stored, but too late for the ack (the round waited past the deadline).
+			d.answerPastDeadline(ctx, a, p)
+			return true
 		case err == nil && ours:
 			b.ack(d.acks, f.it.sm, f.it.req, f.it.read, payload)
 			b.metrics.AckAnswers.WithLabelValues(ackOneRound).Inc()
