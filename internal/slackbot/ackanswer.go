@@ -10,7 +10,7 @@ package slackbot
 //
 // Since issue-qlat2, a command whose lane has room is answered in one round instead, its job
 // inserted already completed once its answer is ready (oneround.go); what follows is the
-// path of the others, and of those whose answer was not ready within oneRoundBound. The
+// path of the others, and of those whose answer was not ready within its bound (firstBound). The
 // order, for a command whose answer is computed within ackAnswerBudget:
 //
 //  1. the job is inserted, leased to this process (the intake, as for every request), and

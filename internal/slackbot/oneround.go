@@ -4,7 +4,7 @@ package slackbot
 // (ackanswer.go), a command waited for two rounds in series before its ack: its job's insert,
 // then the job's completion. When its lane has room, the intake now hands the command over
 // without inserting it; the lane's worker computes the answer and, when it is ready within
-// oneRoundBound and fits in an ack, inserts the job already completed (jobs.InsertAnswered,
+// its bound (firstBound) and fits in an ack, inserts the job already completed (jobs.InsertAnswered,
 // one write in the committer's rounds, shared with the burst's other inserts), then acks with
 // the answer. Otherwise the command takes the path of every request: inserted leased by a
 // timer at the bound (or by the worker, at once, for an answer that does not fit or a stop),
@@ -46,11 +46,15 @@ import (
 
 // Bounds of a command answered in one round.
 const (
-	// oneRoundBound is how long after a command is read its answer may take to be ready to
-	// be inserted answered; past it the command is inserted leased, so that it can still be
-	// acked empty at the ack's budget (ackBudget) and answered through its response_url. At
-	// most half the budget (firstBound): the leased path needs the rest.
-	oneRoundBound = 500 * time.Millisecond
+	// oneRoundShare sets the bound of a command answered in one round (firstBound): how long
+	// after the command is read its answer may take to be ready to be inserted answered is
+	// the ack's budget (ackBudget) divided by oneRoundShare, 750 ms by default. Past it the
+	// command is inserted leased, so that it can still be acked empty at the budget and
+	// answered through its response_url: the leased path needs the rest of the budget for
+	// its insert and its completion. A shorter bound (500 ms was tried) sent a tenth of a
+	// burst's commands on PostgreSQL, the slowest of them, to two rounds (their lane's
+	// backlog).
+	oneRoundShare = 2
 	// oneRoundRetryWait is the wait between two attempts at an answered insert whose outcome
 	// was unknown.
 	oneRoundRetryWait = 100 * time.Millisecond
@@ -75,9 +79,8 @@ type firstRound struct {
 	timer *time.Timer
 }
 
-// firstBound is the bound of a command answered in one round: oneRoundBound, or half the ack's
-// budget if that is shorter.
-func (b *Bot) firstBound() time.Duration { return min(oneRoundBound, b.ackBudget/2) }
+// firstBound is the bound of a command answered in one round (see oneRoundShare).
+func (b *Bot) firstBound() time.Duration { return b.ackBudget / oneRoundShare }
 
 // handFirst hands the command of it to its lane, before its job is inserted, when the lane has
 // room and its bound has time left; false leaves it to the intake's batch.
