@@ -19,18 +19,15 @@ func answersTo(srv *slacktest.Server, responseURLs ...string) []slacktest.Messag
 }
 
 // TestSlashDeliveredTwiceAnsweredOnce delivers one command twice (Slack's retry: the same
-// trigger, another envelope), to one bot, then to two bots on one database, one delivery each:
+// trigger, another envelope), to one of two bots on one database, then one delivery to each:
 // both deliveries are acknowledged, the command is answered once, in an ack, and its second
 // delivery counted as a duplicate.
 func TestSlashDeliveredTwiceAnsweredOnce(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, url string) {
 		srv := slacktest.NewTB(t, slacktest.Config{})
-		one := newHarness(t, srv, setup{queueURL: url})
-		one.run()
-		one.waitConnected()
 		ctx := ctxFor(t, 60*time.Second)
-		first := waitConnections(ctx, t, srv, 1)[0]
+		one, two, first, second := twoBots(ctx, t, srv, url)
 
 		urls := map[string]string{"TRIG-ONE": srv.ResponseURL(), "TRIG-TWO": srv.ResponseURL()}
 		send := func(trigger string, conn int) string {
@@ -56,17 +53,13 @@ func TestSlashDeliveredTwiceAnsweredOnce(t *testing.T) {
 		}
 		// One bot, both deliveries at once: the second dropped as seen in memory (or, were it
 		// not, as the job's duplicate).
-		a, b := send("TRIG-ONE", 0), send("TRIG-ONE", 0)
+		a, b := send("TRIG-ONE", first), send("TRIG-ONE", first)
 		check("one bot", "TRIG-ONE", a, b)
 		if got := one.metricEventually(slackbot.MetricDuplicates, nil, 1); got != 1 {
 			t.Errorf("one bot: duplicates %v, want 1", got)
 		}
 		// Two bots, one delivery each: only the job tells the second.
 		dups := map[string]string{"kind": "claimed"}
-		two := newHarness(t, srv, setup{queueURL: url})
-		two.run()
-		two.waitConnected()
-		second := slices.DeleteFunc(waitConnections(ctx, t, srv, 2), func(c int) bool { return c == first })[0]
 		a, b = send("TRIG-TWO", first), send("TRIG-TWO", second)
 		check("two bots", "TRIG-TWO", a, b)
 		if got := one.metric(slackbot.MetricDuplicates, dups) + two.metric(slackbot.MetricDuplicates, dups); got != 1 {
@@ -75,82 +68,80 @@ func TestSlashDeliveredTwiceAnsweredOnce(t *testing.T) {
 	})
 }
 
-// TestSlashInsertUnknownNoAck holds the job table while a command comes in, past the ack's
-// deadline: the job's answered insert fails (its outcome unknown to the bot), so the command
+// TestSlashInsertHeld holds the job table while a command comes in. Held past the ack's
+// deadline, the job's answered insert fails (its outcome unknown to the bot), so the command
 // gets no ack at all (Slack shows its timeout) rather than an answer its job could not stand
-// for; once the table is free, the insert tried again stores the job, and the answer is
-// posted once through the response_url. The next command is answered in its ack as usual.
-func TestSlashInsertUnknownNoAck(t *testing.T) {
+// for; once the table is free, the insert tried again stores the job, and the answer is posted
+// once through the response_url. Held for less, the insert waits, stores the job, and the
+// command is answered in its ack, in time. Either way it is answered once, and the next
+// command is answered in its ack, in one round.
+func TestSlashInsertHeld(t *testing.T) {
 	t.Parallel()
+	cases := []struct {
+		name string
+		// past: held until the insert's outcome is unknown, else for less than the deadline.
+		past bool
+	}{
+		{"past the ack's deadline", true},
+		{"within the ack's deadline", false},
+	}
 	storetest.Each(t, func(t *testing.T, url string) {
-		h := start(t, setup{queueURL: url})
-		ctx := ctxFor(t, 90*time.Second)
-		release := storetest.HoldWrites(t, url, "river_job")
-		defer release()
-		env, err := h.srv.SendSlashCommand(ctx, slacktest.SlashCommand{Command: "/role", Text: "designer", UserID: marc, ChannelID: prod})
-		if err != nil {
-			t.Fatal(err)
-		}
-		unknown := map[string]string{"outcome": "unknown"}
-		waitUntil(ctx, t, "the insert's outcome unknown", func() bool { return h.metric(slackbot.MetricAckAnswers, unknown) == 1 })
-		release()
-		m, err := h.srv.WaitMessage(ctx, slacktest.Method(slacktest.MethodResponseURL), slacktest.Succeeded())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !contains(m, "Designer") {
-			t.Errorf("the late answer does not show the designer: %v", allText(m))
-		}
-		settle()
-		for _, a := range h.srv.Acks() {
-			if a.EnvelopeID == env {
-				t.Errorf("command acknowledged (%+v), want no ack: its insert's outcome was unknown", a)
-			}
-		}
-		if n := len(h.srv.Messages(slacktest.Method(slacktest.MethodAck, slacktest.MethodResponseURL))); n != 1 {
-			t.Errorf("%d answers, want 1", n)
-		}
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				h := start(t, setup{queueURL: url})
+				ctx := ctxFor(t, 90*time.Second)
+				ask := func() string {
+					env, err := h.srv.SendSlashCommand(ctx, slacktest.SlashCommand{Command: "/role", Text: "designer", UserID: marc, ChannelID: prod})
+					if err != nil {
+						t.Fatal(err)
+					}
+					return env
+				}
+				inAck := func(env string) {
+					t.Helper()
+					if ack, err := h.srv.WaitAck(ctx, env); err != nil || ack.Late || len(ack.Payload) == 0 {
+						t.Fatalf("ack %+v, %v; want the answer in time", ack, err)
+					}
+				}
+				oneRound := map[string]string{"outcome": "one_round"}
 
-		// The next command, the database free: in its ack, in one round.
-		next, err := h.srv.SendSlashCommand(ctx, slacktest.SlashCommand{Command: "/role", Text: "designer", UserID: marc, ChannelID: prod})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if ack, err := h.srv.WaitAck(ctx, next); err != nil || ack.Late || len(ack.Payload) == 0 {
-			t.Errorf("next command: ack %+v, %v; want its answer in time", ack, err)
-		}
-		if got := h.metricEventually(slackbot.MetricAckAnswers, map[string]string{"outcome": "one_round"}, 1); got != 1 {
-			t.Errorf("answers in one round = %v, want 1", got)
-		}
-	})
-}
-
-// TestSlashInsertSlowThenAnsweredInAck holds the job table for less than the ack's deadline:
-// the answered insert waits for it, then stores the job, and the command is answered in its
-// ack, in time, once.
-func TestSlashInsertSlowThenAnsweredInAck(t *testing.T) {
-	t.Parallel()
-	storetest.Each(t, func(t *testing.T, url string) {
-		h := start(t, setup{queueURL: url})
-		ctx := ctxFor(t, 60*time.Second)
-		release := storetest.HoldWrites(t, url, "river_job")
-		defer release()
-		env, err := h.srv.SendSlashCommand(ctx, slacktest.SlashCommand{Command: "/role", Text: "designer", UserID: marc, ChannelID: prod})
-		if err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(700 * time.Millisecond) // past the bound of the answer's readiness
-		release()
-		ack, err := h.srv.WaitAck(ctx, env)
-		if err != nil || ack.Late || len(ack.Payload) == 0 {
-			t.Fatalf("ack %+v, %v; want the answer in time", ack, err)
-		}
-		settle()
-		if n := len(h.srv.Messages(slacktest.Method(slacktest.MethodAck, slacktest.MethodResponseURL))); n != 1 {
-			t.Errorf("%d answers, want 1", n)
-		}
-		if got := h.metric(slackbot.MetricAckAnswers, map[string]string{"outcome": "one_round"}); got != 1 {
-			t.Errorf("answers in one round = %v, want 1", got)
+				release := storetest.HoldWrites(t, url, "river_job")
+				defer release()
+				env := ask()
+				if c.past {
+					unknown := map[string]string{"outcome": "unknown"}
+					waitUntil(ctx, t, "the insert's outcome unknown", func() bool { return h.metric(slackbot.MetricAckAnswers, unknown) == 1 })
+				} else {
+					time.Sleep(700 * time.Millisecond) // most of the bound, nothing stored meanwhile
+				}
+				release()
+				if c.past {
+					m, err := h.srv.WaitMessage(ctx, slacktest.Method(slacktest.MethodResponseURL), slacktest.Succeeded())
+					if err != nil {
+						t.Fatal(err)
+					}
+					if !contains(m, "Designer") {
+						t.Errorf("the late answer does not show the designer: %v", allText(m))
+					}
+					settle()
+					for _, a := range h.srv.Acks() {
+						if a.EnvelopeID == env {
+							t.Errorf("command acknowledged (%+v), want no ack: its insert's outcome was unknown", a)
+						}
+					}
+				} else {
+					inAck(env)
+					settle()
+				}
+				if n := len(h.srv.Messages(slacktest.Method(slacktest.MethodAck, slacktest.MethodResponseURL))); n != 1 {
+					t.Errorf("%d answers, want 1", n)
+				}
+				before := h.metric(slackbot.MetricAckAnswers, oneRound)
+				inAck(ask())
+				if got := h.metricEventually(slackbot.MetricAckAnswers, oneRound, before+1); got != before+1 {
+					t.Errorf("answers in one round = %v, want %v", got, before+1)
+				}
+			})
 		}
 	})
 }
