@@ -131,6 +131,34 @@ func inBot(reg *prometheus.Registry) (p50, p99 bucketBound, ok bool) {
 	return at(0.5), at(0.99), true
 }
 
+// ackAnswers reads the bot's count of slash commands by how their ack went (nil when none).
+func ackAnswers(reg *prometheus.Registry) map[string]int {
+	if reg == nil {
+		return nil
+	}
+	mfs, err := reg.Gather()
+	if err != nil {
+		return nil
+	}
+	var out map[string]int
+	for _, mf := range mfs {
+		if mf.GetName() != slackbot.MetricAckAnswers {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			for _, lp := range m.GetLabel() {
+				if lp.GetName() == "outcome" {
+					if out == nil {
+						out = map[string]int{}
+					}
+					out[lp.GetValue()] += int(m.GetCounter().GetValue())
+				}
+			}
+		}
+	}
+	return out
+}
+
 // startFloor runs the least a socket-mode app can do: read each request off
 // slack-go's Events channel and acknowledge it, nothing more.
 func startFloor(srv childServer) (func() error, error) {

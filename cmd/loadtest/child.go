@@ -143,6 +143,10 @@ type childReport struct {
 	InBotP50 bucketBound `json:"in_bot_p50"`
 	InBotP99 bucketBound `json:"in_bot_p99"`
 	InBotOK  bool        `json:"in_bot_ok"`
+	// AckAnswers counts the bot's slash commands by how their ack went (its
+	// rolebot_slash_ack_answers_total, by outcome): how many were answered in
+	// their ack in one round, in two, or through their response_url.
+	AckAnswers map[string]int `json:"ack_answers,omitempty"`
 	// CPU is the CPU time (user and system) the process used in all;
 	// SetupCPU what it had used once its bot was built, before it
 	// connected: loading the content, opening the databases.
@@ -246,6 +250,7 @@ func runChild(stdout, stderr io.Writer) int {
 	}
 	var rep childReport
 	rep.InBotP50, rep.InBotP99, rep.InBotOK = inBot(reg)
+	rep.AckAnswers = ackAnswers(reg)
 	if rep.CPU = cpuUsed(); rep.CPU > 0 {
 		rep.SetupCPU = setup
 	}

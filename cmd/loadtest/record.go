@@ -159,6 +159,10 @@ func printRun(w io.Writer, bot report, in childReport) {
 	if in.InBotOK {
 		fmt.Fprintf(w, "  dont dans le bot     p50 %s   p99 %s (lecture de la requête → ack confié à slack-go, histogramme)\n", in.InBotP50, in.InBotP99)
 	}
+	if a := in.AckAnswers; len(a) > 0 {
+		fmt.Fprintf(w, "  /role dans l'ack     %d (dont %d en un tour, %d en deux) ; par response_url : %d après un ack vide, %d trop grands, %d après la fin du bail, %d trop tard ; sans ack (issue inconnue) : %d\n",
+			a["answered"], a["one_round"], a["answered"]-a["one_round"], a["fallback"], a["too_large"], a["lease_ended"], a["past_deadline"], a["unknown"])
+	}
 	if in.CPU > 0 && bot.answered > 0 {
 		fmt.Fprintf(w, "  CPU du bot           %s en tout, démarrage et mise en route compris ; %s pendant la mesure (%s par question répondue)\n",
 			ms(in.CPU), ms(in.measuredCPU()), fineMS(in.measuredCPU()/time.Duration(bot.answered)))

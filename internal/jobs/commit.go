@@ -103,6 +103,8 @@ type database interface {
 	// and returns those it changed: a round of one statement needs no BEGIN and COMMIT
 	// (on PostgreSQL, two round trips of three).
 	update(ctx context.Context, kind writeKind, ids []int64) ([]int64, error)
+	// markOf reads the mark of the job of a unique key, outside the rounds (answered.go).
+	markOf(ctx context.Context, key []byte) (string, error)
 }
 
 // committer writes the fast path's writes in rounds, one transaction each.

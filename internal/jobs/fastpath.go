@@ -19,6 +19,9 @@ package jobs
 //   - A mention picked up soon after its insert is posted within its lease without the claim,
 //     and settled after the post (unclaimed.go explains why nobody else can work it meanwhile,
 //     and how a post left unrecorded is found again).
+//   - A job whose answer went out with the request's acknowledgement, computed before its
+//     insert, is inserted already completed (InsertAnswered, answered.go): no lease, no
+//     hand-over, nothing for River to work.
 //   - A process that dies between the insert and the claim leaves scheduled jobs, which River
 //     makes available when the lease ends; one that dies mid-answer leaves a running job,
 //     which River's rescuer makes retryable after rescueAfter, exactly as for its own workers.

@@ -39,16 +39,25 @@ const (
 // each: 0xFF); TestOwnInsertIsRiversRow checks it against River's.
 const uniqueStatesAll = 0xFF
 
-// newJob is one leased answer job to insert.
+// newJob is one answer job to insert: leased (EnqueueLeased), or already answered
+// (InsertAnswered, answered.go).
 type newJob struct {
 	args AnswerArgs
 	// encoded is args as River stores them (encoding/json, as River's insert marshals them).
 	encoded []byte
 	// key is River's unique key of the job (uniqueKey).
 	key []byte
-	// created and at are its created_at and scheduled_at (the end of its lease).
+	// created and at are its created_at and scheduled_at (the end of its lease; created for
+	// a job inserted answered).
 	created, at time.Time
+	// mark, for a job inserted answered, is the one insert's mark in the job's metadata
+	// (answeredMetadata): a retry of an insert whose outcome was unknown finds by it whether
+	// the job it collides with is its own. Empty for a leased job.
+	mark string
 }
+
+// answered tells a job inserted completed, as attempted once at its creation.
+func (j *newJob) answered() bool { return j.mark != "" }
 
 // newLeasedJob is the job of a at created, leased until at.
 func newLeasedJob(a AnswerArgs, created, at time.Time) (newJob, error) {
@@ -105,21 +114,29 @@ const (
 
 // insertSQLite inserts the jobs of ?1, a JSON array of {"a": args, "c": created_at, "s":
 // scheduled_at, "k": unique key in hex} (times in River's SQLite format), as River's SQLite
-// driver does ("WHERE true" is SQLite's way to put an upsert after a SELECT).
-var insertSQLite = `INSERT INTO river_job (args, created_at, kind, max_attempts, metadata, priority, queue, scheduled_at, state, tags, unique_key, unique_states)
-SELECT jsonb(json_extract(value, '$.a')), json_extract(value, '$.c'), '` + KindAnswer + `', ` + strconv.Itoa(answerMaxAttempts) + `,
-    jsonb('{}'), ` + strconv.Itoa(riverPriorityDefault) + `, json_extract(value, '$.q'), json_extract(value, '$.s'), 'scheduled',
+// driver does ("WHERE true" is SQLite's way to put an upsert after a SELECT); a job inserted
+// answered adds "m", its metadata, and is completed, attempted once and finalized at its
+// creation (River's check constraint wants finalized_at on a completed job, and only there).
+var insertSQLite = `INSERT INTO river_job (args, attempt, attempted_at, created_at, finalized_at, kind, max_attempts, metadata, priority, queue, scheduled_at, state, tags, unique_key, unique_states)
+SELECT jsonb(json_extract(value, '$.a')), iif(m IS NULL, 0, 1), iif(m IS NULL, NULL, c), c, iif(m IS NULL, NULL, c),
+    '` + KindAnswer + `', ` + strconv.Itoa(answerMaxAttempts) + `,
+    jsonb(coalesce(m, '{}')), ` + strconv.Itoa(riverPriorityDefault) + `, json_extract(value, '$.q'), json_extract(value, '$.s'),
+    iif(m IS NULL, 'scheduled', 'completed'),
     jsonb('` + riverTagsDefault + `'), unhex(json_extract(value, '$.k')), ` + strconv.Itoa(uniqueStatesAll) + `
-FROM json_each(?1) WHERE true
+FROM (SELECT value, json_extract(value, '$.c') AS c, json_extract(value, '$.m') AS m FROM json_each(?1)) WHERE true
 ` + conflictSQLite + `
 RETURNING id, unique_key`
 
-// insertPostgres inserts the jobs of four parallel arrays (args, queue, created_at,
-// scheduled_at, unique key), as River's PostgreSQL driver does.
-var insertPostgres = `INSERT INTO river_job (args, created_at, kind, max_attempts, metadata, priority, queue, scheduled_at, state, tags, unique_key, unique_states)
-SELECT j.args, j.created_at, '` + KindAnswer + `', ` + strconv.Itoa(answerMaxAttempts) + `, '{}'::jsonb, ` + strconv.Itoa(riverPriorityDefault) + `,
-    j.queue, j.scheduled_at, 'scheduled'::river_job_state, '{}'::varchar(255)[], j.unique_key, ` + strconv.Itoa(uniqueStatesAll) + `::bit(8)
-FROM unnest($1::jsonb[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::bytea[]) AS j(args, queue, created_at, scheduled_at, unique_key)
+// insertPostgres inserts the jobs of six parallel arrays (args, queue, created_at,
+// scheduled_at, unique key, metadata), as River's PostgreSQL driver does; a job with metadata
+// is inserted answered (see insertSQLite).
+var insertPostgres = `INSERT INTO river_job (args, attempt, attempted_at, created_at, finalized_at, kind, max_attempts, metadata, priority, queue, scheduled_at, state, tags, unique_key, unique_states)
+SELECT j.args, CASE WHEN j.metadata IS NULL THEN 0 ELSE 1 END, CASE WHEN j.metadata IS NULL THEN NULL ELSE j.created_at END,
+    j.created_at, CASE WHEN j.metadata IS NULL THEN NULL ELSE j.created_at END,
+    '` + KindAnswer + `', ` + strconv.Itoa(answerMaxAttempts) + `, coalesce(j.metadata, '{}'::jsonb), ` + strconv.Itoa(riverPriorityDefault) + `,
+    j.queue, j.scheduled_at, CASE WHEN j.metadata IS NULL THEN 'scheduled' ELSE 'completed' END::river_job_state,
+    '{}'::varchar(255)[], j.unique_key, ` + strconv.Itoa(uniqueStatesAll) + `::bit(8)
+FROM unnest($1::jsonb[], $2::text[], $3::timestamptz[], $4::timestamptz[], $5::bytea[], $6::jsonb[]) AS j(args, queue, created_at, scheduled_at, unique_key, metadata)
 ` + conflictPostgres + `
 RETURNING id, unique_key`
 
@@ -147,7 +164,12 @@ func sqliteInsertParam(jobs []newJob) string {
 		buf = append(buf, sqliteTime(j.at)...)
 		buf = append(buf, `","k":"`...)
 		buf = hex.AppendEncode(buf, j.key)
-		buf = append(buf, `"}`...)
+		buf = append(buf, '"')
+		if j.answered() {
+			buf = append(buf, `,"m":`...)
+			buf = append(buf, answeredMetadata(j.mark)...)
+		}
+		buf = append(buf, '}')
 	}
 	return string(append(buf, ']'))
 }
@@ -202,10 +224,15 @@ func postgresInsertArgs(jobs []newJob) []any {
 	args, queues := make([]string, len(jobs)), make([]string, len(jobs))
 	created, at := make([]time.Time, len(jobs)), make([]time.Time, len(jobs))
 	keys := make([][]byte, len(jobs))
+	metadata := make([]*string, len(jobs)) // nil: NULL, a leased job
 	for i, j := range jobs {
 		args[i], queues[i], created[i], at[i], keys[i] = string(j.encoded), j.args.Queue(), j.created, j.at, j.key
+		if j.answered() {
+			m := string(answeredMetadata(j.mark))
+			metadata[i] = &m
+		}
 	}
-	return []any{args, queues, created, at, keys}
+	return []any{args, queues, created, at, keys, metadata}
 }
 
 // postgresInsertIDs reads insertPostgres's rows: the id of each job of jobs inserted, 0 for

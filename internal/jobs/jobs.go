@@ -105,6 +105,8 @@ type Queue struct {
 	setState func(ctx context.Context, p *riverdriver.JobSetStateIfRunningParams) error
 	commits  *committer
 	worker   *answerWorker
+	// marks marks the jobs inserted answered (answered.go).
+	marks *marks
 	// sqliteDB is the queue's connection on SQLite (tests read its settings); nil on PostgreSQL.
 	sqliteDB *sql.DB
 }
@@ -133,6 +135,10 @@ func Open(ctx context.Context, rawURL, dataDir string, cfg Config) (*Queue, erro
 	if err != nil {
 		// The error may quote the data source name: only the redacted URL is shown.
 		return nil, fmt.Errorf("file des réponses (%s) : %w", redacted, store.RedactError(err, rawURL))
+	}
+	if q.marks, err = newMarks(); err != nil {
+		q.Close()
+		return nil, fmt.Errorf("file des réponses : %w", err)
 	}
 	q.driver = driver
 	return q, nil

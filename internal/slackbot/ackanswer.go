@@ -8,7 +8,10 @@ package slackbot
 // and never sends again. Answering in the ack makes "Slack took the answer" and "the request
 // is acknowledged" one event.
 //
-// The order, for a command whose answer is computed within ackAnswerBudget:
+// Since issue-qlat2, a command whose lane has room is answered in one round instead, its job
+// inserted already completed once its answer is ready (oneround.go); what follows is the
+// path of the others, and of those whose answer was not ready within its bound (firstBound). The
+// order, for a command whose answer is computed within ackAnswerBudget:
 //
 //  1. the job is inserted, leased to this process (the intake, as for every request), and
 //  2. the answer is computed (the content, the team's people, the feedback buttons), by a
@@ -123,11 +126,15 @@ func (s *ackSlot) finish(payload any, skip bool) {
 
 // Outcomes of a command's ack, as the metric labels them.
 const (
-	ackAnswered = "answered" // the answer went in the ack
-	ackFallback = "fallback" // acked empty at the budget: answered through the response_url
+	ackAnswered = "answered"  // the answer went in the ack (after one round or two)
+	ackOneRound = "one_round" // and its job was inserted answered, in one round (oneround.go)
+	ackFallback = "fallback"  // acked empty at the budget: answered through the response_url
 	ackTooLarge = "too_large"
 	ackLeaseEnd = "lease_ended" // the lease ended first: River's workers answer it
 	ackUnknown  = "unknown"     // the completion's outcome unknown: no ack at all
+	// ackPastDeadline: completed too late for the ack; no ack, the answer posted through the
+	// response_url.
+	ackPastDeadline = "past_deadline"
 )
 
 // answerInAck tries to answer the command of l in its ack with p, its answer computed (see
@@ -139,14 +146,7 @@ func (d *durablePath) answerInAck(ctx context.Context, l lease, p prepared) bool
 		return false
 	}
 	b := d.b
-	msg := p.msg
-	// Blocks Slack refuses in an ack are dropped silently, with no invalid_blocks to fall
-	// back on, and the job is completed by then: the ack carries the plain feedback buttons,
-	// which every surface takes, not Slack's feedback_buttons element.
-	if blocks, ok := reply.WithFallbackFeedback(msg.Blocks); ok {
-		msg.Blocks = blocks
-	}
-	payload, fits := ackPayload(s.req.EnvelopeID, msg)
+	payload, fits := ackPayload(s.req.EnvelopeID, ackMessage(p.msg))
 	if !fits {
 		b.metrics.AckAnswers.WithLabelValues(ackTooLarge).Inc()
 		return !s.plain() // the response_url takes it, with its text fallback
@@ -168,12 +168,46 @@ func (d *durablePath) answerInAck(ctx context.Context, l lease, p prepared) bool
 		b.metrics.AckAnswers.WithLabelValues(ackLeaseEnd).Inc()
 		s.finish(nil, false)
 		return true
+	case time.Now().After(s.read.Add(ackSettleDeadline)):
+		// Completed too late for the ack (its round waited past the deadline).
+		s.finish(nil, true)
+		d.answerPastDeadline(ctx, a, p)
+		return true
 	}
 	s.finish(payload, false)
+	d.answeredInAck(ctx, a, p)
+	return true
+}
+
+// answerPastDeadline posts the answer p of a, whose job was completed for its ack past the
+// ack's deadline, through the response_url instead: an ack that late would reach Slack after
+// its 3 s and be dropped (the user shown operation_timeout), and the job, completed, would
+// never be answered by anyone. The command is left without an ack, so a kill before this
+// post loses only a request never acknowledged.
+func (d *durablePath) answerPastDeadline(ctx context.Context, a jobs.AnswerArgs, p prepared) {
+	d.b.metrics.AckAnswers.WithLabelValues(ackPastDeadline).Inc()
+	d.b.log.Warn("tâche répondue trop tard pour l'accusé de réception : réponse par response_url", "delivery", a.DeliveryKey)
+	if err := p.send(ctx); err != nil {
+		d.b.log.Warn("réponse d'une commande sans accusé de réception non envoyée", "delivery", a.DeliveryKey, "error", err.Error())
+	}
+}
+
+// answeredInAck counts, logs and records the answer p of a, sent in its ack.
+func (d *durablePath) answeredInAck(ctx context.Context, a jobs.AnswerArgs, p prepared) {
+	b := d.b
 	b.metrics.AckAnswers.WithLabelValues(ackAnswered).Inc()
 	b.recordShown(a, p.key, *p.an)
 	b.done(ctx, a.Surface, a.ReceivedAt, result{intent: p.an.Intent, user: a.User, channel: a.Channel, question: a.Text})
-	return true
+}
+
+// ackMessage is msg as it goes in an ack. Blocks Slack refuses in an ack are dropped silently,
+// with no invalid_blocks to fall back on, and the job is completed by then: the ack carries
+// the plain feedback buttons, which every surface takes, not Slack's feedback_buttons element.
+func ackMessage(msg reply.Message) reply.Message {
+	if blocks, ok := reply.WithFallbackFeedback(msg.Blocks); ok {
+		msg.Blocks = blocks
+	}
+	return msg
 }
 
 // ackPayload is the ack's payload answering a command with msg, as Slack shows it (privately,

@@ -8,7 +8,8 @@ package slackbot
 // mention, stored and still leased to this process (AnswerQueue.AnswerWith,
 // jobs/unclaimed.go): never an answer for a job not stored. A slash command is
 // acknowledged with its answer when it is ready in time, its job completed first
-// (ackanswer.go). What this process cannot finish (a 429, a Slack error, a stop, a crash) is
+// (ackanswer.go), or, when its lane had room for it before its insert, inserted already
+// completed, in one round (oneround.go). What this process cannot finish (a 429, a Slack error, a stop, a crash) is
 // answered by River's workers, here or in another replica. Answers through a response_url have
 // a lane of their own, so they never wait behind chat.postMessage.
 
@@ -37,6 +38,11 @@ type AnswerQueue interface {
 	// CompleteLeased records a leased job as answered by the request's ack (ackanswer.go);
 	// false when the lease had ended, an error when the outcome is unknown.
 	CompleteLeased(ctx context.Context, t *jobs.Ticket) (bool, error)
+	// NewAnswered and InsertAnswered insert a job already answered by the request's ack
+	// (oneround.go): true when the delivery's job is this one, false for a duplicate, an
+	// error when the outcome is unknown (InsertAnswered may then be called again).
+	NewAnswered(a jobs.AnswerArgs) (*jobs.AnsweredJob, error)
+	InsertAnswered(ctx context.Context, j *jobs.AnsweredJob) (bool, error)
 }
 
 // Tuning of the durable path.
@@ -90,6 +96,9 @@ type intakeItem struct {
 type lease struct {
 	args jobs.AnswerArgs
 	st   *stored
+	// first, for a slash command handed over before its insert, is how it is inserted:
+	// answered by the lane (oneround.go), or leased by its timer; st tells the latter.
+	first *firstRound
 }
 
 // stored is the outcome of a request's insert.
@@ -130,7 +139,10 @@ func (d *durablePath) runIntake(ctx context.Context) {
 	defer func() {
 		go func() {
 			// Not in closeIntake's wait: the socket closes without waiting for a database
-			// that refuses the inserts.
+			// that refuses the inserts. The commands handed over before their insert
+			// (oneround.go) hold an ack until they are inserted, and their inserts tried
+			// again are in retries by then.
+			d.slots.Wait()
 			d.retries.Wait()
 			for _, lane := range d.lanes {
 				close(lane)
@@ -140,7 +152,15 @@ func (d *durablePath) runIntake(ctx context.Context) {
 	items := make([]intakeItem, 0, maxInsertBatch)
 	batch := make([]jobs.AnswerArgs, 0, maxInsertBatch)
 	for first := range d.intake {
-		items = append(items[:0], first)
+		items = items[:0]
+		take := func(it intakeItem) {
+			// A slash command to answer in its ack goes to its lane before its insert, when
+			// the lane has room: inserted answered, in one round (oneround.go).
+			if !inAck(it.args) || !d.handFirst(it) {
+				items = append(items, it)
+			}
+		}
+		take(first)
 	fill:
 		for len(items) < maxInsertBatch {
 			select {
@@ -148,10 +168,13 @@ func (d *durablePath) runIntake(ctx context.Context) {
 				if !ok {
 					break fill
 				}
-				items = append(items, it)
+				take(it)
 			default:
 				break fill
 			}
+		}
+		if len(items) == 0 {
+			continue
 		}
 		batch = batch[:0]
 		for _, it := range items {
@@ -169,31 +192,37 @@ func (d *durablePath) runIntake(ctx context.Context) {
 			default:
 			}
 		}
-		ictx, cancel := context.WithTimeout(ctx, insertTimeout)
-		tickets, err := d.b.queue.EnqueueLeased(ictx, batch)
-		cancel()
-		// Stored (or the database failed): acknowledge, so that Slack does not send again;
-		// a new slash command's ack waits for its answer, within its budget (ackanswer.go).
-		var slots []*ackSlot
-		if err == nil {
-			slots = make([]*ackSlot, len(items))
-		}
-		for i, it := range items {
-			if err == nil && tickets[i] != nil && inAck(it.args) {
-				slots[i] = d.newSlot(it)
-				continue
-			}
-			d.b.ack(d.acks, it.sm, it.req, it.read, nil)
-		}
-		if err != nil {
-			// Not stored, or not known to be: inserted again later (storeretry.go).
-			d.b.metrics.StoreErrors.WithLabelValues("enqueue").Inc()
-			d.b.log.Warn("file des réponses : insertion en échec, nouvel essai", "count", len(batch), "error", err.Error())
-			d.retries.Go(func() { d.storeLater(ctx, pb, err) })
+		d.storeBatch(ctx, items, pb)
+	}
+}
+
+// storeBatch inserts the jobs of items (pb's), leased, acknowledges them and tells their
+// leases; an insert that fails is tried again (storeretry.go).
+func (d *durablePath) storeBatch(ctx context.Context, items []intakeItem, pb *pendingBatch) {
+	ictx, cancel := context.WithTimeout(ctx, insertTimeout)
+	tickets, err := d.b.queue.EnqueueLeased(ictx, pb.args)
+	cancel()
+	// Stored (or the database failed): acknowledge, so that Slack does not send again;
+	// a new slash command's ack waits for its answer, within its budget (ackanswer.go).
+	var slots []*ackSlot
+	if err == nil {
+		slots = make([]*ackSlot, len(items))
+	}
+	for i, it := range items {
+		if err == nil && tickets[i] != nil && inAck(it.args) {
+			slots[i] = d.newSlot(it)
 			continue
 		}
-		d.resolve(pb, tickets, slots, nil)
+		d.b.ack(d.acks, it.sm, it.req, it.read, nil)
 	}
+	if err != nil {
+		// Not stored, or not known to be: inserted again later (storeretry.go).
+		d.b.metrics.StoreErrors.WithLabelValues("enqueue").Inc()
+		d.b.log.Warn("file des réponses : insertion en échec, nouvel essai", "count", len(pb.args), "error", err.Error())
+		d.retries.Go(func() { d.storeLater(ctx, pb, err) })
+		return
+	}
+	d.resolve(pb, tickets, slots, nil)
 }
 
 // pendingBatch is a batch of requests whose insert is not known yet, and their leases.
@@ -238,10 +267,16 @@ func (d *durablePath) resolve(pb *pendingBatch, tickets []*jobs.Ticket, slots []
 func (d *durablePath) runLane(work context.Context, lane <-chan lease) {
 	for l := range lane {
 		if work.Err() != nil {
+			if l.first != nil && l.first.take() {
+				l.first.insertLeased()
+			}
 			d.setAside(l)
 			continue
 		}
 		p := d.b.prepare(work, l.args)
+		if l.first != nil && l.first.take() && d.answerInOneRound(work, l, p) {
+			continue
+		}
 		<-l.st.done
 		switch {
 		case work.Err() != nil:

@@ -88,15 +88,8 @@ func TestFailedInsertAnsweredOnce(t *testing.T) {
 	t.Parallel()
 	storetest.Each(t, func(t *testing.T, url string) {
 		srv := slacktest.NewTB(t, slacktest.Config{})
-		one := newHarness(t, srv, setup{queueURL: url})
-		one.run()
-		one.waitConnected()
 		ctx := ctxFor(t, 90*time.Second)
-		first := waitConnections(ctx, t, srv, 1)[0]
-		two := newHarness(t, srv, setup{queueURL: url})
-		two.run()
-		two.waitConnected()
-		second := slices.DeleteFunc(waitConnections(ctx, t, srv, 2), func(c int) bool { return c == first })[0]
+		_, two, first, second := twoBots(ctx, t, srv, url)
 
 		cases := []struct {
 			name     string
@@ -154,6 +147,21 @@ func TestFailedInsertAnsweredOnce(t *testing.T) {
 			}
 		}
 	})
+}
+
+// twoBots runs two bots on the database of url against srv, as two replicas, and returns them
+// with the ids of their connections to the fake.
+func twoBots(ctx context.Context, t *testing.T, srv *slacktest.Server, url string) (one, two *harness, first, second int) {
+	t.Helper()
+	one = newHarness(t, srv, setup{queueURL: url})
+	one.run()
+	one.waitConnected()
+	first = waitConnections(ctx, t, srv, 1)[0]
+	two = newHarness(t, srv, setup{queueURL: url})
+	two.run()
+	two.waitConnected()
+	second = slices.DeleteFunc(waitConnections(ctx, t, srv, 2), func(c int) bool { return c == first })[0]
+	return one, two, first, second
 }
 
 // waitConnections waits until the fake Slack has n socket-mode connections and returns their

@@ -69,9 +69,11 @@ type Metrics struct {
 	// answer went out all the same) or store_error.
 	RecordsDropped *prometheus.CounterVec
 	// AckAnswers counts the slash commands answered as jobs by how their ack went
-	// (ackanswer.go): answered (the answer in the ack), fallback (acked empty at the budget,
+	// (ackanswer.go): answered (the answer in the ack; one_round counts again those whose job
+	// was inserted answered, oneround.go), fallback (acked empty at the budget,
 	// answered through the response_url), too_large, lease_ended, unknown (no ack: the
-	// completion's outcome unknown).
+	// completion's or the answered insert's outcome unknown), past_deadline (stored too late
+	// for the ack: no ack, answered through the response_url).
 	AckAnswers *prometheus.CounterVec
 }
 
@@ -149,7 +151,7 @@ func NewMetrics(reg prometheus.Registerer) (*Metrics, error) {
 			Name: MetricRecordsDrop, Help: "Answers shown not recorded for the report, by reason (buffer_full, store_error).",
 		}, []string{"reason"}),
 		AckAnswers: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: MetricAckAnswers, Help: "Slash commands answered as jobs, by how their ack went (answered, fallback, too_large, lease_ended, unknown).",
+			Name: MetricAckAnswers, Help: "Slash commands answered as jobs, by how their ack went (answered, one_round among them, fallback, too_large, lease_ended, unknown, past_deadline).",
 		}, []string{"outcome"}),
 	}
 	if reg == nil {

@@ -26,6 +26,8 @@ type SlashCommand struct {
 	TeamDomain  string
 	TriggerID   string
 	ResponseURL string
+	// Conn, when set, is the connection id (ConnectionIDs) to deliver on, as for events.
+	Conn int
 }
 
 // SendSlashCommand delivers cmd in a slash_commands envelope (with
@@ -57,7 +59,7 @@ func (s *Server) SendSlashCommand(ctx context.Context, cmd SlashCommand) (string
 		"response_url":          cmd.ResponseURL,
 		"trigger_id":            cmd.TriggerID,
 	}
-	return s.send(ctx, "slash_commands", payload, true, nil, "", 0)
+	return s.send(ctx, "slash_commands", payload, true, nil, "", cmd.Conn)
 }
 
 // EventsAPI is an Events API event_callback to deliver in an events_api
