@@ -34,7 +34,9 @@ package slackbot
 //     completed job would never give. The insert is then tried again, for storeRetryWindow:
 //     once it stores the job, or finds its own, this process posts the answer once through
 //     the response_url (answerLate), the job completed so that nobody else does; a kill
-//     before that post loses only a command never acknowledged.
+//     before that post loses only a command never acknowledged. A database that refuses the
+//     insert for the whole window gets the answer posted from memory, as the intake does for
+//     the requests it cannot store (storeretry.go): a command is answered through an outage.
 
 import (
 	"context"
@@ -192,7 +194,7 @@ func (d *durablePath) answerInOneRound(ctx context.Context, l lease, p prepared)
 // answerLate tries the answered insert of job again after the ack's deadline, the command of
 // l left without an ack, until its outcome is known, within storeRetryWindow and the
 // workers' context: once the job is found to be its own, it posts the answer p through the
-// response_url, once (see the top of this file).
+// response_url, once (see the top of this file); the window over, it posts it from memory.
 func (d *durablePath) answerLate(ctx context.Context, job *jobs.AnsweredJob, l lease, p prepared) {
 	b := d.b
 	deadline := time.Now().Add(storeRetryWindow)
@@ -220,5 +222,12 @@ func (d *durablePath) answerLate(ctx context.Context, job *jobs.AnsweredJob, l l
 		}
 		return
 	}
-	b.log.Error("commande sans accusé de réception : base indisponible, pas de réponse", "delivery", l.args.DeliveryKey)
+	// The database refused the insert for the whole window: answered in memory, as the intake
+	// answers the requests the database keeps refusing (storeretry.go), rather than not at all.
+	// Nobody else answers it: a job inserted by one of the attempts is completed, with no holder.
+	b.log.Error("commande sans accusé de réception : base indisponible, réponse en mémoire seulement, sans tâche",
+		"delivery", l.args.DeliveryKey)
+	if err := p.send(ctx); err != nil {
+		b.log.Warn("réponse tardive d'une commande sans accusé de réception non envoyée", "delivery", l.args.DeliveryKey, "error", err.Error())
+	}
 }

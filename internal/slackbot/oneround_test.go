@@ -73,7 +73,8 @@ func TestSlashDeliveredTwiceAnsweredOnce(t *testing.T) {
 // gets no ack at all (Slack shows its timeout) rather than an answer its job could not stand
 // for; once the table is free, the insert tried again stores the job, and the answer is posted
 // once through the response_url. Held for less, the insert waits, stores the job, and the
-// command is answered in its ack, in time. Either way it is answered once, and the next
+// command is answered in its ack, in time. Held for the whole retry window (an outage), the
+// answer is posted from memory through the response_url. Either way it is answered once, and the next
 // command is answered in its ack, in one round.
 func TestSlashInsertHeld(t *testing.T) {
 	t.Parallel()
@@ -81,9 +82,12 @@ func TestSlashInsertHeld(t *testing.T) {
 		name string
 		// past: held until the insert's outcome is unknown, else for less than the deadline.
 		past bool
+		// outage: held on for the whole retry window as well (a database down for good).
+		outage bool
 	}{
-		{"past the ack's deadline", true},
-		{"within the ack's deadline", false},
+		{"past the ack's deadline", true, false},
+		{"within the ack's deadline", false, false},
+		{"past the retry window", true, true},
 	}
 	storetest.Each(t, func(t *testing.T, url string) {
 		for _, c := range cases {
@@ -111,6 +115,12 @@ func TestSlashInsertHeld(t *testing.T) {
 				if c.past {
 					unknown := map[string]string{"outcome": "unknown"}
 					waitUntil(ctx, t, "the insert's outcome unknown", func() bool { return h.metric(slackbot.MetricAckAnswers, unknown) == 1 })
+					if c.outage {
+						// Answered from memory, with no job, once the window is over.
+						if _, err := h.srv.WaitMessage(ctx, slacktest.Method(slacktest.MethodResponseURL), slacktest.Succeeded()); err != nil {
+							t.Fatalf("no answer through the outage: %v", err)
+						}
+					}
 				} else {
 					time.Sleep(700 * time.Millisecond) // most of the bound, nothing stored meanwhile
 				}
