@@ -47,7 +47,7 @@ var (
 	// structural words frame a question and say nothing of its subject;
 	// the last line holds fillers and the English verbs of "who keeps
 	// track of", "who provides", "right?" (and "…, non ?").
-	structural = set("vraiment", "exactement", "normalement", "generalement", "habituellement", "typiquement", "really",
+	structural = union(fillers, set("vraiment", "exactement", "normalement", "generalement", "habituellement", "typiquement", "really",
 		"actually", "exactly", "usually", "normally", "typically", "right", "alors", "donc", "hein", "non", "keep", "keeps", "kept",
 		"provide", "provides", "provided", "get", "gets", "whole", "entire", "rolebot", "bot", "est-ce", "toute", "all",
 		"qui", "que", "quoi", "quel", "quelle", "quels", "quelles", "who", "what", "which", "whom", "whose",
@@ -65,15 +65,31 @@ var (
 		"aupres", "envers", "via",
 		// Modal verbs: "le PO peut-il porter…", "should the designer…".
 		"peut", "peuvent", "pourrait", "dois", "doit", "doivent", "devrait", "can", "could", "should", "must", "may",
-		// Filler nouns: "the comitology stuff", "les trucs de budget".
-		"truc", "trucs", "machin", "machins", "stuff", "thing", "things",
 		// The near future and what one is supposed to do, like the modal
 		// verbs: "qui va discuter avec les lycéens…", "à quoi vont
 		// ressembler les pages", "qui est censé le surveiller ?", "who is
 		// supposed to…"; and adverbs of manner that only insist: "qui
 		// programme le site concrètement".
 		"va", "vont", "vais", "allons", "allez", "cense", "censee", "censes", "censees", "suppose", "supposee",
-		"supposed", "concretement", "precisement", "going", "will", "would")
+		"supposed", "concretement", "precisement", "going", "will", "would"))
+	// fillers are everyday words that carry no concept of a team's work,
+	// so a question is read by the rest: a filler counted as a content
+	// word no page uses made a who-question about a real task look like
+	// one the pages do not answer ("who prioritises what goes into the
+	// next sprint?", "Who decides what goes to the top of the to-do
+	// list?"). Each is here for a reason that holds on any folder:
+	//   - filler nouns: "the comitology stuff", "les trucs de budget",
+	//     "la liste des trucs à faire", "the whole thing";
+	//   - motion verbs of a placement ("what goes into", "ce qui passe
+	//     en premier"): the place says what is asked, the verb nothing;
+	//   - "next", "top", "prochain": a position in a list or time, the
+	//     list's noun carries the concept;
+	//   - English contractions split at the apostrophe ("I'll", "we've",
+	//     "they're"): what is left is no word.
+	fillers = set("truc", "trucs", "machin", "machins", "bidule", "bidules", "stuff", "thing", "things",
+		"goes", "go", "went",
+		"next", "top", "prochain", "prochaine", "prochains", "prochaines",
+		"ll", "ve", "re")
 	// weak words say that an owner is asked for, not what is owned.
 	weak = set("responsable", "responsables", "responsible", "accountable", "owner", "owners", "owns", "own", "owned",
 		"charge", "porte", "portent", "porter", "carry", "carries", "occupe", "occupent", "occuper", "gere", "gerent",
@@ -94,6 +110,18 @@ var (
 	interrogative = set("qui", "que", "quoi", "quel", "quelle", "quels", "quelles", "who", "what", "which", "whom", "whose",
 		"how", "comment", "pourquoi", "why", "ou", "where", "quand", "when", "fait", "fais", "font", "faire", "does", "do", "did")
 )
+
+// union is a new set of the words of a and b.
+func union(a, b map[string]bool) map[string]bool {
+	m := make(map[string]bool, len(a)+len(b))
+	for w := range a {
+		m[w] = true
+	}
+	for w := range b {
+		m[w] = true
+	}
+	return m
+}
 
 func set(ws ...string) map[string]bool {
 	m := make(map[string]bool, len(ws))
