@@ -89,7 +89,7 @@ var (
 	fillers = set("truc", "trucs", "machin", "machins", "bidule", "bidules", "stuff", "thing", "things",
 		"goes", "go", "went",
 		"next", "top", "prochain", "prochaine", "prochains", "prochaines",
-		"ll", "ve", "re")
+		"ll", "ve", "re", "gives", "give", "gave", "given")
 	// weak words say that an owner is asked for, not what is owned.
 	weak = set("responsable", "responsables", "responsible", "accountable", "owner", "owners", "owns", "own", "owned",
 		"charge", "porte", "portent", "porter", "carry", "carries", "occupe", "occupent", "occuper", "gere", "gerent",

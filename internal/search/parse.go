@@ -71,7 +71,12 @@ var copulas = set("est", "cest", "sont", "is", "are", "isn")
 // A determiner must follow: "qui est responsable de …" asks for an owner.
 var (
 	identityOpenings = [][]string{{"qui", "est"}, {"c", "est", "qui"}, {"cest", "qui"}, {"who", "is"}, {"who", "s"}}
-	determiners      = set("le", "la", "l", "les", "un", "une", "notre", "nos", "votre", "the", "our", "your", "a", "an")
+	// usDeterminers stand before "US" the noun (user stories: "les US",
+	// "trois US", "the US"), never before the English pronoun "us".
+	usDeterminers = set("les", "des", "une", "un", "ces", "cette", "nos", "vos", "mes", "tes", "ses", "leurs", "aux", "de", "d",
+		"du", "la", "le", "l", "en", "quelques", "plusieurs", "chaque", "toutes", "deux", "trois",
+		"the", "our", "your", "their", "these", "those", "some", "all", "two", "three", "many", "few")
+	determiners = set("le", "la", "l", "les", "un", "une", "notre", "nos", "votre", "the", "our", "your", "a", "an")
 )
 
 // isIdentity says whether ws opens as a question asking who someone is.
@@ -146,6 +151,9 @@ func (ix *Index) parse(ws []string) parsed {
 		switch {
 		case w == "si" && i == len(ws)-1 && i > 0:
 			// "…, si ?" is a tag question, as "…, non ?" is: no "SI".
+		case w == "us" && i > 0 && !usDeterminers[ws[i-1]]:
+			// "who gives us…", "tell us": the English pronoun. "US" (user
+			// stories) follows a determiner: "les US", "the US".
 		case whoWords[w], whichWords[w] && i+1 < len(ws) && personWords[ws[i+1]]:
 			p.who = true
 			p.whos++
