@@ -47,7 +47,7 @@ var (
 	// structural words frame a question and say nothing of its subject;
 	// the last line holds fillers and the English verbs of "who keeps
 	// track of", "who provides", "right?" (and "…, non ?").
-	structural = union(fillers, set("vraiment", "exactement", "normalement", "generalement", "habituellement", "typiquement", "really",
+	structural = set("vraiment", "exactement", "normalement", "generalement", "habituellement", "typiquement", "really",
 		"actually", "exactly", "usually", "normally", "typically", "right", "alors", "donc", "hein", "non", "keep", "keeps", "kept",
 		"provide", "provides", "provided", "get", "gets", "whole", "entire", "rolebot", "bot", "est-ce", "toute", "all",
 		"qui", "que", "quoi", "quel", "quelle", "quels", "quelles", "who", "what", "which", "whom", "whose",
@@ -71,7 +71,7 @@ var (
 		// supposed to…"; and adverbs of manner that only insist: "qui
 		// programme le site concrètement".
 		"va", "vont", "vais", "allons", "allez", "cense", "censee", "censes", "censees", "suppose", "supposee",
-		"supposed", "concretement", "precisement", "going", "will", "would"))
+		"supposed", "concretement", "precisement", "going", "will", "would")
 	// fillers are everyday words that carry no concept of a team's work,
 	// so a question is read by the rest: a filler counted as a content
 	// word no page uses made a who-question about a real task look like
@@ -85,7 +85,14 @@ var (
 	//   - "next", "top", "prochain": a position in a list or time, the
 	//     list's noun carries the concept;
 	//   - English contractions split at the apostrophe ("I'll", "we've",
-	//     "they're"): what is left is no word.
+	//     "they're"): what is left is no word;
+	//   - "give", a light verb: "who gives us the green light" asks who
+	//     gives it.
+	// Unlike the structural words they stay in the synonyms' phrases ("go
+	// live", "goes down", "top management"): a question's filler is
+	// dropped only when no phrase holds it, and a phrase is not cut down
+	// to one word by them (a rule "liste des trucs à faire" became
+	// "liste", which made "liste des rôles" the backlog task).
 	fillers = set("truc", "trucs", "machin", "machins", "bidule", "bidules", "stuff", "thing", "things",
 		"goes", "go", "went",
 		"next", "top", "prochain", "prochaine", "prochains", "prochaines",
@@ -110,18 +117,6 @@ var (
 	interrogative = set("qui", "que", "quoi", "quel", "quelle", "quels", "quelles", "who", "what", "which", "whom", "whose",
 		"how", "comment", "pourquoi", "why", "ou", "where", "quand", "when", "fait", "fais", "font", "faire", "does", "do", "did")
 )
-
-// union is a new set of the words of a and b.
-func union(a, b map[string]bool) map[string]bool {
-	m := make(map[string]bool, len(a)+len(b))
-	for w := range a {
-		m[w] = true
-	}
-	for w := range b {
-		m[w] = true
-	}
-	return m
-}
 
 func set(ws ...string) map[string]bool {
 	m := make(map[string]bool, len(ws))
