@@ -133,12 +133,12 @@ func TestEvaluation(t *testing.T) {
 		// from the brief alone). Below issue 12's goals: these floors are the figures measured
 		// since, with the label scorer (fresh.jsonl still untuned on), so that a change cannot
 		// make them worse; raise them as they improve.
-		{"testdata/fresh.jsonl", "", 0.955, 0},
-		{"testdata/tune-b.jsonl", "", 0.949, 0.004},
+		{"testdata/fresh.jsonl", "", 0.963, 0},      // issue-taskq: 96.3 %
+		{"testdata/tune-b.jsonl", "", 0.952, 0.004}, // issue-taskq: 95.3 %
 		{"testdata/altteam.jsonl", "testdata/altteam", 0.975, 0},
 		// tune-e.jsonl: 220 questions by a writer who never saw the code, handed over during
 		// the scorer's work and tuned on (before it: 78.2 % right, 0.9 % confidently wrong).
-		{"testdata/tune-e.jsonl", "", 0.963, 0},
+		{"testdata/tune-e.jsonl", "", 0.968, 0}, // issue-taskq: 96.8 %
 		// fresh-e.jsonl (260, our pages) and alt3.jsonl (200, asked of alt3/, an 8-role
 		// folder another writer made from the brief alone): by writers who saw neither the
 		// code nor the other sets, kept away from the scorer's tuning and measured once, at
@@ -148,7 +148,7 @@ func TestEvaluation(t *testing.T) {
 		// "RGAA", words of those tasks' details, not titles (TestEvalSetsNameOneTask):
 		// with the titles, 77.7 % / 5.8 % was 86.9 % / 0.4 %. Tuned on since (branch
 		// issue-scorer): the floors of fresh, tune-b, altteam, tune-e, fresh-e and alt3 are its figures.
-		{"testdata/fresh-e.jsonl", "", 0.961, 0}, // issue-rolecal: 96.2 %
+		{"testdata/fresh-e.jsonl", "", 0.965, 0}, // issue-taskq: 96.5 %
 		{"testdata/alt3.jsonl", "testdata/alt3", 0.915, 0},
 		// fresh-f.jsonl (250, our pages) and alt4.jsonl (200, asked of alt4/, a 10-role folder
 		// its writer made from the seed's format alone, Déclar'Eau): by writers who saw neither
@@ -170,8 +170,8 @@ func TestEvaluation(t *testing.T) {
 		// 73.5 % / 4.0 % → 82.5 % / 2.5 %. Floors at what was measured; seen from now on.
 		// Tuned on since (branch issue-scorer4: counts the pages do not hold, "???"): the
 		// floors of tune-a, fresh, tune-b, fresh-f, alt4, fresh-g and alt5 are its figures.
-		{"testdata/fresh-g.jsonl", "", 0.954, 0},           // issue-rolecal: 95.5 %
-		{"testdata/alt5.jsonl", "testdata/alt5", 0.915, 0}, // issue-none: 91.5 %, no card for what the pages do not answer
+		{"testdata/fresh-g.jsonl", "", 0.954, 0},          // issue-rolecal: 95.5 %
+		{"testdata/alt5.jsonl", "testdata/alt5", 0.92, 0}, // issue-taskq: 92.0 %, no card for what the pages do not answer
 		// fresh-h.jsonl (200, our pages) and alt6.jsonl (200, asked of alt6/, a 10-role
 		// hospital team with role names of its own: directrice des admissions, product lead,
 		// cadre de santé référente, tech lead…): by writers who saw neither the code nor the
@@ -195,7 +195,7 @@ func TestEvaluation(t *testing.T) {
 		{"testdata/fresh-i.jsonl", "", 0.985, 0}, // issue-none: 98.5 %
 		// Branch issue-rolecal: "what does the <description> do?" read as the role whose
 		// names hold the description (frames.go): alt7 92.0 %.
-		{"testdata/alt7.jsonl", "testdata/alt7", 0.925, 0}, // issue-none: 92.5 %
+		{"testdata/alt7.jsonl", "testdata/alt7", 0.94, 0}, // issue-taskq (tasks in everyday words): 94.0 %
 		// fresh-j.jsonl (200, our pages) and alt8.jsonl (200, asked of alt8/, a 10-role team of
 		// a national library's online service, Sésame, several roles titled in the feminine):
 		// by writers who saw neither the code nor the other sets, measured on main before
@@ -208,8 +208,8 @@ func TestEvaluation(t *testing.T) {
 		// sharing its words): alt8 88.0 % / 3.0 % → 92.5 % / 1.0 %.
 		// Branch issue-none (what a role's page never says together, typos into ownership
 		// words): the floors of tune-a, fresh-f, alt5, alt6, fresh-i, alt7 and fresh-j.
-		{"testdata/fresh-j.jsonl", "", 0.955, 0}, // issue-none: no confidently wrong answer
-		{"testdata/alt8.jsonl", "testdata/alt8", 0.925, 0.01},
+		{"testdata/fresh-j.jsonl", "", 0.955, 0},             // issue-none: no confidently wrong answer
+		{"testdata/alt8.jsonl", "testdata/alt8", 0.93, 0.01}, // issue-taskq: 93.0 %
 	} {
 		t.Run(set.file, func(t *testing.T) {
 			on := ix

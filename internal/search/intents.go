@@ -65,8 +65,6 @@ var (
 		"aupres", "envers", "via",
 		// Modal verbs: "le PO peut-il porter…", "should the designer…".
 		"peut", "peuvent", "pourrait", "dois", "doit", "doivent", "devrait", "can", "could", "should", "must", "may",
-		// Filler nouns: "the comitology stuff", "les trucs de budget".
-		"truc", "trucs", "machin", "machins", "stuff", "thing", "things",
 		// The near future and what one is supposed to do, like the modal
 		// verbs: "qui va discuter avec les lycéens…", "à quoi vont
 		// ressembler les pages", "qui est censé le surveiller ?", "who is
@@ -74,6 +72,31 @@ var (
 		// programme le site concrètement".
 		"va", "vont", "vais", "allons", "allez", "cense", "censee", "censes", "censees", "suppose", "supposee",
 		"supposed", "concretement", "precisement", "going", "will", "would")
+	// fillers are everyday words that carry no concept of a team's work,
+	// so a question is read by the rest: a filler counted as a content
+	// word no page uses made a who-question about a real task look like
+	// one the pages do not answer ("who prioritises what goes into the
+	// next sprint?", "Who decides what goes to the top of the to-do
+	// list?"). Each is here for a reason that holds on any folder:
+	//   - filler nouns: "the comitology stuff", "les trucs de budget",
+	//     "la liste des trucs à faire", "the whole thing";
+	//   - motion verbs of a placement ("what goes into", "ce qui passe
+	//     en premier"): the place says what is asked, the verb nothing;
+	//   - "next", "top", "prochain": a position in a list or time, the
+	//     list's noun carries the concept;
+	//   - English contractions split at the apostrophe ("I'll", "we've",
+	//     "they're"): what is left is no word;
+	//   - "give", a light verb: "who gives us the green light" asks who
+	//     gives it.
+	// Unlike the structural words they stay in the synonyms' phrases ("go
+	// live", "goes down", "top management"): a question's filler is
+	// dropped only when no phrase holds it, and a phrase is not cut down
+	// to one word by them (a rule "liste des trucs à faire" became
+	// "liste", which made "liste des rôles" the backlog task).
+	fillers = set("truc", "trucs", "machin", "machins", "bidule", "bidules", "stuff", "thing", "things",
+		"goes", "go", "went",
+		"next", "top", "prochain", "prochaine", "prochains", "prochaines",
+		"ll", "ve", "re", "gives", "give", "gave", "given")
 	// weak words say that an owner is asked for, not what is owned.
 	weak = set("responsable", "responsables", "responsible", "accountable", "owner", "owners", "owns", "own", "owned",
 		"charge", "porte", "portent", "porter", "carry", "carries", "occupe", "occupent", "occuper", "gere", "gerent",

@@ -21,7 +21,7 @@ func (ix *Index) Normalize(question string) (terms []string, asksOwner bool) {
 			asksOwner = true
 		case weak[w]:
 			asksOwner = asksOwner || !vagueWeak[w]
-		case structural[w]:
+		case structural[w], fillers[w]:
 		default:
 			kept = append(kept, ix.correct(w))
 		}

@@ -71,7 +71,16 @@ var copulas = set("est", "cest", "sont", "is", "are", "isn")
 // A determiner must follow: "qui est responsable de …" asks for an owner.
 var (
 	identityOpenings = [][]string{{"qui", "est"}, {"c", "est", "qui"}, {"cest", "qui"}, {"who", "is"}, {"who", "s"}}
-	determiners      = set("le", "la", "l", "les", "un", "une", "notre", "nos", "votre", "the", "our", "your", "a", "an")
+	// englishAsks and frenchAsks are the question words that tell the
+	// language a question is asked in.
+	englishAsks = set("who", "whom", "whose", "what", "which", "how", "does", "do", "can", "could", "is", "are")
+	frenchAsks  = set("qui", "que", "quoi", "quel", "quelle", "quels", "quelles", "comment", "est", "c", "cest")
+	// usDeterminers stand before "US" the noun (user stories: "les US",
+	// "trois US", "the US"), never before the English pronoun "us".
+	usDeterminers = set("les", "des", "une", "un", "ces", "cette", "nos", "vos", "mes", "tes", "ses", "leurs", "aux", "de", "d",
+		"du", "la", "le", "l", "en", "quelques", "plusieurs", "chaque", "toutes", "deux", "trois",
+		"the", "our", "your", "their", "these", "those", "some", "all", "two", "three", "many", "few")
+	determiners = set("le", "la", "l", "les", "un", "une", "notre", "nos", "votre", "the", "our", "your", "a", "an")
 )
 
 // isIdentity says whether ws opens as a question asking who someone is.
@@ -135,9 +144,10 @@ func (ix *Index) parse(ws []string) parsed {
 	var isWeak, fixed, farFixed []bool
 	p.asksRole = slices.ContainsFunc(ws, func(w string) bool { return personWords[w] })
 	p.roleCommand = len(ws) > 1 && len(ws) <= maxCommandWords && (ws[0] == "role" || ws[0] == "roles")
+	english := englishQuestion(ws)
 	for i, w := range ws {
 		wasFixed, wasFar := false, false
-		if !structural[w] && !weak[w] && !whoWords[w] && !whichWords[w] {
+		if !structural[w] && !fillers[w] && !weak[w] && !whoWords[w] && !whichWords[w] {
 			c := ix.correct(w)
 			wasFixed = c != w
 			wasFar = wasFixed && distance(c, w) > 1 && sharedPrefix(c, w) < cognatePrefix
@@ -146,6 +156,10 @@ func (ix *Index) parse(ws []string) parsed {
 		switch {
 		case w == "si" && i == len(ws)-1 && i > 0:
 			// "…, si ?" is a tag question, as "…, non ?" is: no "SI".
+		case w == "us" && english && i > 0 && !usDeterminers[ws[i-1]]:
+			// "who gives us…", "tell us": the English pronoun. "US" (user
+			// stories) is asked in French ("les premières US") or follows
+			// a determiner ("the US").
 		case whoWords[w], whichWords[w] && i+1 < len(ws) && personWords[ws[i+1]]:
 			p.who = true
 			p.whos++
@@ -166,6 +180,11 @@ func (ix *Index) parse(ws []string) parsed {
 		n, phrase := ix.synonyms.matchPhrase(kept, i)
 		var adds []string
 		if n == 0 {
+			if fillers[kept[i]] {
+				// No phrase holds it ("go live" does): no concept.
+				i++
+				continue
+			}
 			n = 1
 		} else {
 			adds = ix.synonyms.adds[phrase]
@@ -298,4 +317,11 @@ func distance(a, b string) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(rb)]
+}
+
+// englishQuestion says whether a question is asked with English question
+// words and no French ones: there "us" is a pronoun.
+func englishQuestion(ws []string) bool {
+	return slices.ContainsFunc(ws, func(w string) bool { return englishAsks[w] }) &&
+		!slices.ContainsFunc(ws, func(w string) bool { return frenchAsks[w] })
 }

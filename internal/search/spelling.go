@@ -76,6 +76,6 @@ func (ix *Index) unglue(w string) (string, string, bool) {
 // vocabulary (small talk and lists included: "cover" is no "c'over") use a
 // folded word.
 func (ix *Index) knownWord(w string) bool {
-	return ix.vocab[w] != nil || ix.synonyms.words[w] || weak[w] || structural[w] || whoWords[w] || whichWords[w] ||
+	return ix.vocab[w] != nil || ix.synonyms.words[w] || weak[w] || structural[w] || fillers[w] || whoWords[w] || whichWords[w] ||
 		helpWords[w] || listWords[w] || listFrames[w] || smallTalk[w]
 }
