@@ -18,7 +18,7 @@ package jobs
 // that collides reads the mark of the job it collided with: its own mark says the first
 // insert was committed, and the caller acks with the answer, which the job says was given;
 // another mark, or none, is another delivery's job (a duplicate), answered by its holder. A
-// caller that cannot learn the outcome in time sends no ack at all (slackbot's ackanswer.go):
+// caller that cannot learn the outcome in time sends no ack at all (slackbot's oneround.go):
 // nothing acknowledged is then owed, whichever way the insert went.
 
 import (
