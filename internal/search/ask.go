@@ -154,8 +154,16 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 	if p.identity && named == nil && !p.concepts[0].weak && !(describes(hits, a, 0) && !p.concepts[0].corrected) && !ix.teamMember(ws, hits, a) {
 		// "qui est le DPO ?" asks who holds a position the pages do not
 		// describe as a role (they name roles, never people): none, with
-		// what was found as suggestions.
-		return ix.unanswered(question, a)
+		// what was found as suggestions. Unless the rules chose a role
+		// whose name or summary describes who is asked about, and the
+		// scorer a task: "who is the accessibility expert supporting the
+		// team?" is that role, offered, not the task it works on.
+		r := describingRole(p, chosen, a)
+		if r == nil {
+			return ix.unanswered(question, a)
+		}
+		ix.fill(r, &a)
+		a.Confidence = answer.Guess
 	}
 	ix.calibrateRole(p, ws, hits, v, named, &a)
 	return a
@@ -176,6 +184,21 @@ func describes(hits []hit, a answer.Answer, ci int) bool {
 		}
 	}
 	return false
+}
+
+// describingRole is, for a question answered with a task, the role the
+// rules first chose (Index.decide) when its name or summary holds the
+// question's first concept as written (not a typo's correction): who a
+// "who is the …" question describes, which the scorer read as the task
+// that role works on.
+func describingRole(p parsed, chosen *hit, a answer.Answer) *hit {
+	if a.Intent != answer.IntentTask || chosen == nil || chosen.kind != "role" || len(p.concepts) == 0 || p.concepts[0].corrected {
+		return nil
+	}
+	if len(chosen.weighted) == 0 || chosen.weighted[0] < fieldWeight["role"][summaryAt] {
+		return nil
+	}
+	return chosen
 }
 
 // aboutElsewhere says whether a who-question's role answer rests on
