@@ -45,3 +45,22 @@ func TestRoleDescribedWithAParticiple(t *testing.T) {
 		}
 	}
 }
+
+// Renewing, in English, is the lexicon's « renouveler »: a question about
+// renewing a contract reaches the row that renews it (none before branch
+// issue-engnone), and renewing what no page speaks of gets no card.
+func TestRenewingReachesTheRow(t *testing.T) {
+	ctx := context.Background()
+	ix := loadFolder(t, "testdata/alt9")
+	want := ix.Ask(ctx, "qui renouvelle le marché de développement ?")
+	if want.Intent != answer.IntentTask || want.Task == nil {
+		t.Fatalf("plain question: %s, want a task", want.Intent)
+	}
+	a := ix.Ask(ctx, "who takes care of the renewal of the development contract?")
+	if a.Intent != answer.IntentTask || a.Task == nil || a.Task.ID != want.Task.ID {
+		t.Errorf("renewal: %s (task %+v), want task %s", a.Intent, a.Task, want.Task.ID)
+	}
+	if a := loadFolder(t, "../../content").Ask(ctx, "who renews the passports?"); a.Intent != answer.IntentNone {
+		t.Errorf("passports: %s, want none", a.Intent)
+	}
+}
