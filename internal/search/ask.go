@@ -134,6 +134,9 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 		// of buses, never of one with the other. A task that says them
 		// together answers, as a guess beside the role; else none.
 		t := pairedTask(p, hits)
+		if t == nil {
+			t = ix.ownedRow(p, hits, a.Role.ID)
+		}
 		if asksWhichRole(ws) {
 			t = nil // "c'est quel rôle, …" asks for a role's card, not a row
 		}
