@@ -160,8 +160,13 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 		// what was found as suggestions. Unless the rules chose a role
 		// whose name or summary describes who is asked about, and the
 		// scorer a task: "who is the accessibility expert supporting the
-		// team?" is that role, offered, not the task it works on.
+		// team?" is that role, offered, not the task it works on; and a
+		// question asking for a person or role ("who is the data
+		// protection person?") gets the role that owns the task found.
 		r := describingRole(p, chosen, a)
+		if r == nil && p.asksRole {
+			r = ix.leadOwner(hits, chosen)
+		}
 		if r == nil {
 			return ix.unanswered(question, a)
 		}
@@ -202,6 +207,23 @@ func describingRole(p parsed, chosen *hit, a answer.Answer) *hit {
 		return nil
 	}
 	return chosen
+}
+
+// leadOwner is, for a question asking who a person or role is that was
+// answered with a task ("who's the data protection person helping the
+// team?"), the candidate role that owns that task, the best scored.
+func (ix *Index) leadOwner(hits []hit, task *hit) *hit {
+	if task == nil || task.kind != "task" {
+		return nil
+	}
+	var best *hit
+	for i := range hits {
+		h := &hits[i]
+		if h.kind == "role" && ix.owns(task, h) && (best == nil || h.score > best.score) {
+			best = h
+		}
+	}
+	return best
 }
 
 // aboutElsewhere says whether a who-question's role answer rests on

@@ -64,3 +64,26 @@ func TestRenewingReachesTheRow(t *testing.T) {
 		t.Errorf("passports: %s, want none", a.Intent)
 	}
 }
+
+// "who is the <task> person?" asks for the role that owns the task: before
+// branch issue-engnone the question, read as the task itself, met the rule
+// that a question about who someone is gets no task, and got none. "the
+// budget person" and "the person from the ministry" find no row the
+// pages give an owner for, and still get none.
+func TestPersonOfATaskIsItsOwner(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct{ folder, q, role string }{
+		{"testdata/alt9", "who is the personal data person?", "correspondante-informatique-libertes"},
+		{"testdata/alt8", "who is the data protection person?", "deleguee-protection-donnees"},
+	} {
+		a := loadFolder(t, c.folder).Ask(ctx, c.q)
+		if a.Intent != answer.IntentRole || a.Role == nil || a.Role.ID != c.role {
+			t.Errorf("%s: %q: %s (role %+v), want role %s", c.folder, c.q, a.Intent, a.Role, c.role)
+		}
+	}
+	for _, q := range []string{"who is the person from the ministry?", "who is the budget person?"} {
+		if a := loadFolder(t, "../../content").Ask(ctx, q); a.Intent != answer.IntentNone {
+			t.Errorf("%q: %s, want none", q, a.Intent)
+		}
+	}
+}

@@ -217,9 +217,9 @@ func TestEvaluation(t *testing.T) {
 		// and after issue-taskq (97.0 / 0.0, 84.5 / 1.0). Floors at that last measure; seen
 		// from now on. Branch issue-engnone (real roles and tasks that got none: glued
 		// names, English participles, who-is questions, an unpaired role's own row): alt9
-		// 86.0 %.
+		// 86.5 %.
 		{"testdata/fresh-k.jsonl", "", 0.97, 0},
-		{"testdata/alt9.jsonl", "testdata/alt9", 0.86, 0.01},
+		{"testdata/alt9.jsonl", "testdata/alt9", 0.865, 0.01},
 	} {
 		t.Run(set.file, func(t *testing.T) {
 			on := ix
