@@ -134,6 +134,9 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 		// of buses, never of one with the other. A task that says them
 		// together answers, as a guess beside the role; else none.
 		t := pairedTask(p, hits)
+		if t == nil {
+			t = ix.ownedRow(p, hits, a.Role.ID)
+		}
 		if asksWhichRole(ws) {
 			t = nil // "c'est quel rôle, …" asks for a role's card, not a row
 		}
@@ -154,8 +157,21 @@ func (ix *Index) Ask(ctx context.Context, question string) answer.Answer {
 	if p.identity && named == nil && !p.concepts[0].weak && !(describes(hits, a, 0) && !p.concepts[0].corrected) && !ix.teamMember(ws, hits, a) {
 		// "qui est le DPO ?" asks who holds a position the pages do not
 		// describe as a role (they name roles, never people): none, with
-		// what was found as suggestions.
-		return ix.unanswered(question, a)
+		// what was found as suggestions. Unless the rules chose a role
+		// whose name or summary describes who is asked about, and the
+		// scorer a task: "who is the accessibility expert supporting the
+		// team?" is that role, offered, not the task it works on; and a
+		// question asking for a person or role ("who is the data
+		// protection person?") gets the role that owns the task found.
+		r := describingRole(p, chosen, a)
+		if r == nil && p.asksRole {
+			r = ix.leadOwner(hits, chosen)
+		}
+		if r == nil {
+			return ix.unanswered(question, a)
+		}
+		ix.fill(r, &a)
+		a.Confidence = answer.Guess
 	}
 	ix.calibrateRole(p, ws, hits, v, named, &a)
 	return a
@@ -176,6 +192,38 @@ func describes(hits []hit, a answer.Answer, ci int) bool {
 		}
 	}
 	return false
+}
+
+// describingRole is, for a question answered with a task, the role the
+// rules first chose (Index.decide) when its name or summary holds the
+// question's first concept as written (not a typo's correction): who a
+// "who is the …" question describes, which the scorer read as the task
+// that role works on.
+func describingRole(p parsed, chosen *hit, a answer.Answer) *hit {
+	if a.Intent != answer.IntentTask || chosen == nil || chosen.kind != "role" || len(p.concepts) == 0 || p.concepts[0].corrected {
+		return nil
+	}
+	if len(chosen.weighted) == 0 || chosen.weighted[0] < fieldWeight["role"][summaryAt] {
+		return nil
+	}
+	return chosen
+}
+
+// leadOwner is, for a question asking who a person or role is that was
+// answered with a task ("who's the data protection person helping the
+// team?"), the candidate role that owns that task, the best scored.
+func (ix *Index) leadOwner(hits []hit, task *hit) *hit {
+	if task == nil || task.kind != "task" {
+		return nil
+	}
+	var best *hit
+	for i := range hits {
+		h := &hits[i]
+		if h.kind == "role" && ix.owns(task, h) && (best == nil || h.score > best.score) {
+			best = h
+		}
+	}
+	return best
 }
 
 // aboutElsewhere says whether a who-question's role answer rests on

@@ -133,7 +133,7 @@ func TestEvaluation(t *testing.T) {
 		// from the brief alone). Below issue 12's goals: these floors are the figures measured
 		// since, with the label scorer (fresh.jsonl still untuned on), so that a change cannot
 		// make them worse; raise them as they improve.
-		{"testdata/fresh.jsonl", "", 0.963, 0},      // issue-taskq: 96.3 %
+		{"testdata/fresh.jsonl", "", 0.966, 0},      // issue-engnone: 96.7 %
 		{"testdata/tune-b.jsonl", "", 0.952, 0.004}, // issue-taskq: 95.3 %
 		{"testdata/altteam.jsonl", "testdata/altteam", 0.975, 0},
 		// tune-e.jsonl: 220 questions by a writer who never saw the code, handed over during
@@ -162,7 +162,7 @@ func TestEvaluation(t *testing.T) {
 		{"testdata/fresh-f.jsonl", "", 0.98, 0}, // issue-none: 98.0 %
 		// Branch issue-rolecal: a role card is given alone only on clear evidence
 		// (calibrate.go); alt4's one confidently wrong answer, a cleft, is now a guess.
-		{"testdata/alt4.jsonl", "testdata/alt4", 0.945, 0}, // issue-roleq: 94.5 %
+		{"testdata/alt4.jsonl", "testdata/alt4", 0.95, 0}, // issue-engnone: 95.0 %
 		// fresh-g.jsonl (220, our pages) and alt5.jsonl (200, asked of alt5/, a 9-role folder,
 		// Embarq, whose writer gave most roles a nickname): by writers who saw neither the code
 		// nor the other sets, kept from the tuning of issue-scorer3 (which tuned on alt4) and
@@ -170,7 +170,7 @@ func TestEvaluation(t *testing.T) {
 		// 73.5 % / 4.0 % → 82.5 % / 2.5 %. Floors at what was measured; seen from now on.
 		// Tuned on since (branch issue-scorer4: counts the pages do not hold, "???"): the
 		// floors of tune-a, fresh, tune-b, fresh-f, alt4, fresh-g and alt5 are its figures.
-		{"testdata/fresh-g.jsonl", "", 0.954, 0},          // issue-rolecal: 95.5 %
+		{"testdata/fresh-g.jsonl", "", 0.959, 0},          // issue-engnone: 95.9 %
 		{"testdata/alt5.jsonl", "testdata/alt5", 0.92, 0}, // issue-taskq: 92.0 %, no card for what the pages do not answer
 		// fresh-h.jsonl (200, our pages) and alt6.jsonl (200, asked of alt6/, a 10-role
 		// hospital team with role names of its own: directrice des admissions, product lead,
@@ -180,8 +180,8 @@ func TestEvaluation(t *testing.T) {
 		// fresh-h 92.5 % / 1.5 % → 93.0 % / 1.0 %, alt6 74.5 % / 1.5 % → 74.5 % / 1.5 %
 		// (before issue-scorer3: 92.0 % / 1.5 % and 70.5 % / 2.5 %). Floors at what was
 		// measured; seen from now on.
-		{"testdata/fresh-h.jsonl", "", 0.96, 0.005},        // issue-rolecal: 96.0 %
-		{"testdata/alt6.jsonl", "testdata/alt6", 0.925, 0}, // issue-roleq: 92.0 %; merged with issue-none: 92.5 %, no card for what the pages do not answer
+		{"testdata/fresh-h.jsonl", "", 0.96, 0.005},       // issue-rolecal: 96.0 %
+		{"testdata/alt6.jsonl", "testdata/alt6", 0.93, 0}, // issue-roleq: 92.0 %; merged with issue-none: 92.5 %, no card for what the pages do not answer; issue-engnone: 93.0 %
 		// fresh-i.jsonl (200, our pages) and alt7.jsonl (200, asked of alt7/, a 9-role
 		// university team, role names of its own): by writers who saw neither the code nor the
 		// other sets, measured once on main after issue-scorer4: 95.5 % / 0 % and 78.0 % /
@@ -215,9 +215,11 @@ func TestEvaluation(t *testing.T) {
 		// neither the code nor the other sets, measured on main before issue-roleq and
 		// issue-none (97.0 % / 0.0 % and 83.0 % / 1.0 %), after them (97.0 / 0.0, 84.0 / 1.0)
 		// and after issue-taskq (97.0 / 0.0, 84.5 / 1.0). Floors at that last measure; seen
-		// from now on.
+		// from now on. Branch issue-engnone (real roles and tasks that got none: glued
+		// names, English participles, who-is questions, an unpaired role's own row): alt9
+		// 86.5 %.
 		{"testdata/fresh-k.jsonl", "", 0.97, 0},
-		{"testdata/alt9.jsonl", "testdata/alt9", 0.845, 0.01},
+		{"testdata/alt9.jsonl", "testdata/alt9", 0.865, 0.01},
 	} {
 		t.Run(set.file, func(t *testing.T) {
 			on := ix

@@ -112,6 +112,9 @@ type Index struct {
 	// teamWords are the words of the team page's title: "les rôles de
 	// l'équipe produit" asks for the list, not for a task about "produit".
 	teamWords map[string]bool
+	// glued maps two-word names typed as one word to their words
+	// (gluedNames).
+	glued map[string][2]string
 }
 
 // Options tunes an Index.
@@ -230,6 +233,7 @@ func Build(ctx context.Context, t *team.Team, opts Options) (*Index, error) {
 			}
 		}
 	}
+	ix.glued = gluedNames(t, syn)
 	ix.termsByFirst = lexicon{}
 	for t := range ix.df {
 		ix.termsByFirst.add(t)

@@ -96,7 +96,11 @@ var (
 	fillers = set("truc", "trucs", "machin", "machins", "bidule", "bidules", "stuff", "thing", "things",
 		"goes", "go", "went",
 		"next", "top", "prochain", "prochaine", "prochains", "prochaines",
-		"ll", "ve", "re", "gives", "give", "gave", "given")
+		"ll", "ve", "re", "gives", "give", "gave", "given",
+		// English participles that describe a role's place, not what it
+		// does: "the accessibility expert supporting the team", "the data
+		// protection person helping us".
+		"supporting", "helping", "assisting")
 	// weak words say that an owner is asked for, not what is owned.
 	weak = set("responsable", "responsables", "responsible", "accountable", "owner", "owners", "owns", "own", "owned",
 		"charge", "porte", "portent", "porter", "carry", "carries", "occupe", "occupent", "occuper", "gere", "gerent",

@@ -92,6 +92,42 @@ func pairedTask(p parsed, hits []hit) *hit {
 	return best
 }
 
+// ownedRow is, for a who-question whose role answer is unpaired and that
+// no task says together, the best-scored task whose own text holds a
+// concept of the question, no ownership word, when the role owns it: "qui
+// code l'appli ?" found the developer by two words its page never pairs,
+// and the row the developer owns is what was asked (« Développer et
+// maintenir le code »). Nil when the best such task is another role's: the
+// role was then found by scattered words ("qui programme l'appli ?" found
+// the clerk whose page speaks of programmes and of apps).
+func (ix *Index) ownedRow(p parsed, hits []hit, roleID string) *hit {
+	r := roleHit(hits, roleID)
+	if r == nil || p.unknownShare(hits) >= unknownSure {
+		// "qui fixe le montant des frais d'inscription ?": what is asked
+		// about is a word no page uses, and the row « Fixer les objectifs »
+		// was found by the verb alone.
+		return nil
+	}
+	var best *hit
+	for i := range hits {
+		h := &hits[i]
+		if h.kind != "task" || !h.strong {
+			continue
+		}
+		subject := false
+		for ci, c := range p.concepts {
+			subject = subject || !c.weak && h.own[ci] > 0
+		}
+		if subject && (best == nil || h.score > best.score) {
+			best = h
+		}
+	}
+	if best == nil || !ix.owns(best, r) {
+		return nil
+	}
+	return best
+}
+
 // sentenceEnd ends each sentence in Index.says, which holds a page's
 // sentences in one slice: a slice header per sentence weighed more than
 // its terms (+6 KB a page at 1,000 pages).

@@ -39,6 +39,9 @@ func (ix *Index) questionWords(q string) []string {
 			ws[i] = r
 		}
 		first, rest, split := ix.unglue(w)
+		if !split {
+			first, rest, split = ix.unglueName(w)
+		}
 		if split && out == nil {
 			out = append(make([]string, 0, len(ws)+1), ws[:i]...)
 		}
