@@ -185,13 +185,8 @@ func describes(hits []hit, a answer.Answer, ci int) bool {
 	if a.Intent != answer.IntentRole || a.Role == nil {
 		return false
 	}
-	for i := range hits {
-		h := &hits[i]
-		if h.kind == "role" && h.id == a.Role.ID {
-			return ci < len(h.weighted) && h.weighted[ci] >= fieldWeight["role"][summaryAt]
-		}
-	}
-	return false
+	h := roleHit(hits, a.Role.ID)
+	return h != nil && ci < len(h.weighted) && h.weighted[ci] >= fieldWeight["role"][summaryAt]
 }
 
 // describingRole is, for a question answered with a task, the role the
@@ -231,12 +226,7 @@ func (ix *Index) leadOwner(hits []hit, task *hit) *hit {
 // as a typo, is left: the question is about that thing ("le parking"),
 // which the role's page only stands near ("du ministère").
 func (ix *Index) aboutElsewhere(p parsed, hits []hit, a answer.Answer) bool {
-	var h *hit
-	for i := range hits {
-		if hits[i].kind == "role" && hits[i].id == a.Role.ID {
-			h = &hits[i]
-		}
-	}
+	h := roleHit(hits, a.Role.ID)
 	if h == nil {
 		return false
 	}

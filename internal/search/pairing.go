@@ -72,6 +72,13 @@ func foundIn(p parsed, h *hit) []int {
 // rituals?" is "Animer les rituels agiles", not the coach whose page
 // speaks of agility and, elsewhere, of rituals). The best scored, or nil.
 func pairedTask(p parsed, hits []hit) *hit {
+	return bestOwnTask(p, hits, 2)
+}
+
+// bestOwnTask is the best-scored task found in its own text (strong) whose
+// own text holds at least least of p's concepts, one of them no ownership
+// word; nil when none does.
+func bestOwnTask(p parsed, hits []hit, least int) *hit {
 	var best *hit
 	for i := range hits {
 		h := &hits[i]
@@ -85,7 +92,7 @@ func pairedTask(p parsed, hits []hit) *hit {
 				subject = subject || !c.weak
 			}
 		}
-		if n >= 2 && subject && (best == nil || h.score > best.score) {
+		if n >= least && subject && (best == nil || h.score > best.score) {
 			best = h
 		}
 	}
@@ -108,20 +115,7 @@ func (ix *Index) ownedRow(p parsed, hits []hit, roleID string) *hit {
 		// was found by the verb alone.
 		return nil
 	}
-	var best *hit
-	for i := range hits {
-		h := &hits[i]
-		if h.kind != "task" || !h.strong {
-			continue
-		}
-		subject := false
-		for ci, c := range p.concepts {
-			subject = subject || !c.weak && h.own[ci] > 0
-		}
-		if subject && (best == nil || h.score > best.score) {
-			best = h
-		}
-	}
+	best := bestOwnTask(p, hits, 1)
 	if best == nil || !ix.owns(best, r) {
 		return nil
 	}

@@ -187,6 +187,12 @@ func (d *durablePath) answerInAck(ctx context.Context, l lease, p prepared) bool
 func (d *durablePath) answerPastDeadline(ctx context.Context, a jobs.AnswerArgs, p prepared) {
 	d.b.metrics.AckAnswers.WithLabelValues(ackPastDeadline).Inc()
 	d.b.log.Warn("tâche répondue trop tard pour l'accusé de réception : réponse par response_url", "delivery", a.DeliveryKey)
+	d.sendUnacked(ctx, a, p)
+}
+
+// sendUnacked posts the answer p of a command of a left without an ack, through its
+// response_url, and logs a post that failed.
+func (d *durablePath) sendUnacked(ctx context.Context, a jobs.AnswerArgs, p prepared) {
 	if err := p.send(ctx); err != nil {
 		d.b.log.Warn("réponse d'une commande sans accusé de réception non envoyée", "delivery", a.DeliveryKey, "error", err.Error())
 	}

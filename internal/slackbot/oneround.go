@@ -217,9 +217,7 @@ func (d *durablePath) answerLate(ctx context.Context, job *jobs.AnsweredJob, l l
 		case !ours:
 			return // another delivery's job: its holder answers
 		}
-		if err := p.send(ctx); err != nil {
-			b.log.Warn("réponse tardive d'une commande sans accusé de réception non envoyée", "delivery", l.args.DeliveryKey, "error", err.Error())
-		}
+		d.sendUnacked(ctx, l.args, p)
 		return
 	}
 	// The database refused the insert for the whole window: answered in memory, as the intake
@@ -227,7 +225,5 @@ func (d *durablePath) answerLate(ctx context.Context, job *jobs.AnsweredJob, l l
 	// Nobody else answers it: a job inserted by one of the attempts is completed, with no holder.
 	b.log.Error("commande sans accusé de réception : base indisponible, réponse en mémoire seulement, sans tâche",
 		"delivery", l.args.DeliveryKey)
-	if err := p.send(ctx); err != nil {
-		b.log.Warn("réponse tardive d'une commande sans accusé de réception non envoyée", "delivery", l.args.DeliveryKey, "error", err.Error())
-	}
+	d.sendUnacked(ctx, l.args, p)
 }
